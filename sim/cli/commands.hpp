@@ -1,0 +1,15 @@
+#pragma once
+// The CLI's subcommands. Each registers its options on the CLI11 app and returns the action to run after
+// parsing; actions throw InputError for bad input and return the process exit code.
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace snsim::cli {
+
+using Action = std::function<int()>;
+
+Action add_topo_command(CLI::App& app);
+Action add_keys_command(CLI::App& app);
+
+} // namespace snsim::cli

@@ -1,0 +1,65 @@
+// snsim: wires the CLI to the stages; all work happens in the libraries.
+#include <iostream>
+#include <new>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "sim/cli/commands.hpp"
+#include "topologies/errors.hpp"
+
+namespace {
+
+// One named logger per module, sharing a stderr sink; -v raises them all to debug.
+void setup_logging(bool verbose) {
+    auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    for (const char* name : {"cli", "config", "topologies", "report"}) {
+        auto logger = std::make_shared<spdlog::logger>(name, sink);
+        logger->set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
+        logger->set_pattern("[%H:%M:%S.%e] [%n] %v");
+        spdlog::register_logger(logger);
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"snsim: simulate collective communication on AI supernodes (scale-up domains of 64 to 15,000+ "
+                 "chips).\nStart with `snsim topo` (the default 128-chip supernode) or `snsim topo CONFIG`.",
+                 "snsim"};
+    app.fallthrough();
+    bool verbose = false;
+    app.add_flag("-v,--verbose", verbose, "debug logs on stderr (stage timings, graph sizes)");
+    const std::vector<snsim::cli::Action> actions = {snsim::cli::add_topo_command(app),
+                                                     snsim::cli::add_keys_command(app)};
+    app.require_subcommand(0, 1);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) return app.exit(e); // --help
+        std::cerr << "snsim: error: " << e.what() << " (see snsim --help)\n";
+        return 2;
+    }
+    if (app.get_subcommands().empty()) {
+        std::cout << app.help();
+        return 0;
+    }
+
+    setup_logging(verbose);
+    try {
+        for (const auto& action : actions)
+            if (const int code = action(); code >= 0) return code;
+        return 0;
+    } catch (const snsim::InputError& e) {
+        std::cerr << "snsim: error: " << e.what() << '\n';
+        return 2;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "snsim: error: out of memory (lower limits.graph_memory to refuse such graphs up front)\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "snsim: internal error: " << e.what() << '\n';
+        return 1;
+    }
+}

@@ -1,0 +1,219 @@
+#include "sim/config/config.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "topologies/units.hpp"
+
+namespace snsim::config {
+
+// Turns a YAML tree into checked entries, one declared key at a time.
+class Loader {
+  public:
+    Loader(Config& out, std::string file) : out_(out), file_(std::move(file)) {}
+
+    void read(const YAML::Node& root) {
+        if (!root.IsDefined() || root.IsNull())
+            throw ConfigError(located(file_, 0, "", "", "config is empty; it needs at least topology.kind"));
+        if (!root.IsMap()) throw ConfigError(located(file_, line(root), "", "", "expected a map of keys at the top"));
+        walk(root, "");
+        fill_defaults();
+        check_kind();
+    }
+
+  private:
+    static int line(const YAML::Node& n) { return n.Mark().line + 1; }
+
+    static std::string text_of(const YAML::Node& n) {
+        if (n.IsScalar()) return n.Scalar();
+        if (n.IsMap()) return "a map";
+        if (n.IsSequence()) return "a list";
+        return "";
+    }
+
+    [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& reason) const {
+        throw ConfigError(located(file_, line(n), key, text_of(n), reason));
+    }
+
+    void walk(const YAML::Node& map, const std::string& prefix) {
+        for (const auto& kv : map) {
+            const std::string key = prefix + kv.first.as<std::string>();
+            if (out_.entries_.count(key)) fail(kv.first, key, "key given twice");
+            if (const KeyDecl* decl = find_key(key)) {
+                out_.entries_[key] = convert(*decl, kv.second);
+            } else if (is_section(key)) {
+                if (!kv.second.IsMap()) fail(kv.second, key, "expected a section (a map of keys)");
+                walk(kv.second, key + ".");
+            } else {
+                const std::string hint = closest_key(key);
+                fail(kv.second, key, hint.empty() ? "unknown key" : "unknown key; did you mean " + hint + "?");
+            }
+        }
+    }
+
+    Config::Entry convert(const KeyDecl& decl, const YAML::Node& n) const {
+        Config::Entry e{{}, text_of(n), line(n)};
+        if (n.IsNull()) fail(n, decl.path, fmt::format("missing value: expected {}", describe(decl.type)));
+        if (decl.type == KeyType::IntegerList) {
+            if (!n.IsSequence()) fail(n, decl.path, fmt::format("expected {}", describe(decl.type)));
+            std::vector<long long> items;
+            for (const auto& item : n) items.push_back(std::get<long long>(scalar(decl, item).value));
+            e.value = std::move(items);
+            return e;
+        }
+        return scalar(decl, n);
+    }
+
+    Config::Entry scalar(const KeyDecl& decl, const YAML::Node& n) const {
+        if (!n.IsScalar()) fail(n, decl.path, fmt::format("expected {}", describe(decl.type)));
+        const std::string& s = n.Scalar();
+        Config::Entry e{{}, s, line(n)};
+        switch (decl.type) {
+        case KeyType::Integer:
+        case KeyType::IntegerList: {
+            long long v = 0;
+            const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+            if (ec == std::errc::result_out_of_range) fail(n, decl.path, "whole number out of range");
+            if (ec != std::errc() || end != s.data() + s.size()) fail(n, decl.path, "expected a whole number");
+            check_range(decl, n, static_cast<double>(v));
+            e.value = v;
+            break;
+        }
+        case KeyType::Real: {
+            double v = 0;
+            const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+            if (ec != std::errc() || end != s.data() + s.size()) fail(n, decl.path, "expected a number");
+            if (!std::isfinite(v)) fail(n, decl.path, "expected a finite number");
+            check_range(decl, n, v);
+            e.value = v;
+            break;
+        }
+        case KeyType::Boolean:
+            if (s != "true" && s != "false") fail(n, decl.path, "expected true or false");
+            e.value = s == "true";
+            break;
+        case KeyType::String:
+            if (!decl.choices.empty() && std::find(decl.choices.begin(), decl.choices.end(), s) == decl.choices.end())
+                fail(n, decl.path, fmt::format("expected one of {}", fmt::join(decl.choices, ", ")));
+            e.value = s;
+            break;
+        case KeyType::Bandwidth:
+        case KeyType::Time:
+        case KeyType::Bytes: {
+            const auto q = decl.type == KeyType::Bandwidth ? units::Quantity::Bandwidth
+                           : decl.type == KeyType::Time    ? units::Quantity::Time
+                                                           : units::Quantity::Bytes;
+            double v = 0;
+            try {
+                v = units::parse(q, s);
+            } catch (const units::UnitError& err) {
+                fail(n, decl.path, err.what());
+            }
+            check_range(decl, n, v);
+            e.value = v;
+            break;
+        }
+        }
+        return e;
+    }
+
+    void check_range(const KeyDecl& decl, const YAML::Node& n, double v) const {
+        if (decl.positive && !(v > 0)) fail(n, decl.path, "must be positive");
+        if (v < decl.min) fail(n, decl.path, fmt::format("must be at least {}", decl.min));
+    }
+
+    // Defaults are parsed by the same code as file values, so a bad default is caught by the tests.
+    void fill_defaults() {
+        for (const auto& decl : schema()) {
+            if (out_.entries_.count(decl.path)) continue;
+            if (decl.required)
+                throw ConfigError(located(file_, 0, decl.path, "", "missing required key"));
+            if (!decl.inherits.empty()) continue;
+            out_.entries_[decl.path] = convert(decl, YAML::Load(decl.default_value.empty() ? "\"\"" : decl.default_value));
+            out_.entries_[decl.path].line = 0;
+        }
+        for (const auto& decl : schema())
+            if (!out_.entries_.count(decl.path)) {
+                out_.entries_[decl.path] = out_.entries_.at(decl.inherits);
+                out_.entries_[decl.path].line = 0;
+            }
+    }
+
+    void check_kind() const {
+        const std::string kind = out_.kind();
+        for (const auto& decl : schema()) {
+            if (decl.kinds.empty() || !out_.given(decl.path)) continue;
+            if (std::find(decl.kinds.begin(), decl.kinds.end(), kind) != decl.kinds.end()) continue;
+            const auto& e = out_.entries_.at(decl.path);
+            throw ConfigError(located(file_, e.line, decl.path, e.text,
+                                      fmt::format("not used by topology.kind {} (only by {})", kind,
+                                                  fmt::join(decl.kinds, ", "))));
+        }
+    }
+
+    Config& out_;
+    std::string file_;
+};
+
+Config Config::parse(const std::string& yaml_text, const std::string& file) {
+    Config c;
+    c.file_ = file;
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml_text);
+    } catch (const YAML::Exception& e) {
+        throw ConfigError(located(file, e.mark.line + 1, "", "", "malformed YAML: " + e.msg));
+    }
+    Loader(c, file).read(root);
+    return c;
+}
+
+Config Config::load(const std::string& path) {
+    if (std::filesystem::is_directory(path)) throw ConfigError(located(path, 0, "", "", "is a directory, not a config file"));
+    std::ifstream in(path);
+    if (!in) throw ConfigError(located(path, 0, "", "", fmt::format("cannot open config file: {}", std::strerror(errno))));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse(text.str(), path);
+}
+
+std::string Config::name() const {
+    const std::string& n = string("name");
+    return n.empty() ? std::filesystem::path(file_).stem().string() : n;
+}
+
+const Config::Entry& Config::entry(const std::string& key) const {
+    const auto it = entries_.find(key);
+    if (it == entries_.end()) throw std::logic_error("config key not declared in the schema: " + key);
+    return it->second;
+}
+
+long long Config::integer(const std::string& key) const { return std::get<long long>(entry(key).value); }
+double Config::real(const std::string& key) const { return std::get<double>(entry(key).value); }
+bool Config::boolean(const std::string& key) const { return std::get<bool>(entry(key).value); }
+const std::string& Config::string(const std::string& key) const { return std::get<std::string>(entry(key).value); }
+const std::vector<long long>& Config::integers(const std::string& key) const {
+    return std::get<std::vector<long long>>(entry(key).value);
+}
+
+bool Config::given(const std::string& key) const { return entry(key).line > 0; }
+
+ConfigError Config::error(const std::string& key, const std::string& reason) const {
+    const Entry& e = entry(key);
+    return error(key, e.line > 0 ? e.text : "", reason);
+}
+
+ConfigError Config::error(const std::string& key, const std::string& value, const std::string& reason) const {
+    const int at = entry(key).line > 0 ? entry(key).line : entry("topology.kind").line;
+    return ConfigError(located(file_, at, key, value, reason));
+}
+
+} // namespace snsim::config

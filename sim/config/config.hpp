@@ -1,0 +1,57 @@
+#pragma once
+// A validated config: every declared key has a typed value (from the file, or its default), units already
+// converted to bytes/s, seconds and bytes. Loading throws ConfigError with the one-line
+// `file:line: key: reason (got "value")` message for every problem: missing or unreadable file, malformed YAML,
+// unknown key, wrong type, bad unit, value out of range, key not used by the chosen topology kind.
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "sim/config/schema.hpp"
+#include "topologies/errors.hpp"
+
+namespace snsim::config {
+
+class ConfigError : public InputError {
+  public:
+    using InputError::InputError;
+};
+
+class Config {
+  public:
+    static Config load(const std::string& path);
+    // Parses YAML text; `file` is the name used in messages and the base of relative paths.
+    static Config parse(const std::string& yaml_text, const std::string& file);
+
+    const std::string& file() const { return file_; }
+    std::string name() const; // `name`, or the file name without directory and extension
+    std::string kind() const { return string("topology.kind"); }
+
+    long long integer(const std::string& key) const;
+    double real(const std::string& key) const; // Real, Bandwidth (bytes/s), Time (s), Bytes
+    bool boolean(const std::string& key) const;
+    const std::string& string(const std::string& key) const;
+    const std::vector<long long>& integers(const std::string& key) const;
+
+    bool given(const std::string& key) const; // written in the file (not a default)
+    // An error about `key`, at its line in the file (or the topology.kind line for defaults).
+    ConfigError error(const std::string& key, const std::string& reason) const;
+    ConfigError error(const std::string& key, const std::string& value, const std::string& reason) const;
+
+  private:
+    using Value = std::variant<long long, double, bool, std::string, std::vector<long long>>;
+    struct Entry {
+        Value value;
+        std::string text; // as written, for messages
+        int line = 0;     // 0 = default
+    };
+    const Entry& entry(const std::string& key) const;
+
+    std::string file_;
+    std::map<std::string, Entry> entries_;
+
+    friend class Loader;
+};
+
+} // namespace snsim::config

@@ -1,0 +1,144 @@
+#include "sim/config/schema.hpp"
+
+#include <algorithm>
+
+namespace snsim::config {
+namespace {
+
+const std::vector<std::string> kSwitchedKinds = {"full_mesh", "switched"};
+const std::vector<std::string> kGridKinds = {"torus", "mesh", "nd_fullmesh"};
+
+std::vector<KeyDecl> link_keys(const std::string& section, const std::string& what,
+                               const std::vector<std::string>& kinds, const std::string& default_kind = "") {
+    const bool base = section == "topology.link";
+    return {
+        {section + ".bandwidth", KeyType::Bandwidth, base ? "50GB/s" : "",
+         "bandwidth of " + what + ", per direction (full duplex)", kinds, 0, true, {},
+         base ? "" : "topology.link.bandwidth"},
+        {section + ".latency", KeyType::Time, base ? "100ns" : "", "latency of " + what, kinds, 0, false, {},
+         base ? "" : "topology.link.latency"},
+        {section + ".kind", KeyType::String, default_kind, "electrical or optical (" + what + ")", kinds, 0, false,
+         {"electrical", "optical"}, default_kind.empty() ? "topology.link.kind" : ""},
+    };
+}
+
+std::vector<KeyDecl> build() {
+    std::vector<KeyDecl> keys = {
+        {"name", KeyType::String, "", "label for reports (default: the config file's name without .yaml)"},
+        {"topology.kind", KeyType::String, "", "generator", {}, 0, false,
+         {"full_mesh", "switched", "clos", "torus", "mesh", "nd_fullmesh", "dragonfly", "custom"}, "", true},
+        {"topology.chips", KeyType::Integer, "128", "number of chips", kSwitchedKinds, 2},
+        {"topology.links_per_pair", KeyType::Integer, "1", "cables between every pair of chips", {"full_mesh"}, 1},
+        {"topology.planes", KeyType::Integer, "1", "independent network planes", {"switched", "clos"}, 1},
+        {"topology.switches_per_plane", KeyType::Integer, "1", "switch chips per plane", {"switched"}, 1},
+        {"topology.links_per_chip_per_plane", KeyType::Integer, "1",
+         "cables from each chip into each plane, dealt round-robin over the plane's switch chips (switched) or the "
+         "node's leaves (clos)",
+         {"switched", "clos"}, 1},
+        {"topology.nodes", KeyType::Integer, "2", "nodes (racks or boards), each with its own leaf switch chips",
+         {"clos"}, 1},
+        {"topology.chips_per_node", KeyType::Integer, "8", "chips per node", {"clos"}, 1},
+        {"topology.cpus_per_node", KeyType::Integer, "0", "CPUs per node, one cable to the first leaf of each plane",
+         {"clos"}, 0},
+        {"topology.leaves_per_node", KeyType::Integer, "1", "leaf (L1) switch chips per node in each plane", {"clos"}, 1},
+        {"topology.spines_per_plane", KeyType::Integer, "1", "spine (L2) switch chips per plane", {"clos"}, 1},
+        {"topology.oversubscription", KeyType::Real, "1", "leaf downlinks / uplinks (1 = non-blocking)", {"clos"}, 0,
+         true},
+        {"topology.dims", KeyType::IntegerList, "[4, 4, 4]", "size of each dimension", kGridKinds, 1},
+        {"topology.twist", KeyType::IntegerList, "[]",
+         "per dimension d: shift of its wrap-around cables along dimension d+1 (twisted torus)", {"torus"}},
+        {"topology.links_per_neighbor", KeyType::Integer, "1", "cables between neighbouring chips", {"torus", "mesh"},
+         1},
+        {"topology.links_per_pair_by_dim", KeyType::IntegerList, "[]",
+         "per dimension: cables between chips that differ only in that coordinate ([] = 1 each)", {"nd_fullmesh"}, 1},
+        {"topology.switches", KeyType::Integer, "0", "switch chips of an optional tier above the mesh",
+         {"nd_fullmesh"}, 0},
+        {"topology.switch_links_per_chip", KeyType::Integer, "0",
+         "cables from each chip to the switch tier, dealt round-robin", {"nd_fullmesh"}, 0},
+        {"topology.groups", KeyType::Integer, "9", "dragonfly groups", {"dragonfly"}, 1},
+        {"topology.routers_per_group", KeyType::Integer, "4", "routers (switch chips) per group, all-to-all inside",
+         {"dragonfly"}, 1},
+        {"topology.chips_per_router", KeyType::Integer, "2", "chips on each router", {"dragonfly"}, 1},
+        {"topology.global_links_per_router", KeyType::Integer, "2", "cables from each router to other groups",
+         {"dragonfly"}, 0},
+        {"topology.file", KeyType::String, "",
+         "graph file: .graphml/.xml (GraphML) or .yaml/.yml (edge list), relative to this config; see "
+         "docs/graph-files.md",
+         {"custom"}},
+        {"limits.graph_memory", KeyType::Bytes, "8GiB",
+         "refuse topologies whose graph would need more memory than this (estimated before building)", {}, 0, true},
+        {"metrics.samples", KeyType::Integer, "256", "BFS sources when hop statistics must be sampled", {}, 1},
+        {"metrics.seed", KeyType::Integer, "1", "seed for sampled hop statistics", {}, 0},
+        {"metrics.work_budget", KeyType::Real, "1e9",
+         "BFS edge visits allowed for exact all-pairs hop statistics before sampling", {}, 0, true},
+    };
+    auto add = [&](std::vector<KeyDecl> more) { keys.insert(keys.end(), more.begin(), more.end()); };
+    add(link_keys("topology.link", "every cable (the default for the other link sections)", {}, "electrical"));
+    add(link_keys("topology.uplink", "leaf-spine cables", {"clos"}));
+    add(link_keys("topology.switch_link", "chip-switch cables", {"nd_fullmesh"}));
+    add(link_keys("topology.global_link", "cables between groups", {"dragonfly"}, "optical"));
+    return keys;
+}
+
+// Levenshtein distance, for suggestions.
+std::size_t distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+} // namespace
+
+std::string_view describe(KeyType type) {
+    switch (type) {
+    case KeyType::Integer: return "a whole number";
+    case KeyType::Real: return "a number";
+    case KeyType::Boolean: return "true or false";
+    case KeyType::String: return "a text";
+    case KeyType::Bandwidth: return "a bandwidth such as 392GB/s, 224Gbps, 28 GBps";
+    case KeyType::Time: return "a time such as 1.2us, 200ns";
+    case KeyType::Bytes: return "a size such as 8GiB, 64KB, 4096";
+    case KeyType::IntegerList: return "a list of whole numbers such as [4, 4, 4]";
+    }
+    return "";
+}
+
+const std::vector<KeyDecl>& schema() {
+    static const std::vector<KeyDecl> keys = build();
+    return keys;
+}
+
+const KeyDecl* find_key(const std::string& path) {
+    for (const auto& k : schema())
+        if (k.path == path) return &k;
+    return nullptr;
+}
+
+bool is_section(const std::string& path) {
+    return std::any_of(schema().begin(), schema().end(),
+                       [&](const KeyDecl& k) { return k.path.size() > path.size() && k.path.starts_with(path + "."); });
+}
+
+std::string closest_key(const std::string& path) {
+    std::string best;
+    std::size_t best_distance = std::max<std::size_t>(3, path.size() / 4) + 1;
+    for (const auto& k : schema()) {
+        const std::size_t d = distance(path, k.path);
+        if (d < best_distance) {
+            best_distance = d;
+            best = k.path;
+        }
+    }
+    return best;
+}
+
+} // namespace snsim::config

@@ -1,0 +1,82 @@
+#include "sim/config/topology_request.hpp"
+
+#include <climits>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace snsim::config {
+namespace {
+
+// Generator parameters are ints; a config integer beyond that range is refused here with its key.
+int to_int(const Config& c, const std::string& key) {
+    const long long v = c.integer(key);
+    if (v > INT_MAX) throw c.error(key, fmt::format("must be at most {}", INT_MAX));
+    return static_cast<int>(v);
+}
+
+std::vector<int> to_ints(const Config& c, const std::string& key) {
+    std::vector<int> out;
+    for (long long v : c.integers(key)) {
+        if (v > INT_MAX || v < INT_MIN) throw c.error(key, fmt::format("entries must be within +-{}", INT_MAX));
+        out.push_back(static_cast<int>(v));
+    }
+    return out;
+}
+
+LinkSpec link(const Config& c, const std::string& section) {
+    return LinkSpec{c.real(section + ".bandwidth"), c.real(section + ".latency"),
+                    *link_kind_from(c.string(section + ".kind"))};
+}
+
+} // namespace
+
+TopologyParams topology_params(const Config& c) {
+    const std::string kind = c.kind();
+    const std::string t = "topology.";
+    const LinkSpec base = link(c, "topology.link");
+    if (kind == "full_mesh") return FullMeshParams{to_int(c, t + "chips"), to_int(c, t + "links_per_pair"), base};
+    if (kind == "switched")
+        return SwitchedParams{to_int(c, t + "chips"), to_int(c, t + "planes"), to_int(c, t + "switches_per_plane"),
+                              to_int(c, t + "links_per_chip_per_plane"), base};
+    if (kind == "clos")
+        return ClosParams{to_int(c, t + "nodes"),           to_int(c, t + "chips_per_node"),
+                          to_int(c, t + "cpus_per_node"),   to_int(c, t + "planes"),
+                          to_int(c, t + "leaves_per_node"), to_int(c, t + "links_per_chip_per_plane"),
+                          to_int(c, t + "spines_per_plane"), c.real(t + "oversubscription"),
+                          base,                             link(c, "topology.uplink")};
+    if (kind == "torus" || kind == "mesh")
+        return TorusParams{to_ints(c, t + "dims"), kind == "torus", to_ints(c, t + "twist"),
+                           to_int(c, t + "links_per_neighbor"), base};
+    if (kind == "nd_fullmesh")
+        return NdFullMeshParams{to_ints(c, t + "dims"), to_ints(c, t + "links_per_pair_by_dim"), base,
+                                to_int(c, t + "switches"), to_int(c, t + "switch_links_per_chip"),
+                                link(c, "topology.switch_link")};
+    if (kind == "dragonfly")
+        return DragonflyParams{to_int(c, t + "groups"), to_int(c, t + "routers_per_group"),
+                               to_int(c, t + "chips_per_router"), to_int(c, t + "global_links_per_router"), base,
+                               link(c, "topology.global_link")};
+    // custom: the graph file is relative to the config's directory.
+    const std::string& file = c.string(t + "file");
+    if (file.empty()) throw c.error(t + "file", "", "is required for topology.kind custom");
+    const auto path = std::filesystem::path(c.file()).parent_path() / file;
+    return CustomParams{path.lexically_normal().string(), base};
+}
+
+Topology build_topology(const Config& c) {
+    try {
+        const TopologyParams params = topology_params(c);
+        check_fits(params, c.real("limits.graph_memory"));
+        return generate(params);
+    } catch (const ParamError& e) {
+        const std::string key = "topology." + e.key();
+        throw c.given(key) ? c.error(key, e.reason()) : c.error(key, e.value(), e.reason());
+    }
+}
+
+HopOptions hop_options(const Config& c) {
+    return HopOptions{c.real("metrics.work_budget"), static_cast<std::size_t>(c.integer("metrics.samples")),
+                      static_cast<std::uint64_t>(c.integer("metrics.seed"))};
+}
+
+} // namespace snsim::config

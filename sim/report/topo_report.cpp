@@ -1,0 +1,84 @@
+#include "sim/report/topo_report.hpp"
+
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "topologies/units.hpp"
+
+namespace snsim::report {
+namespace {
+
+std::string count_spread(const Spread& s) {
+    if (s.min == s.max) return fmt::format("{:.4g}", s.min);
+    return fmt::format("{:.4g} min, {:.4g} mean, {:.4g} max", s.min, s.mean, s.max);
+}
+
+std::string bandwidth_spread(const Spread& s) {
+    using units::format_bandwidth;
+    if (s.min == s.max) return format_bandwidth(s.min);
+    return fmt::format("{} min, {} mean, {} max", format_bandwidth(s.min), format_bandwidth(s.mean),
+                       format_bandwidth(s.max));
+}
+
+nlohmann::ordered_json spread_json(const Spread& s) { return {{"min", s.min}, {"mean", s.mean}, {"max", s.max}}; }
+
+} // namespace
+
+std::string topo_table(const TopoSource& source, const TopologyMetrics& m) {
+    const std::vector<std::pair<std::string, std::string>> rows = {
+        {"topology", fmt::format("{} ({})", source.name, m.kind)},
+        {"chips", fmt::format("{}", m.chips)},
+        {"switch chips", fmt::format("{}", m.switches)},
+        {"CPUs", fmt::format("{}", m.cpus)},
+        {"cables", fmt::format("{} ({} optical)", m.cables, m.optical_cables)},
+        {"cables per chip", count_spread(m.chip_degree)},
+        {"injection bandwidth per chip", bandwidth_spread(m.injection_bytes_per_s) + " per direction"},
+        {"total cable bandwidth", units::format_bandwidth(m.total_bytes_per_s) + " per direction"},
+        {"switch ports used", m.switches ? fmt::format("{} ({} on the busiest switch chip)", m.switch_ports,
+                                                       m.max_switch_ports)
+                                         : "0"},
+        {"diameter", fmt::format("{} hop{}{}", m.hops.diameter, m.hops.diameter == 1 ? "" : "s",
+                                 m.hops.method == HopStats::Method::Sampled ? " (lower bound)" : "")},
+        {"mean hops between chips", fmt::format("{:.4f} hops", m.hops.mean)},
+        {"bisection bandwidth", fmt::format("{} per direction ({} cables){}", units::format_bandwidth(m.bisection.bytes_per_s),
+                                            m.bisection.cables, m.bisection.exact ? "" : " (upper bound)")},
+    };
+    std::size_t width = 0;
+    for (const auto& row : rows) width = std::max(width, row.first.size());
+    std::string out;
+    for (const auto& [label, value] : rows) out += fmt::format("{:<{}}  {}\n", label, width, value);
+    out += fmt::format("\nhops: {}: {}\n", to_string(m.hops.method), m.hops.how);
+    out += fmt::format("bisection: {}: {}\n", m.bisection.exact ? "exact" : "upper bound", m.bisection.method);
+    return out;
+}
+
+nlohmann::ordered_json topo_json(const TopoSource& source, const TopologyMetrics& m) {
+    return {
+        {"name", source.name},
+        {"config", source.config},
+        {"seed", source.seed},
+        {"kind", m.kind},
+        {"chips", m.chips},
+        {"switches", m.switches},
+        {"cpus", m.cpus},
+        {"cables", m.cables},
+        {"optical_cables", m.optical_cables},
+        {"cables_per_chip", spread_json(m.chip_degree)},
+        {"injection_bandwidth_Bps", spread_json(m.injection_bytes_per_s)},
+        {"total_bandwidth_Bps", m.total_bytes_per_s},
+        {"switch_ports", m.switch_ports},
+        {"max_switch_ports", m.max_switch_ports},
+        {"diameter_hops", m.hops.diameter},
+        {"mean_hops", m.hops.mean},
+        {"hops_method", to_string(m.hops.method)},
+        {"hops_how", m.hops.how},
+        {"bisection_bandwidth_Bps", m.bisection.bytes_per_s},
+        {"bisection_cables", m.bisection.cables},
+        {"bisection_exact", m.bisection.exact},
+        {"bisection_method", m.bisection.method},
+    };
+}
+
+} // namespace snsim::report

@@ -1,0 +1,21 @@
+#pragma once
+// Presents TopologyMetrics: an aligned console table with units, and JSON (base units in the key names:
+// _Bps = bytes per second per direction).
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "topologies/metrics/metrics.hpp"
+
+namespace snsim::report {
+
+struct TopoSource {
+    std::string name;   // experiment label
+    std::string config; // config file path
+    std::uint64_t seed = 1;
+};
+
+std::string topo_table(const TopoSource& source, const TopologyMetrics& m);
+nlohmann::ordered_json topo_json(const TopoSource& source, const TopologyMetrics& m);
+
+} // namespace snsim::report

@@ -1,0 +1,104 @@
+#pragma once
+// Topology generators: pure functions from parameters to a Topology. Parameter names match the config keys
+// below `topology.` (docs/config.md), and a ParamError names the offending one. Every generator also sets the
+// structure hints metrics use: a bisection partition and, where the graph is symmetric, chip orbits.
+#include <string>
+#include <vector>
+
+#include "topologies/topology.hpp"
+
+namespace snsim {
+
+struct LinkSpec {
+    double bytes_per_s = 0; // per direction
+    double latency_s = 0;
+    LinkKind kind = LinkKind::Electrical;
+};
+
+// n chips, every pair joined by `links_per_pair` cables.
+struct FullMeshParams {
+    int chips = 8;
+    int links_per_pair = 1;
+    LinkSpec link;
+};
+
+// One switch tier in P independent planes of S switch chips. Each chip has L cables into every plane, dealt
+// round-robin over that plane's switch chips (L >= S, so every chip reaches every switch chip).
+// GB200 NVL72: 72 chips, 18 planes, 1 switch chip per plane, 1 link per plane.
+struct SwitchedParams {
+    int chips = 128;
+    int planes = 1;
+    int switches_per_plane = 1;
+    int links_per_chip_per_plane = 1;
+    LinkSpec link;
+};
+
+// Two switch tiers (leaf / spine) in P parallel planes. Each node has `leaves_per_node` leaf switch chips per
+// plane; each chip has L cables per plane dealt over its node's leaves of that plane. A leaf has
+// down = chips_per_node * L / leaves_per_node downlinks and down / oversubscription uplinks, spread evenly
+// over the plane's spine switch chips. CPUs (optional) have one cable to the first leaf of each plane.
+// CloudMatrix384: 48 nodes x 8 chips, 7 planes, 1 leaf per node per plane, 2 links, 16 spines per plane.
+struct ClosParams {
+    int nodes = 2;
+    int chips_per_node = 8;
+    int cpus_per_node = 0;
+    int planes = 1;
+    int leaves_per_node = 1;
+    int links_per_chip_per_plane = 1;
+    int spines_per_plane = 1;
+    double oversubscription = 1.0;
+    LinkSpec link;   // chip-leaf and cpu-leaf cables
+    LinkSpec uplink; // leaf-spine cables
+};
+
+// k-dimensional torus (wrap = true) or mesh (wrap = false). A dimension of size 2 has one cable per
+// neighbour pair even when wrapped (both directions reach the same chip). `twist[d]` (torus only) shifts the
+// wrap-around cable of dimension d by that many positions along dimension (d+1) mod k.
+struct TorusParams {
+    std::vector<int> dims{4, 4, 4};
+    bool wrap = true;
+    std::vector<int> twist; // empty or one entry per dimension
+    int links_per_neighbor = 1;
+    LinkSpec link;
+};
+
+// UB-Mesh-style nD full mesh: chips on a grid, every dimension a clique (all chips that differ in exactly one
+// coordinate are joined by links_per_pair_by_dim[d] cables). Optional switch tier above: `switches` switch chips,
+// each chip with `switch_links_per_chip` cables dealt round-robin over them.
+struct NdFullMeshParams {
+    std::vector<int> dims{8, 8};
+    std::vector<int> links_per_pair_by_dim; // empty = 1 in every dimension
+    LinkSpec link;
+    int switches = 0;
+    int switch_links_per_chip = 0;
+    LinkSpec switch_link;
+};
+
+// Dragonfly: `groups` groups of `routers_per_group` routers (switch chips), routers of a group all-to-all by
+// local cables, `chips_per_router` chips per router, `global_links_per_router` optical cables per router joining
+// groups, dealt round by round to every pair of groups so that each pair gets one before any gets two.
+struct DragonflyParams {
+    int groups = 9;
+    int routers_per_group = 4;
+    int chips_per_router = 2;
+    int global_links_per_router = 2;
+    LinkSpec link;        // chip-router and local cables
+    LinkSpec global_link; // cables between groups
+};
+
+// A graph read from a file: GraphML (.graphml, .xml) or a YAML edge list (.yaml, .yml); see docs/graph-files.md.
+// `link` is the default for cables whose attributes the file omits.
+struct CustomParams {
+    std::string file;
+    LinkSpec link;
+};
+
+Topology full_mesh(const FullMeshParams& p);
+Topology switched(const SwitchedParams& p);
+Topology clos(const ClosParams& p);
+Topology torus(const TorusParams& p);
+Topology nd_fullmesh(const NdFullMeshParams& p);
+Topology dragonfly(const DragonflyParams& p);
+Topology custom(const CustomParams& p);
+
+} // namespace snsim

@@ -1,0 +1,74 @@
+#include "topologies/io/attributes.hpp"
+
+#include <charconv>
+
+#include "topologies/errors.hpp"
+#include "topologies/units.hpp"
+
+namespace snsim::detail {
+namespace {
+
+[[noreturn]] void fail(const Origin& at, const std::string& key, const std::string& value, const std::string& why) {
+    throw InputError(located(at.file, at.line, at.prefix + "." + key, value, why));
+}
+
+int to_int(const std::string& key, const std::string& value, const Origin& at) {
+    int out = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+    if (ec != std::errc() || end != value.data() + value.size() || out < -1)
+        fail(at, key, value, "expected a whole number >= 0 (or -1 for none)");
+    return out;
+}
+
+double quantity(units::Quantity q, const std::string& key, const std::string& value, const Origin& at) {
+    try {
+        return units::parse(q, value);
+    } catch (const units::UnitError& e) {
+        fail(at, key, value, e.what());
+    }
+}
+
+} // namespace
+
+void set_node_attribute(Node& node, const std::string& key, const std::string& value, const Origin& at) {
+    if (key == "name") {
+        if (value.empty()) fail(at, key, value, "must not be empty");
+        node.name = value;
+    } else if (key == "kind") {
+        const auto kind = node_kind_from(value);
+        if (!kind) fail(at, key, value, "expected chip, switch or cpu");
+        node.kind = *kind;
+    } else if (key == "rack") {
+        node.place.rack = to_int(key, value, at);
+    } else if (key == "board") {
+        node.place.board = to_int(key, value, at);
+    } else if (key == "plane") {
+        node.place.plane = to_int(key, value, at);
+    } else if (key == "tier") {
+        node.place.tier = to_int(key, value, at);
+    } else {
+        fail(at, key, value, "unknown node attribute (expected name, kind, rack, board, plane, tier)");
+    }
+}
+
+void set_link_attribute(Link& link, const std::string& key, const std::string& value, const Origin& at) {
+    if (key == "bandwidth") {
+        link.bytes_per_s = quantity(units::Quantity::Bandwidth, key, value, at);
+        if (!(link.bytes_per_s > 0)) fail(at, key, value, "must be positive");
+    } else if (key == "latency") {
+        link.latency_s = quantity(units::Quantity::Time, key, value, at);
+        if (link.latency_s < 0) fail(at, key, value, "must be >= 0");
+    } else if (key == "plane") {
+        link.plane = to_int(key, value, at);
+    } else if (key == "kind") {
+        const auto kind = link_kind_from(value);
+        if (!kind) fail(at, key, value, "expected electrical or optical");
+        link.kind = *kind;
+    } else {
+        fail(at, key, value, "unknown edge attribute (expected bandwidth, latency, plane, kind)");
+    }
+}
+
+Link default_link(const LinkSpec& d) { return Link{d.bytes_per_s, d.latency_s, -1, d.kind}; }
+
+} // namespace snsim::detail

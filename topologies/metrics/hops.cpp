@@ -1,0 +1,108 @@
+#include "topologies/metrics/hops.hpp"
+
+#include <algorithm>
+#include <random>
+
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/visitors.hpp>
+#include <fmt/format.h>
+
+#include "topologies/errors.hpp"
+
+namespace snsim {
+namespace {
+
+// Sum and maximum of hop counts from one source to every other chip.
+struct FromSource {
+    double sum = 0;
+    int max = 0;
+};
+
+class Bfs {
+  public:
+    explicit Bfs(const Topology& t) : t_(t), dist_(t.num_nodes()), is_chip_(t.num_nodes()) {
+        for (auto v : t.nodes_of(NodeKind::Chip)) is_chip_[v] = 1;
+    }
+
+    FromSource run(Topology::Vertex source) {
+        std::fill(dist_.begin(), dist_.end(), -1);
+        dist_[source] = 0;
+        boost::breadth_first_search(
+            t_.graph(), source,
+            boost::visitor(boost::make_bfs_visitor(boost::record_distances(dist_.data(), boost::on_tree_edge()))));
+        FromSource out;
+        for (std::size_t v = 0; v < dist_.size(); ++v) {
+            if (!is_chip_[v] || v == source) continue;
+            if (dist_[v] < 0)
+                throw InputError(fmt::format("topology is disconnected: chip {} cannot reach chip {}",
+                                             t_.node(source).name, t_.node(v).name));
+            out.sum += dist_[v];
+            out.max = std::max(out.max, dist_[v]);
+        }
+        return out;
+    }
+
+  private:
+    const Topology& t_;
+    std::vector<int> dist_;
+    std::vector<std::uint8_t> is_chip_;
+};
+
+// `count` distinct chips drawn by a seeded partial Fisher-Yates shuffle (our own draw, so the choice is the same
+// with every standard library).
+std::vector<Topology::Vertex> sample(std::vector<Topology::Vertex> chips, std::size_t count, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    for (std::size_t i = 0; i < count; ++i) std::swap(chips[i], chips[i + rng() % (chips.size() - i)]);
+    chips.resize(count);
+    return chips;
+}
+
+} // namespace
+
+std::string_view to_string(HopStats::Method method) {
+    switch (method) {
+    case HopStats::Method::Exact: return "exact";
+    case HopStats::Method::Symmetry: return "exact by symmetry";
+    case HopStats::Method::Sampled: return "sampled";
+    }
+    return "";
+}
+
+HopStats chip_hops(const Topology& t, const HopOptions& options) {
+    const auto chips = t.nodes_of(NodeKind::Chip);
+    const double n = static_cast<double>(chips.size());
+    const double bfs_cost = static_cast<double>(t.num_nodes() + 2 * t.num_links());
+    Bfs bfs(t);
+    HopStats stats;
+    double weighted_sum = 0, weight = 0;
+    auto visit = [&](Topology::Vertex source, double w) {
+        const FromSource r = bfs.run(source);
+        weighted_sum += w * r.sum;
+        weight += w;
+        stats.diameter = std::max(stats.diameter, r.max);
+        ++stats.sources;
+    };
+
+    const auto& orbits = t.chip_orbits();
+    if (options.use_symmetry && !orbits.empty() && static_cast<double>(orbits.size()) * bfs_cost <= options.work_budget) {
+        stats.method = HopStats::Method::Symmetry;
+        for (const auto& o : orbits) visit(o.representative, static_cast<double>(o.size));
+        stats.how = fmt::format("BFS from {} representative chip{} ({})", orbits.size(), orbits.size() == 1 ? "" : "s",
+                                t.symmetry());
+    } else if (n * bfs_cost <= options.work_budget) {
+        stats.method = HopStats::Method::Exact;
+        for (auto c : chips) visit(c, 1);
+        stats.how = fmt::format("BFS from all {} chips", chips.size());
+    } else {
+        stats.method = HopStats::Method::Sampled;
+        const auto affordable = static_cast<std::size_t>(std::max(8.0, options.work_budget / bfs_cost));
+        const std::size_t count = std::min({options.samples, affordable, chips.size()});
+        for (auto c : sample(chips, count, options.seed)) visit(c, 1);
+        stats.how = fmt::format("BFS from {} of {} chips drawn with seed {}; the diameter is a lower bound", count,
+                                chips.size(), options.seed);
+    }
+    stats.mean = weighted_sum / (weight * (n - 1));
+    return stats;
+}
+
+} // namespace snsim

@@ -1,0 +1,102 @@
+#pragma once
+// Topology: a supernode as a graph. Vertices are chips (accelerators), switch chips and CPUs; edges are cables.
+// A cable is full duplex: `bytes_per_s` is the capacity of EACH direction, and each direction is its own
+// capacity. Parallel cables are parallel edges. Boost.Graph stays behind this type: other modules use its
+// methods; graph() is for graph algorithms inside topologies/ and sim/routing.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+
+namespace snsim {
+
+enum class NodeKind : std::uint8_t { Chip, Switch, Cpu };
+enum class LinkKind : std::uint8_t { Electrical, Optical };
+
+std::string_view to_string(NodeKind kind);
+std::string_view to_string(LinkKind kind);
+std::optional<NodeKind> node_kind_from(std::string_view text);
+std::optional<LinkKind> link_kind_from(std::string_view text);
+
+// Where a vertex sits in the system's hierarchy; -1 means "not applicable".
+struct Place {
+    int rack = -1;  // rack, node or group
+    int board = -1; // board or router within the rack
+    int plane = -1; // network plane (switch chips)
+    int tier = -1;  // switch tier: 1 = leaf / L1, 2 = spine / L2
+    std::vector<int> coords; // position in a torus / mesh / nD full mesh
+};
+
+struct Node {
+    std::string name;
+    NodeKind kind = NodeKind::Chip;
+    Place place;
+};
+
+struct Link {
+    double bytes_per_s = 0; // per direction
+    double latency_s = 0;
+    int plane = -1;
+    LinkKind kind = LinkKind::Electrical;
+};
+
+// A balanced split of the chips, with every other vertex placed on a side, that a generator knows to cut the
+// fewest bytes/s (exact) or that is its best known cut (upper bound). Metrics count the cut on the real graph.
+struct BisectionHint {
+    std::vector<std::uint8_t> side; // one entry per vertex: 0 or 1
+    bool exact = false;
+    std::string method; // how the partition was chosen and why it is minimal, for the report
+};
+
+// Chips that a graph automorphism maps onto each other; BFS from one representative per orbit, weighted by the
+// orbit size, gives exact all-pairs hop statistics.
+struct ChipOrbit {
+    std::size_t representative;
+    std::size_t size;
+};
+
+class Topology {
+  public:
+    using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, Node, Link>;
+    using Vertex = Graph::vertex_descriptor;
+
+    explicit Topology(std::string kind = "custom") : kind_(std::move(kind)) {}
+
+    // Throws InputError on a duplicate name.
+    Vertex add_node(Node node);
+    // Throws InputError on a self-loop or a non-positive bandwidth.
+    void add_link(Vertex a, Vertex b, const Link& link);
+    void reserve_nodes(std::size_t n) { graph_.m_vertices.reserve(n); }
+
+    const std::string& kind() const { return kind_; }
+    std::size_t num_nodes() const { return boost::num_vertices(graph_); }
+    std::size_t num_links() const { return boost::num_edges(graph_); }
+    const Node& node(Vertex v) const { return graph_[v]; }
+    std::optional<Vertex> find(std::string_view name) const;
+    std::vector<Vertex> nodes_of(NodeKind kind) const; // in vertex order
+    std::size_t count(NodeKind kind) const;
+    std::size_t degree(Vertex v) const { return boost::out_degree(v, graph_); }
+    double injection_bytes_per_s(Vertex v) const; // sum over the vertex's cables, one direction
+
+    const Graph& graph() const { return graph_; }
+
+    void set_bisection_hint(BisectionHint hint) { bisection_hint_ = std::move(hint); }
+    const std::optional<BisectionHint>& bisection_hint() const { return bisection_hint_; }
+    void set_chip_orbits(std::vector<ChipOrbit> orbits, std::string why);
+    const std::vector<ChipOrbit>& chip_orbits() const { return chip_orbits_; }
+    const std::string& symmetry() const { return symmetry_; }
+
+  private:
+    std::string kind_;
+    Graph graph_;
+    std::unordered_map<std::string, Vertex> by_name_; // lookup only; never iterated
+    std::optional<BisectionHint> bisection_hint_;
+    std::vector<ChipOrbit> chip_orbits_;
+    std::string symmetry_;
+};
+
+} // namespace snsim
