@@ -19,7 +19,7 @@ class InputError : public std::runtime_error {
 class ParamError : public InputError {
   public:
     ParamError(std::string key, std::string value, const std::string& reason)
-        : InputError(key + ": " + reason + " (got " + value + ")"), key_(std::move(key)), value_(std::move(value)),
+        : InputError(fmt::format("{}: {} (got \"{}\")", key, reason, value)), key_(std::move(key)), value_(std::move(value)),
           reason_(reason) {}
     const std::string& key() const { return key_; }
     const std::string& value() const { return value_; }

@@ -32,11 +32,14 @@ class Loader {
   private:
     static int line(const YAML::Node& n) { return n.Mark().line + 1; }
 
+    // The value as written, for messages: scalars and flat lists verbatim ("[4, 4]"); maps as "a map".
     static std::string text_of(const YAML::Node& n) {
         if (n.IsScalar()) return n.Scalar();
         if (n.IsMap()) return "a map";
-        if (n.IsSequence()) return "a list";
-        return "";
+        if (!n.IsSequence()) return "";
+        std::vector<std::string> items;
+        for (const auto& item : n) items.push_back(item.IsScalar() ? item.Scalar() : "...");
+        return fmt::format("[{}]", fmt::join(items, ", "));
     }
 
     [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& reason) const {
@@ -47,6 +50,12 @@ class Loader {
         for (const auto& kv : map) {
             const std::string key = prefix + kv.first.as<std::string>();
             if (out_.entries_.count(key)) fail(kv.first, key, "key given twice");
+            if (kv.second.IsNull()) {
+                const KeyDecl* decl = find_key(key);
+                throw ConfigError(located(file_, line(kv.first), key, "",
+                                          decl ? fmt::format("missing value: expected {}", describe(decl->type))
+                                               : "missing value"));
+            }
             if (const KeyDecl* decl = find_key(key)) {
                 out_.entries_[key] = convert(*decl, kv.second);
             } else if (is_section(key)) {
@@ -61,7 +70,6 @@ class Loader {
 
     Config::Entry convert(const KeyDecl& decl, const YAML::Node& n) const {
         Config::Entry e{{}, text_of(n), line(n)};
-        if (n.IsNull()) fail(n, decl.path, fmt::format("missing value: expected {}", describe(decl.type)));
         if (decl.type == KeyType::IntegerList) {
             if (!n.IsSequence()) fail(n, decl.path, fmt::format("expected {}", describe(decl.type)));
             std::vector<long long> items;

@@ -53,7 +53,8 @@ struct ClosParams {
 
 // k-dimensional torus (wrap = true) or mesh (wrap = false). A dimension of size 2 has one cable per
 // neighbour pair even when wrapped (both directions reach the same chip). `twist[d]` (torus only) shifts the
-// wrap-around cable of dimension d by that many positions along dimension (d+1) mod k.
+// wrap-around cable of dimension d by that many positions along dimension (d+1) mod k; at most one dimension
+// may be twisted, which keeps the graph vertex-transitive (every chip sees the same network).
 struct TorusParams {
     std::vector<int> dims{4, 4, 4};
     bool wrap = true;

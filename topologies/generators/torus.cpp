@@ -14,6 +14,10 @@ void check(const TorusParams& p) {
         if (p.twist.size() != p.dims.size())
             throw ParamError("twist", std::to_string(p.twist.size()) + " entries",
                              fmt::format("needs one entry per dimension ({})", p.dims.size()));
+        if (std::count_if(p.twist.begin(), p.twist.end(), [](int t) { return t != 0; }) > 1)
+            throw ParamError("twist", fmt::format("{}", fmt::join(p.twist, ", ")),
+                             "only one dimension may be twisted (more would need carries between the twists to "
+                             "stay a torus on which every chip looks alike)");
         for (std::size_t d = 0; d < p.dims.size(); ++d)
             if (p.twist[d] != 0 && (p.dims.size() < 2 || p.dims[d] <= 2))
                 throw ParamError("twist", std::to_string(p.twist[d]),

@@ -1,0 +1,104 @@
+// Whole CLI runs (golden behaviour): the default experiment, output files, help, and bad input giving one line,
+// exit code 2 and no output file.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support.hpp"
+
+using snsim::test::run_snsim;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::size_t lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+} // namespace
+
+TEST_CASE("snsim topo with no config describes the default 128-chip supernode", "[cli]") {
+    const auto r = run_snsim("topo");
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("chips                         128\n"));
+    CHECK_THAT(r.output, Catch::Contains("injection bandwidth per chip  700 GB/s per direction"));
+    CHECK_THAT(r.output, Catch::Contains("diameter                      2 hops"));
+    CHECK_THAT(r.output, Catch::Contains("bisection bandwidth           44.8 TB/s per direction (896 cables)"));
+}
+
+TEST_CASE("snsim topo writes JSON, DOT and GraphML", "[cli]") {
+    snsim::test::TempDir dir;
+    const auto r = run_snsim(std::string("topo ") + SNSIM_SOURCE_DIR + "/configs/clos384.yaml --json " +
+                             dir.file("m.json") + " --dot " + dir.file("g.dot") + " --graphml " + dir.file("g.graphml"));
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(slurp(dir.file("m.json")));
+    CHECK(j["chips"] == 384);
+    CHECK(j["diameter_hops"] == 4);
+    CHECK(j["injection_bandwidth_Bps"]["min"] == 392e9);
+    CHECK(j["bisection_exact"] == true);
+    CHECK(j["seed"] == 1);
+    const std::string dot = slurp(dir.file("g.dot"));
+    CHECK_THAT(dot, Catch::StartsWith("graph G {"));
+    CHECK_THAT(dot, Catch::Contains("[label=\"n0.c0\", shape=ellipse]"));
+    CHECK_THAT(dot, Catch::Contains("[label=\"28 GB/s 200 ns p0\"]"));
+    CHECK_THAT(slurp(dir.file("g.graphml")), Catch::Contains("<graphml"));
+}
+
+TEST_CASE("every starter config runs", "[cli]") {
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(SNSIM_SOURCE_DIR) + "/configs")) {
+        if (entry.path().extension() != ".yaml") continue;
+        INFO(entry.path());
+        const auto r = run_snsim("topo " + entry.path().string());
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.output, Catch::Contains("bisection bandwidth"));
+    }
+}
+
+TEST_CASE("bad input: one line, exit code 2, no output file", "[cli][errors]") {
+    snsim::test::TempDir dir;
+    const auto cfg = dir.write("bad.yaml", "topology:\n  kind: switched\n  chips: 0\n");
+    const auto r = run_snsim("topo " + cfg + " --json " + dir.file("out.json"));
+    CHECK(r.exit_code == 2);
+    CHECK(r.output == "snsim: error: " + cfg + ":3: topology.chips: must be at least 2 (got \"0\")\n");
+    CHECK_FALSE(std::filesystem::exists(dir.file("out.json")));
+
+    const auto missing_dir = run_snsim("topo --json " + dir.file("no/such/dir/out.json"));
+    CHECK(missing_dir.exit_code == 2);
+    CHECK(lines(missing_dir.output) == 1);
+    CHECK_THAT(missing_dir.output, Catch::Contains("does not exist"));
+
+    const auto flag = run_snsim("topo --bogus");
+    CHECK(flag.exit_code == 2);
+    CHECK(flag.output == "snsim: error: The following argument was not expected: --bogus (see snsim --help)\n");
+
+    const auto missing = run_snsim("topo " + dir.file("nope.yaml"));
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.output == "snsim: error: " + dir.file("nope.yaml") + ": cannot open config file: No such file or directory\n");
+    CHECK(std::filesystem::is_empty(dir.file("")) == false); // only bad.yaml is there
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.file("")), {}) == 1);
+}
+
+TEST_CASE("help explains every option", "[cli]") {
+    const auto top = run_snsim("--help");
+    CHECK(top.exit_code == 0);
+    CHECK_THAT(top.output, Catch::Contains("topo"));
+    CHECK_THAT(top.output, Catch::Contains("keys"));
+    CHECK_THAT(top.output, Catch::Contains("--verbose"));
+    const auto topo = run_snsim("topo --help");
+    CHECK(topo.exit_code == 0);
+    for (const char* option : {"--json", "--dot", "--graphml", "config"}) CHECK_THAT(topo.output, Catch::Contains(option));
+}
+
+TEST_CASE("docs/config.md is the output of snsim keys --markdown", "[cli]") {
+    const auto r = run_snsim("keys --markdown");
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.output == slurp(std::string(SNSIM_SOURCE_DIR) + "/docs/config.md"));
+}

@@ -1,0 +1,160 @@
+// Config loading: every error class gives the exact one-line message with file, line, key and value; defaults
+// and inherited link sections apply.
+#include <catch2/catch.hpp>
+
+#include "sim/config/config.hpp"
+#include "sim/config/topology_request.hpp"
+#include "support.hpp"
+
+using snsim::config::Config;
+
+namespace {
+
+std::string error_of(const std::string& yaml) {
+    try {
+        snsim::config::build_topology(Config::parse(yaml, "cfg.yaml"));
+    } catch (const snsim::InputError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+} // namespace
+
+TEST_CASE("a minimal config takes every default", "[config]") {
+    const Config c = Config::parse("topology:\n  kind: switched\n", "dir/minimal.yaml");
+    CHECK(c.name() == "minimal");
+    CHECK(c.integer("topology.chips") == 128);
+    CHECK(c.real("topology.link.bandwidth") == 50e9);
+    CHECK(c.real("topology.link.latency") == Approx(100e-9).epsilon(1e-15));
+    CHECK(c.real("limits.graph_memory") == 8.0 * (1ull << 30));
+    CHECK_FALSE(c.given("topology.chips"));
+}
+
+TEST_CASE("link sections inherit from topology.link unless given", "[config]") {
+    const Config c = Config::parse("topology:\n  kind: clos\n  link: {bandwidth: 28GB/s, latency: 1us}\n"
+                                   "  uplink: {latency: 2us}\n",
+                                   "cfg.yaml");
+    CHECK(c.real("topology.uplink.bandwidth") == 28e9);
+    CHECK(c.real("topology.uplink.latency") == Approx(2e-6).epsilon(1e-15));
+    CHECK(c.string("topology.uplink.kind") == "electrical");
+    CHECK(c.string("topology.global_link.kind") == "optical");
+}
+
+TEST_CASE("every schema default is valid for every generator", "[config]") {
+    for (const char* kind : {"full_mesh", "switched", "clos", "torus", "mesh", "nd_fullmesh", "dragonfly"}) {
+        INFO(kind);
+        const auto t = snsim::config::build_topology(Config::parse(std::string("topology:\n  kind: ") + kind, "d.yaml"));
+        CHECK(t.count(snsim::NodeKind::Chip) >= 2);
+    }
+}
+
+TEST_CASE("config errors: unknown key", "[config][errors]") {
+    CHECK(error_of("topology:\n  kind: switched\n  chipz: 128\n") ==
+          "cfg.yaml:3: topology.chipz: unknown key; did you mean topology.chips? (got \"128\")");
+    CHECK(error_of("topology:\n  kind: switched\nzzzzzzzz: 1\n") == "cfg.yaml:3: zzzzzzzz: unknown key (got \"1\")");
+}
+
+TEST_CASE("config errors: bad unit", "[config][errors]") {
+    CHECK(error_of("topology:\n  kind: switched\n  link:\n    bandwidth: 50 GB\n") ==
+          "cfg.yaml:4: topology.link.bandwidth: unknown unit \"GB\" for a bandwidth; use e.g. 392GB/s, 224Gbps, "
+          "28 GBps (got \"50 GB\")");
+    CHECK(error_of("topology:\n  kind: switched\n  link:\n    latency: 5\n") ==
+          "cfg.yaml:4: topology.link.latency: missing unit: write a time such as 1.2us, 200ns, 3ms (got \"5\")");
+}
+
+TEST_CASE("config errors: negative or zero values", "[config][errors]") {
+    CHECK(error_of("topology:\n  kind: switched\n  chips: -4\n") ==
+          "cfg.yaml:3: topology.chips: must be at least 2 (got \"-4\")");
+    CHECK(error_of("topology:\n  kind: switched\n  link: {bandwidth: 0GB/s}\n") ==
+          "cfg.yaml:3: topology.link.bandwidth: must be positive (got \"0GB/s\")");
+    CHECK(error_of("topology:\n  kind: switched\n  link: {latency: -1ns}\n") ==
+          "cfg.yaml:3: topology.link.latency: must be at least 0 (got \"-1ns\")");
+    CHECK(error_of("topology:\n  kind: torus\n  dims: [4, 0]\n") ==
+          "cfg.yaml:3: topology.dims: must be at least 1 (got \"0\")");
+    CHECK(error_of("topology:\n  kind: clos\n  oversubscription: 0\n") ==
+          "cfg.yaml:3: topology.oversubscription: must be positive (got \"0\")");
+}
+
+TEST_CASE("config errors: wrong type", "[config][errors]") {
+    CHECK(error_of("topology:\n  kind: switched\n  chips: many\n") ==
+          "cfg.yaml:3: topology.chips: expected a whole number (got \"many\")");
+    CHECK(error_of("topology:\n  kind: switched\n  chips: 12.5\n") ==
+          "cfg.yaml:3: topology.chips: expected a whole number (got \"12.5\")");
+    CHECK(error_of("topology:\n  kind: torus\n  dims: 4\n") ==
+          "cfg.yaml:3: topology.dims: expected a list of whole numbers such as [4, 4, 4] (got \"4\")");
+    CHECK(error_of("topology:\n  kind: switched\n  chips: [1, 2]\n") ==
+          "cfg.yaml:3: topology.chips: expected a whole number (got \"[1, 2]\")");
+    CHECK(error_of("topology: switched\n") ==
+          "cfg.yaml:1: topology: expected a section (a map of keys) (got \"switched\")");
+    CHECK(error_of("topology:\n  kind: ring\n") ==
+          "cfg.yaml:2: topology.kind: expected one of full_mesh, switched, clos, torus, mesh, nd_fullmesh, "
+          "dragonfly, custom (got \"ring\")");
+    CHECK(error_of("topology:\n  kind: switched\n  chips:\n") ==
+          "cfg.yaml:3: topology.chips: missing value: expected a whole number");
+    CHECK(error_of("topology:\n  kind: switched\n  chips: 99999999999999999999\n") ==
+          "cfg.yaml:3: topology.chips: whole number out of range (got \"99999999999999999999\")");
+}
+
+TEST_CASE("config errors: keys of another generator, missing kind, duplicates, empty file", "[config][errors]") {
+    CHECK(error_of("topology:\n  kind: switched\n  dims: [2, 2]\n") ==
+          "cfg.yaml:3: topology.dims: not used by topology.kind switched (only by torus, mesh, nd_fullmesh) "
+          "(got \"[2, 2]\")");
+    CHECK(error_of("topology:\n  chips: 8\n") == "cfg.yaml: topology.kind: missing required key");
+    CHECK(error_of("topology:\n  kind: switched\n  chips: 8\n  chips: 16\n") ==
+          "cfg.yaml:4: topology.chips: key given twice (got \"chips\")");
+    CHECK(error_of("") == "cfg.yaml: config is empty; it needs at least topology.kind");
+}
+
+TEST_CASE("config errors: malformed YAML", "[config][errors]") {
+    CHECK(error_of("topology:\n  kind: [switched\n") == "cfg.yaml:3: malformed YAML: end of sequence flow not found");
+    CHECK(error_of("topology:\n  kind: switched\n   chips: 4\n") ==
+          "cfg.yaml:3: malformed YAML: illegal map value");
+}
+
+TEST_CASE("config errors: missing file or a directory", "[config][errors]") {
+    CHECK_THROWS_WITH(Config::load("/nonexistent/snsim.yaml"),
+                      "/nonexistent/snsim.yaml: cannot open config file: No such file or directory");
+    snsim::test::TempDir dir;
+    CHECK_THROWS_WITH(Config::load(dir.file("")), dir.file("") + ": is a directory, not a config file");
+}
+
+TEST_CASE("config errors: generator constraints point at the key's line", "[config][errors]") {
+    CHECK(error_of("topology:\n  kind: switched\n  switches_per_plane: 4\n  links_per_chip_per_plane: 2\n") ==
+          "cfg.yaml:4: topology.links_per_chip_per_plane: must be at least 4 (switches_per_plane), so every chip "
+          "reaches every switch chip of a plane (got \"2\")");
+    // A default that breaks a constraint is reported at the topology.kind line, with the value used.
+    CHECK(error_of("topology:\n  kind: switched\n  switches_per_plane: 2\n") ==
+          "cfg.yaml:2: topology.links_per_chip_per_plane: must be at least 2 (switches_per_plane), so every chip "
+          "reaches every switch chip of a plane (got \"1\")");
+    CHECK(error_of("topology:\n  kind: clos\n  chips_per_node: 8\n  spines_per_plane: 3\n") ==
+          "cfg.yaml:4: topology.spines_per_plane: must divide the 8 uplinks per leaf (got \"3\")");
+    CHECK(error_of("topology:\n  kind: torus\n  dims: [4, 4]\n  twist: [1]\n") ==
+          "cfg.yaml:4: topology.twist: needs one entry per dimension (2) (got \"[1]\")");
+    CHECK(error_of("topology:\n  kind: torus\n  dims: [4, 4, 4]\n  twist: [1, 1, 0]\n") ==
+          "cfg.yaml:4: topology.twist: only one dimension may be twisted (more would need carries between the "
+          "twists to stay a torus on which every chip looks alike) (got \"[1, 1, 0]\")");
+    CHECK(error_of("topology:\n  kind: dragonfly\n  groups: 20\n") ==
+          "cfg.yaml:3: topology.groups: at most routers_per_group * global_links_per_router + 1 = 9 groups can all "
+          "be joined directly (got \"20\")");
+    CHECK(error_of("topology:\n  kind: custom\n") == "cfg.yaml:2: topology.file: is required for topology.kind custom");
+}
+
+TEST_CASE("guard rail: graphs that would exhaust memory are refused before building", "[config][errors]") {
+    CHECK(error_of("topology:\n  kind: full_mesh\n  chips: 100000\n") ==
+          "cfg.yaml:3: topology.chips: graph would need about 596.1 GiB of memory, over the limit of 8 GiB "
+          "(limits.graph_memory) (got \"100000\")");
+    CHECK(error_of("topology:\n  kind: switched\n  chips: 3000000000\n") ==
+          "cfg.yaml:3: topology.chips: must be at most 2147483647 (got \"3000000000\")");
+    CHECK(error_of("topology:\n  kind: torus\n  dims: [100000, 100000]\n") ==
+          "cfg.yaml:3: topology.dims: graph would need about 4.657 TiB of memory, over the limit of 8 GiB "
+          "(limits.graph_memory) (got \"[100000, 100000]\")");
+}
+
+TEST_CASE("config errors: disconnected custom graph", "[config][errors]") {
+    snsim::test::TempDir dir;
+    dir.write("g.yaml", "nodes: [a, b, c, d]\nedges:\n  - [a, b]\n  - [c, d]\n");
+    const std::string cfg = dir.write("cfg.yaml", "topology:\n  kind: custom\n  file: g.yaml\n");
+    CHECK_THROWS_WITH(snsim::config::build_topology(Config::load(cfg)),
+                      dir.file("g.yaml") + ": graph is disconnected: 2 of 4 chips unreachable from a: c, d");
+}
