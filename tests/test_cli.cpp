@@ -82,8 +82,7 @@ TEST_CASE("bad input: one line, exit code 2, no output file", "[cli][errors]") {
     const auto missing = run_snsim("topo " + dir.file("nope.yaml"));
     CHECK(missing.exit_code == 2);
     CHECK(missing.output == "snsim: error: " + dir.file("nope.yaml") + ": cannot open config file: No such file or directory\n");
-    CHECK(std::filesystem::is_empty(dir.file("")) == false); // only bad.yaml is there
-    CHECK(std::distance(std::filesystem::directory_iterator(dir.file("")), {}) == 1);
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.file("")), {}) == 1); // only bad.yaml
 }
 
 TEST_CASE("help explains every option", "[cli]") {

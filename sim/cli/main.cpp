@@ -11,10 +11,10 @@
 
 namespace {
 
-// One named logger per module, sharing a stderr sink; -v raises them all to debug.
+// Named loggers on stderr, one per module that logs (so far the CLI's stage timings); -v raises them to debug.
 void setup_logging(bool verbose) {
     auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-    for (const char* name : {"cli", "config", "topologies", "report"}) {
+    for (const char* name : {"cli"}) {
         auto logger = std::make_shared<spdlog::logger>(name, sink);
         logger->set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
         logger->set_pattern("[%H:%M:%S.%e] [%n] %v");
