@@ -44,7 +44,8 @@ inline RunResult run_snsim(const std::string& args) {
     RunResult r;
     FILE* pipe = ::popen((std::string(SNSIM_BIN) + " " + args + " 2>&1").c_str(), "r");
     std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe)) r.output += buffer.data();
+    while (std::fgets(buffer.data(), buffer.size(), pipe))
+        r.output += buffer.data();
     const int status = ::pclose(pipe);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;

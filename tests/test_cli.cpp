@@ -21,7 +21,9 @@ std::string slurp(const std::string& path) {
     return s.str();
 }
 
-std::size_t lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+std::size_t lines(const std::string& text) {
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 } // namespace
 
@@ -36,8 +38,9 @@ TEST_CASE("snsim topo with no config describes the default 128-chip supernode", 
 
 TEST_CASE("snsim topo writes JSON, DOT and GraphML", "[cli]") {
     snsim::test::TempDir dir;
-    const auto r = run_snsim(std::string("topo ") + SNSIM_SOURCE_DIR + "/configs/clos384.yaml --json " +
-                             dir.file("m.json") + " --dot " + dir.file("g.dot") + " --graphml " + dir.file("g.graphml"));
+    const auto r =
+        run_snsim(std::string("topo ") + SNSIM_SOURCE_DIR + "/configs/clos384.yaml --json " + dir.file("m.json") +
+                  " --dot " + dir.file("g.dot") + " --graphml " + dir.file("g.graphml"));
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(slurp(dir.file("m.json")));
     CHECK(j["chips"] == 384);
@@ -81,7 +84,8 @@ TEST_CASE("bad input: one line, exit code 2, no output file", "[cli][errors]") {
 
     const auto missing = run_snsim("topo " + dir.file("nope.yaml"));
     CHECK(missing.exit_code == 2);
-    CHECK(missing.output == "snsim: error: " + dir.file("nope.yaml") + ": cannot open config file: No such file or directory\n");
+    CHECK(missing.output ==
+          "snsim: error: " + dir.file("nope.yaml") + ": cannot open config file: No such file or directory\n");
     CHECK(std::distance(std::filesystem::directory_iterator(dir.file("")), {}) == 1); // only bad.yaml
 }
 
@@ -93,7 +97,8 @@ TEST_CASE("help explains every option", "[cli]") {
     CHECK_THAT(top.output, Catch::Contains("--verbose"));
     const auto topo = run_snsim("topo --help");
     CHECK(topo.exit_code == 0);
-    for (const char* option : {"--json", "--dot", "--graphml", "config"}) CHECK_THAT(topo.output, Catch::Contains(option));
+    for (const char* option : {"--json", "--dot", "--graphml", "config"})
+        CHECK_THAT(topo.output, Catch::Contains(option));
 }
 
 TEST_CASE("docs/config.md is the output of snsim keys --markdown", "[cli]") {

@@ -44,7 +44,8 @@ TEST_CASE("link sections inherit from topology.link unless given", "[config]") {
 TEST_CASE("every schema default is valid for every generator", "[config]") {
     for (const char* kind : {"full_mesh", "switched", "clos", "torus", "mesh", "nd_fullmesh", "dragonfly"}) {
         INFO(kind);
-        const auto t = snsim::config::build_topology(Config::parse(std::string("topology:\n  kind: ") + kind, "d.yaml"));
+        const auto t =
+            snsim::config::build_topology(Config::parse(std::string("topology:\n  kind: ") + kind, "d.yaml"));
         CHECK(t.count(snsim::NodeKind::Chip) >= 2);
     }
 }
@@ -108,8 +109,7 @@ TEST_CASE("config errors: keys of another generator, missing kind, duplicates, e
 
 TEST_CASE("config errors: malformed YAML", "[config][errors]") {
     CHECK(error_of("topology:\n  kind: [switched\n") == "cfg.yaml:3: malformed YAML: end of sequence flow not found");
-    CHECK(error_of("topology:\n  kind: switched\n   chips: 4\n") ==
-          "cfg.yaml:3: malformed YAML: illegal map value");
+    CHECK(error_of("topology:\n  kind: switched\n   chips: 4\n") == "cfg.yaml:3: malformed YAML: illegal map value");
 }
 
 TEST_CASE("config errors: missing file or a directory", "[config][errors]") {

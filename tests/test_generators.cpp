@@ -16,7 +16,8 @@ const LinkSpec k50{50e9, 100e-9, LinkKind::Electrical};
 // Max switch ports over switch chips, and cables per chip must be uniform where the test says so.
 std::size_t uniform_chip_degree(const Topology& t) {
     const auto chips = t.nodes_of(NodeKind::Chip);
-    for (auto c : chips) REQUIRE(t.degree(c) == t.degree(chips.front()));
+    for (auto c : chips)
+        REQUIRE(t.degree(c) == t.degree(chips.front()));
     return t.degree(chips.front());
 }
 
@@ -59,7 +60,8 @@ TEST_CASE("switched: several switch chips per plane share each chip's cables rou
     const Topology t = switched({8, 1, 4, 18, {25e9, 0, LinkKind::Electrical}});
     CHECK(t.num_links() == 144);
     std::vector<std::size_t> ports;
-    for (auto s : t.nodes_of(NodeKind::Switch)) ports.push_back(t.degree(s));
+    for (auto s : t.nodes_of(NodeKind::Switch))
+        ports.push_back(t.degree(s));
     CHECK(ports == std::vector<std::size_t>{40, 40, 32, 32});
     const auto m = measure(t);
     CHECK(m.injection_bytes_per_s.min == 450e9);
@@ -77,7 +79,8 @@ TEST_CASE("clos: CloudMatrix384 two-tier, 7 planes, diameter 4", "[generators]")
     CHECK(m.injection_bytes_per_s.min == 392e9); // 14 x 28 GB/s (arXiv 2506.12708)
     CHECK(m.cables == 384 * 14 + 192 * 7 + 48 * 7 * 16);
     // Each L2 chip has 48 ports of 28 GB/s; each L1 chip 16 down (8 NPUs x 2) + 4 CPUs + 16 up.
-    for (auto s : t.nodes_of(NodeKind::Switch)) CHECK(t.degree(s) == (t.node(s).place.tier == 2 ? 48u : 36u));
+    for (auto s : t.nodes_of(NodeKind::Switch))
+        CHECK(t.degree(s) == (t.node(s).place.tier == 2 ? 48u : 36u));
     CHECK(m.hops.diameter == 4);
     CHECK(m.hops.mean == Approx((7 * 2.0 + 376 * 4.0) / 383).epsilon(1e-12));
     CHECK(m.bisection.bytes_per_s == 192 * 392e9); // non-blocking
@@ -185,7 +188,8 @@ TEST_CASE("dragonfly: groups all joined directly, 5 hops chip to chip", "[genera
         if (a != b) ++between[{std::min(a, b), std::max(a, b)}];
     }
     CHECK(between.size() == 36);
-    for (const auto& [pair, count] : between) CHECK(count == 1);
+    for (const auto& [pair, count] : between)
+        CHECK(count == 1);
 }
 
 TEST_CASE("expected_size matches what the generators build", "[generators]") {

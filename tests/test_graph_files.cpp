@@ -4,11 +4,11 @@
 
 #include <sstream>
 
+#include "support.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/generate.hpp"
 #include "topologies/io/graph_file.hpp"
 #include "topologies/metrics/metrics.hpp"
-#include "support.hpp"
 
 using namespace snsim;
 
@@ -29,13 +29,14 @@ std::string error_of(const std::string& file) {
 
 TEST_CASE("edge list: nodes, attributes with units, parallel cables, defaults", "[graph-files]") {
     test::TempDir dir;
-    const auto file = dir.write("g.yaml", "nodes:\n"
-                                          "  - {name: sw, kind: switch, plane: 0}\n"
-                                          "  - a\n"
-                                          "  - {name: b, rack: 3}\n"
-                                          "edges:\n"
-                                          "  - {a: a, b: sw, bandwidth: 224Gbps, latency: 1.2us, count: 2, kind: optical}\n"
-                                          "  - [b, sw]\n");
+    const auto file =
+        dir.write("g.yaml", "nodes:\n"
+                            "  - {name: sw, kind: switch, plane: 0}\n"
+                            "  - a\n"
+                            "  - {name: b, rack: 3}\n"
+                            "edges:\n"
+                            "  - {a: a, b: sw, bandwidth: 224Gbps, latency: 1.2us, count: 2, kind: optical}\n"
+                            "  - [b, sw]\n");
     const Topology t = custom({file, k50});
     CHECK(t.count(NodeKind::Chip) == 2);
     CHECK(t.count(NodeKind::Switch) == 1);
@@ -71,7 +72,8 @@ TEST_CASE("edge list errors name the file, line, entry and value", "[graph-files
     check("edges:\n  - {a: x, b: y, bandwidth: -1GB/s}\n", ":2: edges[0].bandwidth: must be positive (got \"-1GB/s\")");
     check("edges:\n  - {a: x, b: y, weight: 3}\n",
           ":2: edges[0].weight: unknown edge attribute (expected bandwidth, latency, plane, kind) (got \"3\")");
-    check("edges:\n  - {a: x, b: y, count: 0}\n", ":2: edges[0].count: expected a whole number from 1 to 1000000 (got \"0\")");
+    check("edges:\n  - {a: x, b: y, count: 0}\n",
+          ":2: edges[0].count: expected a whole number from 1 to 1000000 (got \"0\")");
     check("nodes:\n  - {name: s, kind: router}\nedges: []\n",
           ":2: nodes[0].kind: expected chip, switch or cpu (got \"router\")");
     check("edges: [[a, b]\n", ":2: malformed YAML: end of sequence flow not found");
@@ -79,14 +81,16 @@ TEST_CASE("edge list errors name the file, line, entry and value", "[graph-files
     check("edges: [[a, b]]\nextra: 1\n", ":2: extra: unknown key (expected nodes, edges)");
     check("nodes: [s]\nedges: []\n", ": a graph needs at least 2 chips (got \"1 chips\")");
     CHECK(error_of(dir.file("missing.yaml")) == dir.file("missing.yaml") + ": cannot open graph file");
-    CHECK_THROWS_WITH(custom({dir.file("g.txt"), k50}), "file: expected a .graphml, .xml, .yaml or .yml graph file (got "
-                                                        "\"" + dir.file("g.txt") + "\")");
+    CHECK_THROWS_WITH(custom({dir.file("g.txt"), k50}),
+                      "file: expected a .graphml, .xml, .yaml or .yml graph file (got "
+                      "\"" +
+                          dir.file("g.txt") + "\")");
 }
 
 TEST_CASE("GraphML: a generated topology written and read back measures the same", "[graph-files]") {
     test::TempDir dir;
-    const Topology original = clos({4, 4, 1, 2, 1, 2, 2, 1.0, {28e9, 200e-9, LinkKind::Electrical},
-                                    {28e9, 1e-6, LinkKind::Optical}});
+    const Topology original =
+        clos({4, 4, 1, 2, 1, 2, 2, 1.0, {28e9, 200e-9, LinkKind::Electrical}, {28e9, 1e-6, LinkKind::Optical}});
     const auto file = dir.file("clos.graphml");
     {
         std::ofstream out(file);
@@ -112,8 +116,9 @@ TEST_CASE("GraphML errors", "[graph-files][errors]") {
     const std::string head = "<?xml version=\"1.0\"?><graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">"
                              "<key id=\"b\" for=\"edge\" attr.name=\"bandwidth\" attr.type=\"string\"/>"
                              "<graph edgedefault=\"undirected\">";
-    const auto bad_unit = dir.write("u.graphml", head + "<node id=\"a\"/><node id=\"b\"/><edge source=\"a\" target=\"b\">"
-                                                        "<data key=\"b\">9 parsecs</data></edge></graph></graphml>");
+    const auto bad_unit =
+        dir.write("u.graphml", head + "<node id=\"a\"/><node id=\"b\"/><edge source=\"a\" target=\"b\">"
+                                      "<data key=\"b\">9 parsecs</data></edge></graph></graphml>");
     CHECK(error_of(bad_unit) == bad_unit + ": edge 0.bandwidth: unknown unit \"parsecs\" for a bandwidth; use e.g. "
                                            "392GB/s, 224Gbps, 28 GBps (got \"9 parsecs\")");
     const auto broken = dir.write("x.graphml", head + "<node id=\"a\"");

@@ -20,7 +20,8 @@ double brute_force_bisection(const Topology& t) {
     REQUIRE(n <= 22);
     const auto chips = t.nodes_of(NodeKind::Chip);
     std::uint32_t chip_mask = 0;
-    for (auto c : chips) chip_mask |= 1u << c;
+    for (auto c : chips)
+        chip_mask |= 1u << c;
     const auto& g = t.graph();
     double best = -1;
     for (std::uint32_t s = 0; s < (1u << n); ++s) {

@@ -41,7 +41,8 @@ TEST_CASE("bad units are refused with the reason", "[units]") {
     CHECK_THROWS_WITH(parse_bandwidth("inf GB/s"), "not a finite bandwidth");
     CHECK_THROWS_WITH(parse_bytes("1.5B"), "not a whole number of bytes");
     CHECK_THROWS_WITH(parse_bytes("1e308TiB"), "size in bytes is out of range");
-    CHECK_THROWS_WITH(parse_bytes("3 furlongs"), "unknown unit \"furlongs\" for a size in bytes; use e.g. 8GiB, 64KB, 1M, 4096");
+    CHECK_THROWS_WITH(parse_bytes("3 furlongs"),
+                      "unknown unit \"furlongs\" for a size in bytes; use e.g. 8GiB, 64KB, 1M, 4096");
 }
 
 TEST_CASE("quantities format with a unit and 4 significant digits", "[units]") {

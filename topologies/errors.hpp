@@ -19,8 +19,8 @@ class InputError : public std::runtime_error {
 class ParamError : public InputError {
   public:
     ParamError(std::string key, std::string value, const std::string& reason)
-        : InputError(fmt::format("{}: {} (got \"{}\")", key, reason, value)), key_(std::move(key)), value_(std::move(value)),
-          reason_(reason) {}
+        : InputError(fmt::format("{}: {} (got \"{}\")", key, reason, value)), key_(std::move(key)),
+          value_(std::move(value)), reason_(reason) {}
     const std::string& key() const { return key_; }
     const std::string& value() const { return value_; }
     const std::string& reason() const { return reason_; }

@@ -17,7 +17,9 @@ std::string_view to_string(NodeKind kind) {
     return "?";
 }
 
-std::string_view to_string(LinkKind kind) { return kind == LinkKind::Optical ? "optical" : "electrical"; }
+std::string_view to_string(LinkKind kind) {
+    return kind == LinkKind::Optical ? "optical" : "electrical";
+}
 
 std::optional<NodeKind> node_kind_from(std::string_view text) {
     if (text == "chip") return NodeKind::Chip;
@@ -64,13 +66,15 @@ std::vector<Topology::Vertex> Topology::nodes_of(NodeKind kind) const {
 
 std::size_t Topology::count(NodeKind kind) const {
     std::size_t n = 0;
-    for (Vertex v = 0; v < num_nodes(); ++v) n += graph_[v].kind == kind;
+    for (Vertex v = 0; v < num_nodes(); ++v)
+        n += graph_[v].kind == kind;
     return n;
 }
 
 double Topology::injection_bytes_per_s(Vertex v) const {
     double sum = 0;
-    for (auto [e, end] = boost::out_edges(v, graph_); e != end; ++e) sum += graph_[*e].bytes_per_s;
+    for (auto [e, end] = boost::out_edges(v, graph_); e != end; ++e)
+        sum += graph_[*e].bytes_per_s;
     return sum;
 }
 

@@ -24,10 +24,10 @@ std::optional<LinkKind> link_kind_from(std::string_view text);
 
 // Where a vertex sits in the system's hierarchy; -1 means "not applicable".
 struct Place {
-    int rack = -1;  // rack, node or group
-    int board = -1; // board or router within the rack
-    int plane = -1; // network plane (switch chips)
-    int tier = -1;  // switch tier: 1 = leaf / L1, 2 = spine / L2
+    int rack = -1;           // rack, node or group
+    int board = -1;          // board or router within the rack
+    int plane = -1;          // network plane (switch chips)
+    int tier = -1;           // switch tier: 1 = leaf / L1, 2 = spine / L2
     std::vector<int> coords; // position in a torus / mesh / nD full mesh
 };
 

@@ -15,18 +15,17 @@ using Table = std::initializer_list<std::pair<std::string_view, double>>;
 constexpr double Ki = 1024.0, Mi = Ki * 1024, Gi = Mi * 1024, Ti = Gi * 1024;
 
 const Table& table(Quantity q) {
-    static const Table bandwidth = {
-        {"B/s", 1},        {"kB/s", 1e3},       {"KB/s", 1e3},       {"MB/s", 1e6},       {"GB/s", 1e9},
-        {"TB/s", 1e12},    {"KiB/s", Ki},       {"MiB/s", Mi},       {"GiB/s", Gi},       {"TiB/s", Ti},
-        {"Bps", 1},        {"kBps", 1e3},       {"KBps", 1e3},       {"MBps", 1e6},       {"GBps", 1e9},
-        {"TBps", 1e12},    {"b/s", 1.0 / 8},    {"kb/s", 1e3 / 8},   {"Kb/s", 1e3 / 8},   {"Mb/s", 1e6 / 8},
-        {"Gb/s", 1e9 / 8}, {"Tb/s", 1e12 / 8},  {"bps", 1.0 / 8},    {"kbps", 1e3 / 8},   {"Kbps", 1e3 / 8},
-        {"Mbps", 1e6 / 8}, {"Gbps", 1e9 / 8},   {"Tbps", 1e12 / 8}};
-    static const Table time = {{"s", 1},     {"ms", 1e-3}, {"us", 1e-6},
-                               {"µs", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}};
-    static const Table bytes = {{"", 1},       {"B", 1},     {"kB", 1e3},  {"KB", 1e3},  {"MB", 1e6},
-                                {"GB", 1e9},   {"TB", 1e12}, {"KiB", Ki},  {"MiB", Mi},  {"GiB", Gi},
-                                {"TiB", Ti},   {"K", Ki},    {"M", Mi},    {"G", Gi},    {"T", Ti}};
+    static const Table bandwidth = {{"B/s", 1},        {"kB/s", 1e3},      {"KB/s", 1e3},     {"MB/s", 1e6},
+                                    {"GB/s", 1e9},     {"TB/s", 1e12},     {"KiB/s", Ki},     {"MiB/s", Mi},
+                                    {"GiB/s", Gi},     {"TiB/s", Ti},      {"Bps", 1},        {"kBps", 1e3},
+                                    {"KBps", 1e3},     {"MBps", 1e6},      {"GBps", 1e9},     {"TBps", 1e12},
+                                    {"b/s", 1.0 / 8},  {"kb/s", 1e3 / 8},  {"Kb/s", 1e3 / 8}, {"Mb/s", 1e6 / 8},
+                                    {"Gb/s", 1e9 / 8}, {"Tb/s", 1e12 / 8}, {"bps", 1.0 / 8},  {"kbps", 1e3 / 8},
+                                    {"Kbps", 1e3 / 8}, {"Mbps", 1e6 / 8},  {"Gbps", 1e9 / 8}, {"Tbps", 1e12 / 8}};
+    static const Table time = {{"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"µs", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}};
+    static const Table bytes = {{"", 1},     {"B", 1},     {"kB", 1e3}, {"KB", 1e3}, {"MB", 1e6},
+                                {"GB", 1e9}, {"TB", 1e12}, {"KiB", Ki}, {"MiB", Mi}, {"GiB", Gi},
+                                {"TiB", Ti}, {"K", Ki},    {"M", Mi},   {"G", Gi},   {"T", Ti}};
     switch (q) {
     case Quantity::Bandwidth: return bandwidth;
     case Quantity::Time: return time;
@@ -36,8 +35,10 @@ const Table& table(Quantity q) {
 }
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
     return s;
 }
 

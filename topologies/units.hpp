@@ -20,11 +20,17 @@ class UnitError : public std::invalid_argument {
 };
 
 double parse(Quantity quantity, std::string_view text);
-inline double parse_bandwidth(std::string_view text) { return parse(Quantity::Bandwidth, text); }
-inline double parse_time(std::string_view text) { return parse(Quantity::Time, text); }
-inline double parse_bytes(std::string_view text) { return parse(Quantity::Bytes, text); }
+inline double parse_bandwidth(std::string_view text) {
+    return parse(Quantity::Bandwidth, text);
+}
+inline double parse_time(std::string_view text) {
+    return parse(Quantity::Time, text);
+}
+inline double parse_bytes(std::string_view text) {
+    return parse(Quantity::Bytes, text);
+}
 
-std::string_view name(Quantity quantity);  // "bandwidth", "time", "size in bytes"
+std::string_view name(Quantity quantity);     // "bandwidth", "time", "size in bytes"
 std::string_view examples(Quantity quantity); // "392GB/s, 224Gbps, 28 GBps"
 
 // Human-readable with a unit and 4 significant digits: "700 GB/s", "1.2 us", "8 GiB".

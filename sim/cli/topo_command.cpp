@@ -37,7 +37,8 @@ int run_topo(const TopoOptions& o) {
     const TopologyMetrics metrics = measure(topology, config::hop_options(config));
     log->debug("metrics in {:.3f} s ({} BFS runs)", seconds_since(start), metrics.hops.sources);
 
-    const report::TopoSource source{config.name(), o.config, static_cast<std::uint64_t>(config.integer("metrics.seed"))};
+    const report::TopoSource source{config.name(), o.config,
+                                    static_cast<std::uint64_t>(config.integer("metrics.seed"))};
     std::cout << report::topo_table(source, metrics) << std::flush;
     if (!o.json.empty())
         report::write_atomically("--json", o.json,
@@ -62,7 +63,8 @@ Action add_topo_command(CLI::App& app) {
         ->type_name("FILE");
     cmd->add_option("--dot", options->dot, "also write the graph as GraphViz DOT to FILE (render: dot -Tsvg)")
         ->type_name("FILE");
-    cmd->add_option("--graphml", options->graphml, "also write the graph as GraphML to FILE (reads back as a custom topology)")
+    cmd->add_option("--graphml", options->graphml,
+                    "also write the graph as GraphML to FILE (reads back as a custom topology)")
         ->type_name("FILE");
     cmd->footer("Bandwidths are per direction (cables are full duplex); hops count cables, so chip-switch-chip is 2.\n"
                 "Exit code 2 on bad input, with a one-line error naming file, line, key and value.");

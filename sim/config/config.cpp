@@ -38,7 +38,8 @@ class Loader {
         if (n.IsMap()) return "a map";
         if (!n.IsSequence()) return "";
         std::vector<std::string> items;
-        for (const auto& item : n) items.push_back(item.IsScalar() ? item.Scalar() : "...");
+        for (const auto& item : n)
+            items.push_back(item.IsScalar() ? item.Scalar() : "...");
         return fmt::format("[{}]", fmt::join(items, ", "));
     }
 
@@ -52,9 +53,9 @@ class Loader {
             if (out_.entries_.count(key)) fail(kv.first, key, "key given twice");
             if (kv.second.IsNull()) {
                 const KeyDecl* decl = find_key(key);
-                throw ConfigError(located(file_, line(kv.first), key, "",
-                                          decl ? fmt::format("missing value: expected {}", describe(decl->type))
-                                               : "missing value"));
+                throw ConfigError(
+                    located(file_, line(kv.first), key, "",
+                            decl ? fmt::format("missing value: expected {}", describe(decl->type)) : "missing value"));
             }
             if (const KeyDecl* decl = find_key(key)) {
                 out_.entries_[key] = convert(*decl, kv.second);
@@ -73,7 +74,8 @@ class Loader {
         if (decl.type == KeyType::IntegerList) {
             if (!n.IsSequence()) fail(n, decl.path, fmt::format("expected {}", describe(decl.type)));
             std::vector<long long> items;
-            for (const auto& item : n) items.push_back(std::get<long long>(scalar(decl, item).value));
+            for (const auto& item : n)
+                items.push_back(std::get<long long>(scalar(decl, item).value));
             e.value = std::move(items);
             return e;
         }
@@ -142,10 +144,10 @@ class Loader {
     void fill_defaults() {
         for (const auto& decl : schema()) {
             if (out_.entries_.count(decl.path)) continue;
-            if (decl.required)
-                throw ConfigError(located(file_, 0, decl.path, "", "missing required key"));
+            if (decl.required) throw ConfigError(located(file_, 0, decl.path, "", "missing required key"));
             if (!decl.inherits.empty()) continue;
-            out_.entries_[decl.path] = convert(decl, YAML::Load(decl.default_value.empty() ? "\"\"" : decl.default_value));
+            out_.entries_[decl.path] =
+                convert(decl, YAML::Load(decl.default_value.empty() ? "\"\"" : decl.default_value));
             out_.entries_[decl.path].line = 0;
         }
         for (const auto& decl : schema())
@@ -161,9 +163,9 @@ class Loader {
             if (decl.kinds.empty() || !out_.given(decl.path)) continue;
             if (std::find(decl.kinds.begin(), decl.kinds.end(), kind) != decl.kinds.end()) continue;
             const auto& e = out_.entries_.at(decl.path);
-            throw ConfigError(located(file_, e.line, decl.path, e.text,
-                                      fmt::format("not used by topology.kind {} (only by {})", kind,
-                                                  fmt::join(decl.kinds, ", "))));
+            throw ConfigError(
+                located(file_, e.line, decl.path, e.text,
+                        fmt::format("not used by topology.kind {} (only by {})", kind, fmt::join(decl.kinds, ", "))));
         }
     }
 
@@ -185,9 +187,11 @@ Config Config::parse(const std::string& yaml_text, const std::string& file) {
 }
 
 Config Config::load(const std::string& path) {
-    if (std::filesystem::is_directory(path)) throw ConfigError(located(path, 0, "", "", "is a directory, not a config file"));
+    if (std::filesystem::is_directory(path))
+        throw ConfigError(located(path, 0, "", "", "is a directory, not a config file"));
     std::ifstream in(path);
-    if (!in) throw ConfigError(located(path, 0, "", "", fmt::format("cannot open config file: {}", std::strerror(errno))));
+    if (!in)
+        throw ConfigError(located(path, 0, "", "", fmt::format("cannot open config file: {}", std::strerror(errno))));
     std::ostringstream text;
     text << in.rdbuf();
     return parse(text.str(), path);
@@ -204,15 +208,25 @@ const Config::Entry& Config::entry(const std::string& key) const {
     return it->second;
 }
 
-long long Config::integer(const std::string& key) const { return std::get<long long>(entry(key).value); }
-double Config::real(const std::string& key) const { return std::get<double>(entry(key).value); }
-bool Config::boolean(const std::string& key) const { return std::get<bool>(entry(key).value); }
-const std::string& Config::string(const std::string& key) const { return std::get<std::string>(entry(key).value); }
+long long Config::integer(const std::string& key) const {
+    return std::get<long long>(entry(key).value);
+}
+double Config::real(const std::string& key) const {
+    return std::get<double>(entry(key).value);
+}
+bool Config::boolean(const std::string& key) const {
+    return std::get<bool>(entry(key).value);
+}
+const std::string& Config::string(const std::string& key) const {
+    return std::get<std::string>(entry(key).value);
+}
 const std::vector<long long>& Config::integers(const std::string& key) const {
     return std::get<std::vector<long long>>(entry(key).value);
 }
 
-bool Config::given(const std::string& key) const { return entry(key).line > 0; }
+bool Config::given(const std::string& key) const {
+    return entry(key).line > 0;
+}
 
 ConfigError Config::error(const std::string& key, const std::string& reason) const {
     const Entry& e = entry(key);

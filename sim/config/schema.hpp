@@ -12,15 +12,15 @@ enum class KeyType { Integer, Real, Boolean, String, Bandwidth, Time, Bytes, Int
 std::string_view describe(KeyType type); // "a whole number", "a bandwidth such as 392GB/s", ...
 
 struct KeyDecl {
-    std::string path;          // "topology.link.bandwidth"
+    std::string path; // "topology.link.bandwidth"
     KeyType type;
     std::string default_value; // YAML text; empty = see `inherits` or required
     std::string doc;
-    std::vector<std::string> kinds = {}; // topology kinds that use the key; empty = every kind
+    std::vector<std::string> kinds = {};                   // topology kinds that use the key; empty = every kind
     double min = -std::numeric_limits<double>::infinity(); // inclusive lower bound (numbers, list items)
-    bool positive = false;               // strictly greater than zero
-    std::vector<std::string> choices = {}; // allowed values of a String key
-    std::string inherits = {};             // default taken from this key when absent
+    bool positive = false;                                 // strictly greater than zero
+    std::vector<std::string> choices = {};                 // allowed values of a String key
+    std::string inherits = {};                             // default taken from this key when absent
     bool required = false;
 };
 

@@ -40,21 +40,29 @@ TopologyParams topology_params(const Config& c) {
         return SwitchedParams{to_int(c, t + "chips"), to_int(c, t + "planes"), to_int(c, t + "switches_per_plane"),
                               to_int(c, t + "links_per_chip_per_plane"), base};
     if (kind == "clos")
-        return ClosParams{to_int(c, t + "nodes"),           to_int(c, t + "chips_per_node"),
-                          to_int(c, t + "cpus_per_node"),   to_int(c, t + "planes"),
-                          to_int(c, t + "leaves_per_node"), to_int(c, t + "links_per_chip_per_plane"),
-                          to_int(c, t + "spines_per_plane"), c.real(t + "oversubscription"),
-                          base,                             link(c, "topology.uplink")};
+        return ClosParams{to_int(c, t + "nodes"),
+                          to_int(c, t + "chips_per_node"),
+                          to_int(c, t + "cpus_per_node"),
+                          to_int(c, t + "planes"),
+                          to_int(c, t + "leaves_per_node"),
+                          to_int(c, t + "links_per_chip_per_plane"),
+                          to_int(c, t + "spines_per_plane"),
+                          c.real(t + "oversubscription"),
+                          base,
+                          link(c, "topology.uplink")};
     if (kind == "torus" || kind == "mesh")
         return TorusParams{to_ints(c, t + "dims"), kind == "torus", to_ints(c, t + "twist"),
                            to_int(c, t + "links_per_neighbor"), base};
     if (kind == "nd_fullmesh")
-        return NdFullMeshParams{to_ints(c, t + "dims"), to_ints(c, t + "links_per_pair_by_dim"), base,
-                                to_int(c, t + "switches"), to_int(c, t + "switch_links_per_chip"),
-                                link(c, "topology.switch_link")};
+        return NdFullMeshParams{
+            to_ints(c, t + "dims"),    to_ints(c, t + "links_per_pair_by_dim"), base,
+            to_int(c, t + "switches"), to_int(c, t + "switch_links_per_chip"),  link(c, "topology.switch_link")};
     if (kind == "dragonfly")
-        return DragonflyParams{to_int(c, t + "groups"), to_int(c, t + "routers_per_group"),
-                               to_int(c, t + "chips_per_router"), to_int(c, t + "global_links_per_router"), base,
+        return DragonflyParams{to_int(c, t + "groups"),
+                               to_int(c, t + "routers_per_group"),
+                               to_int(c, t + "chips_per_router"),
+                               to_int(c, t + "global_links_per_router"),
+                               base,
                                link(c, "topology.global_link")};
     // custom: the graph file is relative to the config's directory.
     const std::string& file = c.string(t + "file");

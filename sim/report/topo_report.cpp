@@ -22,7 +22,9 @@ std::string bandwidth_spread(const Spread& s) {
                        format_bandwidth(s.max));
 }
 
-nlohmann::ordered_json spread_json(const Spread& s) { return {{"min", s.min}, {"mean", s.mean}, {"max", s.max}}; }
+nlohmann::ordered_json spread_json(const Spread& s) {
+    return {{"min", s.min}, {"mean", s.mean}, {"max", s.max}};
+}
 
 } // namespace
 
@@ -36,19 +38,21 @@ std::string topo_table(const TopoSource& source, const TopologyMetrics& m) {
         {"cables per chip", count_spread(m.chip_degree)},
         {"injection bandwidth per chip", bandwidth_spread(m.injection_bytes_per_s) + " per direction"},
         {"total cable bandwidth", units::format_bandwidth(m.total_bytes_per_s) + " per direction"},
-        {"switch ports used", m.switches ? fmt::format("{} ({} on the busiest switch chip)", m.switch_ports,
-                                                       m.max_switch_ports)
-                                         : "0"},
+        {"switch ports used",
+         m.switches ? fmt::format("{} ({} on the busiest switch chip)", m.switch_ports, m.max_switch_ports) : "0"},
         {"diameter", fmt::format("{} hop{}{}", m.hops.diameter, m.hops.diameter == 1 ? "" : "s",
                                  m.hops.method == HopStats::Method::Sampled ? " (lower bound)" : "")},
         {"mean hops between chips", fmt::format("{:.4f} hops", m.hops.mean)},
-        {"bisection bandwidth", fmt::format("{} per direction ({} cables){}", units::format_bandwidth(m.bisection.bytes_per_s),
-                                            m.bisection.cables, m.bisection.exact ? "" : " (upper bound)")},
+        {"bisection bandwidth",
+         fmt::format("{} per direction ({} cables){}", units::format_bandwidth(m.bisection.bytes_per_s),
+                     m.bisection.cables, m.bisection.exact ? "" : " (upper bound)")},
     };
     std::size_t width = 0;
-    for (const auto& row : rows) width = std::max(width, row.first.size());
+    for (const auto& row : rows)
+        width = std::max(width, row.first.size());
     std::string out;
-    for (const auto& [label, value] : rows) out += fmt::format("{:<{}}  {}\n", label, width, value);
+    for (const auto& [label, value] : rows)
+        out += fmt::format("{:<{}}  {}\n", label, width, value);
     out += fmt::format("\nhops: {}: {}\n", to_string(m.hops.method), m.hops.how);
     out += fmt::format("bisection: {}: {}\n", m.bisection.exact ? "exact" : "upper bound", m.bisection.method);
     return out;

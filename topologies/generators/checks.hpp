@@ -12,7 +12,8 @@ namespace snsim::detail {
 
 inline void require_at_least(const std::string& key, long long value, long long min, const std::string& why = "") {
     if (value < min)
-        throw ParamError(key, std::to_string(value), fmt::format("must be at least {}{}", min, why.empty() ? "" : " " + why));
+        throw ParamError(key, std::to_string(value),
+                         fmt::format("must be at least {}{}", min, why.empty() ? "" : " " + why));
 }
 
 inline void require_link(const std::string& key, const LinkSpec& link) {
@@ -22,7 +23,9 @@ inline void require_link(const std::string& key, const LinkSpec& link) {
         throw ParamError(key + ".latency", fmt::format("{} s", link.latency_s), "must be >= 0 and finite");
 }
 
-inline Link make_link(const LinkSpec& spec, int plane = -1) { return Link{spec.bytes_per_s, spec.latency_s, plane, spec.kind}; }
+inline Link make_link(const LinkSpec& spec, int plane = -1) {
+    return Link{spec.bytes_per_s, spec.latency_s, plane, spec.kind};
+}
 
 // Side vector for "the first `half` chips (in vertex order) on side 0, every other vertex on side 1".
 inline std::vector<std::uint8_t> first_chips_on_side0(const Topology& t, std::size_t half) {

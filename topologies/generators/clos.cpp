@@ -17,9 +17,9 @@ int leaf_uplinks(const ClosParams& p) {
     const double per_leaf_down = static_cast<double>(down / p.leaves_per_node);
     const double up = per_leaf_down / p.oversubscription;
     if (std::abs(up - std::round(up)) > 1e-9 || std::round(up) < 1)
-        throw ParamError("oversubscription", fmt::format("{}", p.oversubscription),
-                         fmt::format("{} downlinks per leaf / oversubscription must be a whole number >= 1",
-                                     per_leaf_down));
+        throw ParamError(
+            "oversubscription", fmt::format("{}", p.oversubscription),
+            fmt::format("{} downlinks per leaf / oversubscription must be a whole number >= 1", per_leaf_down));
     const auto uplinks = static_cast<int>(std::round(up));
     if (uplinks % p.spines_per_plane != 0)
         throw ParamError("spines_per_plane", std::to_string(p.spines_per_plane),
@@ -46,15 +46,16 @@ Topology clos(const ClosParams& p) {
     std::vector<std::vector<Topology::Vertex>> spines(p.planes);
     for (int plane = 0; plane < p.planes; ++plane)
         for (int s = 0; s < p.spines_per_plane; ++s)
-            spines[plane].push_back(t.add_node(
-                {fmt::format("p{}.spine{}", plane, s), NodeKind::Switch, {.plane = plane, .tier = 2}}));
+            spines[plane].push_back(
+                t.add_node({fmt::format("p{}.spine{}", plane, s), NodeKind::Switch, {.plane = plane, .tier = 2}}));
 
     for (int node = 0; node < p.nodes; ++node) {
         // leaves[plane][k]
         std::vector<std::vector<Topology::Vertex>> leaves(p.planes);
         for (int plane = 0; plane < p.planes; ++plane)
             for (int k = 0; k < p.leaves_per_node; ++k) {
-                const auto leaf = t.add_node({fmt::format("n{}.p{}.leaf{}", node, plane, k), NodeKind::Switch,
+                const auto leaf = t.add_node({fmt::format("n{}.p{}.leaf{}", node, plane, k),
+                                              NodeKind::Switch,
                                               {.rack = node, .plane = plane, .tier = 1}});
                 leaves[plane].push_back(leaf);
                 for (int u = 0; u < uplinks; ++u)
@@ -84,8 +85,8 @@ Topology clos(const ClosParams& p) {
             if (t.node(v).place.rack >= 0 && t.node(v).place.rack < p.nodes / 2) side[v] = 0;
         t.set_bisection_hint({std::move(side), false, "half the nodes with their leaves (uplinks cut)"});
     } else {
-        t.set_bisection_hint({detail::first_chips_on_side0(t, chips / 2), false,
-                              "half the chips, switches on the other side"});
+        t.set_bisection_hint(
+            {detail::first_chips_on_side0(t, chips / 2), false, "half the chips, switches on the other side"});
     }
     t.set_chip_orbits({{t.nodes_of(NodeKind::Chip).front(), static_cast<std::size_t>(chips)}},
                       "Clos: every chip has the same cables to the same kind of leaves");

@@ -6,13 +6,16 @@
 namespace snsim {
 namespace {
 
-bool ends_with(const std::string& s, std::string_view suffix) { return std::string_view(s).ends_with(suffix); }
+bool ends_with(const std::string& s, std::string_view suffix) {
+    return std::string_view(s).ends_with(suffix);
+}
 
 // A graph whose chips cannot all reach each other is no supernode: name the chips cut off from the first one.
 void require_connected_chips(const Topology& t, const std::string& file) {
     const auto chips = t.nodes_of(NodeKind::Chip);
     if (chips.size() < 2)
-        throw InputError(located(file, 0, "", std::to_string(chips.size()) + " chips", "a graph needs at least 2 chips"));
+        throw InputError(
+            located(file, 0, "", std::to_string(chips.size()) + " chips", "a graph needs at least 2 chips"));
     std::vector<int> component(t.num_nodes());
     boost::connected_components(t.graph(), component.data());
     std::vector<std::string> cut_off;

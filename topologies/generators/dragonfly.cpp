@@ -26,8 +26,9 @@ Topology dragonfly(const DragonflyParams& p) {
                 t.add_node({fmt::format("g{}.r{}", grp, r), NodeKind::Switch, {.rack = grp, .board = r, .tier = 1}});
             routers[grp].push_back(router);
             for (int c = 0; c < p.chips_per_router; ++c)
-                t.add_link(t.add_node({fmt::format("g{}.r{}.c{}", grp, r, c), NodeKind::Chip, {.rack = grp, .board = r}}),
-                           router, detail::make_link(p.link));
+                t.add_link(
+                    t.add_node({fmt::format("g{}.r{}.c{}", grp, r, c), NodeKind::Chip, {.rack = grp, .board = r}}),
+                    router, detail::make_link(p.link));
         }
         for (int a = 0; a < p.routers_per_group; ++a)
             for (int b = a + 1; b < p.routers_per_group; ++b)

@@ -21,12 +21,14 @@ struct Grid {
     std::vector<int> coords(std::size_t index) const {
         std::vector<int> c;
         c.reserve(dims.size());
-        for (std::size_t d = 0; d < dims.size(); ++d) c.push_back(coord(index, d));
+        for (std::size_t d = 0; d < dims.size(); ++d)
+            c.push_back(coord(index, d));
         return c;
     }
     // Index of the chip that differs from `index` only in dimension d, where it has value `value`.
     std::size_t with(std::size_t index, std::size_t d, int value) const {
-        return index - static_cast<std::size_t>(coord(index, d)) * stride[d] + static_cast<std::size_t>(value) * stride[d];
+        return index - static_cast<std::size_t>(coord(index, d)) * stride[d] +
+               static_cast<std::size_t>(value) * stride[d];
     }
     // Rank of `index` in lexicographic order with dimension `major` most significant: the first size/2 ranks of
     // that order split the grid across dimension `major` when its size is even.

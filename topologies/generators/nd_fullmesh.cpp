@@ -8,12 +8,14 @@ namespace {
 
 std::vector<int> links_per_dim(const NdFullMeshParams& p) {
     if (p.dims.empty()) throw ParamError("dims", "[]", "needs at least one dimension");
-    for (int n : p.dims) detail::require_at_least("dims", n, 1);
+    for (int n : p.dims)
+        detail::require_at_least("dims", n, 1);
     if (p.links_per_pair_by_dim.empty()) return std::vector<int>(p.dims.size(), 1);
     if (p.links_per_pair_by_dim.size() != p.dims.size())
         throw ParamError("links_per_pair_by_dim", std::to_string(p.links_per_pair_by_dim.size()) + " entries",
                          fmt::format("needs one entry per dimension ({})", p.dims.size()));
-    for (int l : p.links_per_pair_by_dim) detail::require_at_least("links_per_pair_by_dim", l, 1);
+    for (int l : p.links_per_pair_by_dim)
+        detail::require_at_least("links_per_pair_by_dim", l, 1);
     return p.links_per_pair_by_dim;
 }
 
@@ -32,11 +34,13 @@ Topology nd_fullmesh(const NdFullMeshParams& p) {
 
     Topology t("nd_fullmesh");
     t.reserve_nodes(g.size + static_cast<std::size_t>(p.switches));
-    for (std::size_t i = 0; i < g.size; ++i) t.add_node({g.name(i), NodeKind::Chip, {.coords = g.coords(i)}});
+    for (std::size_t i = 0; i < g.size; ++i)
+        t.add_node({g.name(i), NodeKind::Chip, {.coords = g.coords(i)}});
     for (std::size_t i = 0; i < g.size; ++i)
         for (std::size_t d = 0; d < p.dims.size(); ++d)
             for (int c = g.coord(i, d) + 1; c < p.dims[d]; ++c)
-                for (int l = 0; l < links[d]; ++l) t.add_link(i, g.with(i, d, c), detail::make_link(p.link));
+                for (int l = 0; l < links[d]; ++l)
+                    t.add_link(i, g.with(i, d, c), detail::make_link(p.link));
     for (int s = 0; s < p.switches; ++s) {
         const auto sw = t.add_node({fmt::format("sw{}", s), NodeKind::Switch, {.tier = 1}});
         for (std::size_t i = 0; i < g.size; ++i)
@@ -49,14 +53,15 @@ Topology nd_fullmesh(const NdFullMeshParams& p) {
     std::size_t best = p.dims.size();
     for (std::size_t d = 0; d < p.dims.size(); ++d)
         if (p.dims[d] % 2 == 0 && (best == p.dims.size() || static_cast<long long>(p.dims[d]) * links[d] <
-                                                                 static_cast<long long>(p.dims[best]) * links[best]))
+                                                                static_cast<long long>(p.dims[best]) * links[best]))
             best = d;
     const bool uniform = std::all_of(links.begin(), links.end(), [&](int l) { return l == links[0]; });
     const bool even_switch_tier = p.switches == 0 || p.switch_links_per_chip % p.switches == 0;
     const bool exact = best < p.dims.size() && uniform && even_switch_tier;
     const std::size_t major = best < p.dims.size() ? best : 0;
     std::vector<std::uint8_t> side(t.num_nodes(), 1);
-    for (std::size_t i = 0; i < g.size; ++i) side[i] = g.rank_with_major(i, major) < g.size / 2 ? 0 : 1;
+    for (std::size_t i = 0; i < g.size; ++i)
+        side[i] = g.rank_with_major(i, major) < g.size / 2 ? 0 : 1;
     t.set_bisection_hint({std::move(side), exact,
                           exact ? "cut across the shortest even dimension (edge-isoperimetry of clique products, "
                                   "checked exhaustively on small cases in tests/)"

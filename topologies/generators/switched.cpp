@@ -12,7 +12,8 @@ Topology switched(const SwitchedParams& p) {
 
     Topology t("switched");
     t.reserve_nodes(static_cast<std::size_t>(p.chips) + static_cast<std::size_t>(p.planes) * p.switches_per_plane);
-    for (int i = 0; i < p.chips; ++i) t.add_node({fmt::format("c{}", i), NodeKind::Chip, {.board = i}});
+    for (int i = 0; i < p.chips; ++i)
+        t.add_node({fmt::format("c{}", i), NodeKind::Chip, {.board = i}});
     std::vector<std::vector<Topology::Vertex>> switches(p.planes);
     for (int plane = 0; plane < p.planes; ++plane)
         for (int s = 0; s < p.switches_per_plane; ++s)

@@ -8,7 +8,8 @@ namespace {
 
 void check(const TorusParams& p) {
     if (p.dims.empty()) throw ParamError("dims", "[]", "needs at least one dimension");
-    for (int n : p.dims) detail::require_at_least("dims", n, 1);
+    for (int n : p.dims)
+        detail::require_at_least("dims", n, 1);
     if (!p.twist.empty()) {
         if (!p.wrap) throw ParamError("twist", "set", "applies to a torus only, not a mesh");
         if (p.twist.size() != p.dims.size())
@@ -54,7 +55,8 @@ Topology torus(const TorusParams& p) {
 
     Topology t(p.wrap ? "torus" : "mesh");
     t.reserve_nodes(g.size);
-    for (std::size_t i = 0; i < g.size; ++i) t.add_node({g.name(i), NodeKind::Chip, {.coords = g.coords(i)}});
+    for (std::size_t i = 0; i < g.size; ++i)
+        t.add_node({g.name(i), NodeKind::Chip, {.coords = g.coords(i)}});
     for (std::size_t i = 0; i < g.size; ++i)
         for (std::size_t d = 0; d < k; ++d) {
             const int c = g.coord(i, d), n = p.dims[d];
@@ -71,19 +73,21 @@ Topology torus(const TorusParams& p) {
             } else {
                 continue;
             }
-            for (int l = 0; l < p.links_per_neighbor; ++l) t.add_link(i, j, detail::make_link(p.link));
+            for (int l = 0; l < p.links_per_neighbor; ++l)
+                t.add_link(i, j, detail::make_link(p.link));
         }
 
     const auto major = static_cast<std::size_t>(std::max_element(p.dims.begin(), p.dims.end()) - p.dims.begin());
     std::vector<std::uint8_t> side(g.size);
-    for (std::size_t i = 0; i < g.size; ++i) side[i] = g.rank_with_major(i, major) < g.size / 2 ? 0 : 1;
+    for (std::size_t i = 0; i < g.size; ++i)
+        side[i] = g.rank_with_major(i, major) < g.size / 2 ? 0 : 1;
     const bool exact = p.dims[major] % 2 == 0 && !twisted;
     t.set_bisection_hint({std::move(side), exact,
                           exact ? "cut across the longest dimension (k-ary n-cube bisection, Dally & Towles 1.3)"
                                 : "cut across the longest dimension (odd length or twisted)"});
     if (p.wrap)
         t.set_chip_orbits({{0, g.size}}, twisted ? "twisted torus: translations are automorphisms"
-                                                   : "torus: translations are automorphisms");
+                                                 : "torus: translations are automorphisms");
     else
         t.set_chip_orbits(mesh_orbits(g), "mesh: mirror images along each dimension are equivalent");
     return t;

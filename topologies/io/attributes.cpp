@@ -69,6 +69,8 @@ void set_link_attribute(Link& link, const std::string& key, const std::string& v
     }
 }
 
-Link default_link(const LinkSpec& d) { return Link{d.bytes_per_s, d.latency_s, -1, d.kind}; }
+Link default_link(const LinkSpec& d) {
+    return Link{d.bytes_per_s, d.latency_s, -1, d.kind};
+}
 
 } // namespace snsim::detail

@@ -9,10 +9,13 @@
 namespace snsim {
 namespace {
 
-int line_of(const YAML::Node& n) { return n.Mark().line + 1; }
+int line_of(const YAML::Node& n) {
+    return n.Mark().line + 1;
+}
 
 std::string scalar(const YAML::Node& n, const detail::Origin& at, const std::string& key) {
-    if (!n.IsScalar()) throw InputError(located(at.file, line_of(n), at.prefix + "." + key, "", "expected a single value"));
+    if (!n.IsScalar())
+        throw InputError(located(at.file, line_of(n), at.prefix + "." + key, "", "expected a single value"));
     return n.Scalar();
 }
 
@@ -75,7 +78,8 @@ void read_edge(Topology& t, const YAML::Node& entry, const LinkSpec& defaults, b
     const auto va = endpoint(t, a, implicit_chips, at, "a");
     const auto vb = endpoint(t, b, implicit_chips, at, "b");
     try {
-        for (long k = 0; k < count; ++k) t.add_link(va, vb, link);
+        for (long k = 0; k < count; ++k)
+            t.add_link(va, vb, link);
     } catch (const InputError& e) {
         throw InputError(located(at.file, at.line, at.prefix, "", e.what()));
     }

@@ -106,8 +106,7 @@ void write_graphml(std::ostream& out, const Topology& t) {
                 edge_text([&g](Topology::Graph::edge_descriptor e) { return fmt::format("{}B/s", g[e].bytes_per_s); }));
     dp.property("latency",
                 edge_text([&g](Topology::Graph::edge_descriptor e) { return fmt::format("{}s", g[e].latency_s); }));
-    dp.property("plane",
-                edge_text([&g](Topology::Graph::edge_descriptor e) { return std::to_string(g[e].plane); }));
+    dp.property("plane", edge_text([&g](Topology::Graph::edge_descriptor e) { return std::to_string(g[e].plane); }));
     dp.property("kind",
                 edge_text([&g](Topology::Graph::edge_descriptor e) { return std::string(to_string(g[e].kind)); }));
     boost::write_graphml(out, g, dp, true);

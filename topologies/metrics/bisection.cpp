@@ -36,7 +36,8 @@ std::vector<std::uint8_t> bfs_split(const Topology& t, Topology::Vertex start, s
     }
     for (auto v : others) {
         double pull[2] = {0, 0};
-        for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) pull[side[boost::target(*e, g)]] += g[*e].bytes_per_s;
+        for (auto [e, end] = boost::out_edges(v, g); e != end; ++e)
+            pull[side[boost::target(*e, g)]] += g[*e].bytes_per_s;
         side[v] = pull[0] > pull[1] ? 0 : 1;
     }
     return side;
@@ -60,7 +61,8 @@ Bisection bisection(const Topology& t) {
     const auto chips = t.nodes_of(NodeKind::Chip);
     if (const auto& hint = t.bisection_hint()) {
         std::size_t side0 = 0;
-        for (auto c : chips) side0 += hint->side.at(c) == 0;
+        for (auto c : chips)
+            side0 += hint->side.at(c) == 0;
         if (side0 != chips.size() / 2) throw std::logic_error("generator's bisection partition is not balanced");
         Bisection b = cut(t, hint->side);
         b.exact = hint->exact;

@@ -21,7 +21,8 @@ struct FromSource {
 class Bfs {
   public:
     explicit Bfs(const Topology& t) : t_(t), dist_(t.num_nodes()), is_chip_(t.num_nodes()) {
-        for (auto v : t.nodes_of(NodeKind::Chip)) is_chip_[v] = 1;
+        for (auto v : t.nodes_of(NodeKind::Chip))
+            is_chip_[v] = 1;
     }
 
     FromSource run(Topology::Vertex source) {
@@ -52,7 +53,8 @@ class Bfs {
 // with every standard library).
 std::vector<Topology::Vertex> sample(std::vector<Topology::Vertex> chips, std::size_t count, std::uint64_t seed) {
     std::mt19937_64 rng(seed);
-    for (std::size_t i = 0; i < count; ++i) std::swap(chips[i], chips[i + rng() % (chips.size() - i)]);
+    for (std::size_t i = 0; i < count; ++i)
+        std::swap(chips[i], chips[i + rng() % (chips.size() - i)]);
     chips.resize(count);
     return chips;
 }
@@ -84,20 +86,24 @@ HopStats chip_hops(const Topology& t, const HopOptions& options) {
     };
 
     const auto& orbits = t.chip_orbits();
-    if (options.use_symmetry && !orbits.empty() && static_cast<double>(orbits.size()) * bfs_cost <= options.work_budget) {
+    if (options.use_symmetry && !orbits.empty() &&
+        static_cast<double>(orbits.size()) * bfs_cost <= options.work_budget) {
         stats.method = HopStats::Method::Symmetry;
-        for (const auto& o : orbits) visit(o.representative, static_cast<double>(o.size));
+        for (const auto& o : orbits)
+            visit(o.representative, static_cast<double>(o.size));
         stats.how = fmt::format("BFS from {} representative chip{} ({})", orbits.size(), orbits.size() == 1 ? "" : "s",
                                 t.symmetry());
     } else if (n * bfs_cost <= options.work_budget) {
         stats.method = HopStats::Method::Exact;
-        for (auto c : chips) visit(c, 1);
+        for (auto c : chips)
+            visit(c, 1);
         stats.how = fmt::format("BFS from all {} chips", chips.size());
     } else {
         stats.method = HopStats::Method::Sampled;
         const auto affordable = static_cast<std::size_t>(std::max(8.0, options.work_budget / bfs_cost));
         const std::size_t count = std::min({options.samples, affordable, chips.size()});
-        for (auto c : sample(chips, count, options.seed)) visit(c, 1);
+        for (auto c : sample(chips, count, options.seed))
+            visit(c, 1);
         stats.how = fmt::format("BFS from {} of {} chips drawn with seed {}; the diameter is a lower bound", count,
                                 chips.size(), options.seed);
     }

@@ -10,19 +10,19 @@
 namespace snsim {
 
 struct HopOptions {
-    double work_budget = 1e9;    // BFS edge visits allowed for an exact all-sources answer
-    std::size_t samples = 256;   // sources when sampling
+    double work_budget = 1e9;  // BFS edge visits allowed for an exact all-sources answer
+    std::size_t samples = 256; // sources when sampling
     std::uint64_t seed = 1;
-    bool use_symmetry = true;    // tests turn it off to check the orbits against all-sources BFS
+    bool use_symmetry = true; // tests turn it off to check the orbits against all-sources BFS
 };
 
 struct HopStats {
     enum class Method { Exact, Symmetry, Sampled };
     Method method = Method::Exact;
-    int diameter = 0;       // max hops over chip pairs (a lower bound when sampled)
-    double mean = 0;        // mean hops over ordered pairs of distinct chips
+    int diameter = 0;        // max hops over chip pairs (a lower bound when sampled)
+    double mean = 0;         // mean hops over ordered pairs of distinct chips
     std::size_t sources = 0; // BFS runs made
-    std::string how;        // one line for the report
+    std::string how;         // one line for the report
 };
 
 std::string_view to_string(HopStats::Method method);
