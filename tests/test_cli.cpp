@@ -89,6 +89,38 @@ TEST_CASE("bad input: one line, exit code 2, no output file", "[cli][errors]") {
     CHECK(std::distance(std::filesystem::directory_iterator(dir.file("")), {}) == 1); // only bad.yaml
 }
 
+TEST_CASE("output paths: empty, repeated, symlinked, devices, and text that is not UTF-8", "[cli][errors]") {
+    snsim::test::TempDir dir;
+    const auto empty = run_snsim("topo --json ''");
+    CHECK(empty.exit_code == 2);
+    CHECK(empty.output == "snsim: error: --json \"\": needs a file name\n");
+
+    const auto twice = run_snsim("topo --json " + dir.file("x") + " --dot " + dir.file("x"));
+    CHECK(twice.exit_code == 2);
+    CHECK(twice.output == "snsim: error: --dot \"" + dir.file("x") + "\": same file as --json\n");
+
+    // A symlink is followed: its target gets the output and the link stays a link.
+    std::filesystem::create_symlink(dir.file("target.json"), dir.file("link.json"));
+    REQUIRE(run_snsim("topo --json " + dir.file("link.json")).exit_code == 0);
+    CHECK(std::filesystem::is_symlink(dir.file("link.json")));
+    CHECK(nlohmann::json::parse(slurp(dir.file("target.json")))["chips"] == 128);
+
+    // A device is written in place, never replaced; a failed write is an error that leaves nothing behind.
+    const auto full = run_snsim("topo --json /dev/full");
+    CHECK(full.exit_code == 2);
+    CHECK_THAT(full.output,
+               Catch::EndsWith("snsim: error: --json \"/dev/full\": write failed: No space left on device\n"));
+    CHECK(std::filesystem::is_character_file("/dev/full"));
+    CHECK(run_snsim("topo --json /dev/null").exit_code == 0);
+
+    // A name that is not valid UTF-8 still gives valid JSON.
+    const auto cfg = dir.write("u.yaml", "name: \"caf\\xe9\"\ntopology:\n  kind: full_mesh\n  chips: 4\n");
+    REQUIRE(run_snsim("topo " + cfg + " --json " + dir.file("u.json")).exit_code == 0);
+    CHECK_NOTHROW(nlohmann::json::parse(slurp(dir.file("u.json"))));
+    for (const auto& entry : std::filesystem::directory_iterator(dir.file("")))
+        CHECK(entry.path().string().find(".tmp") == std::string::npos);
+}
+
 TEST_CASE("help explains every option", "[cli]") {
     const auto top = run_snsim("--help");
     CHECK(top.exit_code == 0);

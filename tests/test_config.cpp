@@ -105,6 +105,8 @@ TEST_CASE("config errors: keys of another generator, missing kind, duplicates, e
     CHECK(error_of("topology:\n  kind: switched\n  chips: 8\n  chips: 16\n") ==
           "cfg.yaml:4: topology.chips: key given twice (got \"chips\")");
     CHECK(error_of("") == "cfg.yaml: config is empty; it needs at least topology.kind");
+    CHECK(error_of("topology:\n  kind: switched\n  ? [a, b]\n  : 1\n") ==
+          "cfg.yaml:3: topology.?: keys must be plain names");
 }
 
 TEST_CASE("config errors: malformed YAML", "[config][errors]") {

@@ -204,11 +204,25 @@ TEST_CASE("expected_size matches what the generators build", "[generators]") {
         DragonflyParams{9, 4, 2, 2, k50, k50},
     };
     for (const auto& p : cases) {
-        INFO(kind_name(p));
         const Topology t = generate(p);
+        INFO(t.kind());
         CHECK(expected_size(p).nodes == static_cast<double>(t.num_nodes()));
         CHECK(expected_size(p).links == static_cast<double>(t.num_links()));
     }
+}
+
+TEST_CASE("expected_size bounds a dragonfly whose global ports cannot all be used", "[generators]") {
+    const DragonflyParams p{3, 2, 1, 3, k50, k50}; // 6 global ports per group, only 2 other groups
+    const Topology t = dragonfly(p);
+    CHECK(t.num_links() == 3 * 2 + 3 * 1 + 3 * 3); // chip, local, and 3 rounds of 3 group pairs
+    CHECK(expected_size(p).links >= static_cast<double>(t.num_links()));
+}
+
+TEST_CASE("a twist is taken modulo the dimension it shifts", "[generators]") {
+    const auto huge = measure(torus({{4, 4}, true, {2147483647, 0}, 1, k50}));
+    const auto three = measure(torus({{4, 4}, true, {3, 0}, 1, k50}));
+    CHECK(huge.hops.mean == three.hops.mean);
+    CHECK(huge.hops.diameter == three.hops.diameter);
 }
 
 TEST_CASE("every vertex has a stable, unique name and its place", "[generators]") {
@@ -218,7 +232,7 @@ TEST_CASE("every vertex has a stable, unique name and its place", "[generators]"
     CHECK(t.node(*t.find("p1.spine0")).place.tier == 2);
     CHECK(t.node(*t.find("n0.p1.leaf0")).place.plane == 1);
     CHECK(t.node(*t.find("n0.cpu0")).kind == NodeKind::Cpu);
-    const Topology g = torus({{2, 3}, true, {}, 1, k50});
     CHECK(t.find("nope") == std::nullopt);
+    const Topology g = torus({{2, 3}, true, {}, 1, k50});
     CHECK(g.node(*g.find("c1.2")).place.coords == std::vector<int>{1, 2});
 }

@@ -17,30 +17,7 @@ double product(const std::vector<int>& dims) {
     return std::accumulate(dims.begin(), dims.end(), 1.0, [](double a, int b) { return a * b; });
 }
 
-// The parameter that sets a generator's size, for the guard rail's message.
-std::string size_key(const TopologyParams& params) {
-    return std::visit(Overload{[](const FullMeshParams&) { return std::string("chips"); },
-                               [](const SwitchedParams&) { return std::string("chips"); },
-                               [](const ClosParams&) { return std::string("nodes"); },
-                               [](const TorusParams&) { return std::string("dims"); },
-                               [](const NdFullMeshParams&) { return std::string("dims"); },
-                               [](const DragonflyParams&) { return std::string("groups"); },
-                               [](const CustomParams&) { return std::string("file"); }},
-                      params);
-}
-
 } // namespace
-
-std::string kind_name(const TopologyParams& params) {
-    return std::visit(Overload{[](const FullMeshParams&) { return std::string("full_mesh"); },
-                               [](const SwitchedParams&) { return std::string("switched"); },
-                               [](const ClosParams&) { return std::string("clos"); },
-                               [](const TorusParams& p) { return std::string(p.wrap ? "torus" : "mesh"); },
-                               [](const NdFullMeshParams&) { return std::string("nd_fullmesh"); },
-                               [](const DragonflyParams&) { return std::string("dragonfly"); },
-                               [](const CustomParams&) { return std::string("custom"); }},
-                      params);
-}
 
 GraphSize expected_size(const TopologyParams& params) {
     return std::visit(
@@ -54,8 +31,8 @@ GraphSize expected_size(const TopologyParams& params) {
                  },
                  [](const ClosParams& p) {
                      const double leaves = 1.0 * p.nodes * p.planes * p.leaves_per_node;
-                     const double chip_cables =
-                         1.0 * p.nodes * (p.chips_per_node * p.links_per_chip_per_plane + p.cpus_per_node) * p.planes;
+                     const double chip_cables = 1.0 * p.nodes * p.planes *
+                                                (1.0 * p.chips_per_node * p.links_per_chip_per_plane + p.cpus_per_node);
                      const double uplinks = 1.0 * p.nodes * p.chips_per_node * p.links_per_chip_per_plane * p.planes /
                                             std::max(p.oversubscription, 1e-9);
                      return GraphSize{1.0 * p.nodes * (p.chips_per_node + p.cpus_per_node) + leaves +
@@ -79,25 +56,24 @@ GraphSize expected_size(const TopologyParams& params) {
                  },
                  [](const DragonflyParams& p) {
                      const double routers = 1.0 * p.groups * p.routers_per_group;
-                     return GraphSize{routers * (1 + p.chips_per_router), routers * p.chips_per_router +
-                                                                              routers * (p.routers_per_group - 1) / 2 +
-                                                                              routers * p.global_links_per_router / 2};
+                     return GraphSize{routers * (1.0 + p.chips_per_router),
+                                      routers * p.chips_per_router + routers * (p.routers_per_group - 1) / 2 +
+                                          routers * p.global_links_per_router / 2};
                  },
                  [](const CustomParams&) { return GraphSize{}; }},
         params);
 }
 
 double estimated_bytes(const GraphSize& size) {
-    // Measured per vertex (bundled Node, adjacency vector, name index) and per cable (edge list node plus two
-    // adjacency entries) by bench/topo_scale; rounded up.
-    return size.nodes * 256 + size.links * 128;
+    return size.nodes * kBytesPerVertex + size.links * kBytesPerCable;
 }
 
 void check_fits(const TopologyParams& params, double memory_budget_bytes) {
     const GraphSize size = expected_size(params);
     const double bytes = estimated_bytes(size);
     if (bytes <= memory_budget_bytes) return;
-    throw ParamError(size_key(params), fmt::format("{:.4g} vertices, {:.4g} cables", size.nodes, size.links),
+    throw ParamError(std::visit([](const auto& p) { return std::string(p.size_key); }, params),
+                     fmt::format("{:.4g} vertices, {:.4g} cables", size.nodes, size.links),
                      fmt::format("graph would need about {} of memory, over the limit of {} (limits.graph_memory)",
                                  units::format_bytes(bytes), units::format_bytes(memory_budget_bytes)));
 }

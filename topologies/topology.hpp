@@ -44,12 +44,13 @@ struct Link {
     LinkKind kind = LinkKind::Electrical;
 };
 
-// A balanced split of the chips, with every other vertex placed on a side, that a generator knows to cut the
-// fewest bytes/s (exact) or that is its best known cut (upper bound). Metrics count the cut on the real graph.
+// Balanced splits of the chips (every other vertex placed on a side) that a generator proposes for its
+// bisection. Metrics count each on the real graph and keep the least; `exact` says that least is proven minimal.
 struct BisectionHint {
-    std::vector<std::uint8_t> side; // one entry per vertex: 0 or 1
+    using Side = std::vector<std::uint8_t>; // one entry per vertex: 0 or 1
+    std::vector<Side> candidates;
     bool exact = false;
-    std::string method; // how the partition was chosen and why it is minimal, for the report
+    std::string method; // how the splits were chosen and why the least is minimal, for the report
 };
 
 // Chips that a graph automorphism maps onto each other; BFS from one representative per orbit, weighted by the

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -9,6 +11,7 @@
 #include "sim/config/topology_request.hpp"
 #include "sim/report/output_file.hpp"
 #include "sim/report/topo_report.hpp"
+#include "topologies/errors.hpp"
 #include "topologies/io/graph_file.hpp"
 
 namespace snsim::cli {
@@ -17,7 +20,25 @@ namespace {
 struct TopoOptions {
     std::string config = SNSIM_DEFAULT_CONFIG;
     std::string json, dot, graphml;
+    std::vector<std::string> given; // output options on the command line, even with an empty value
 };
+
+bool wanted(const TopoOptions& o, const std::string& option) {
+    return std::find(o.given.begin(), o.given.end(), option) != o.given.end();
+}
+
+// Refuses bad output paths, and one file named by two options, before any work is done.
+void check_outputs(const TopoOptions& o) {
+    std::vector<std::pair<std::string, std::string>> seen;
+    for (const auto& [option, path] : {std::pair{"--json", o.json}, {"--dot", o.dot}, {"--graphml", o.graphml}}) {
+        if (!wanted(o, option)) continue;
+        report::check_writable(option, path);
+        const std::string same = std::filesystem::weakly_canonical(path).string();
+        for (const auto& [other, other_path] : seen)
+            if (other_path == same) throw InputError(fmt::format("{} \"{}\": same file as {}", option, path, other));
+        seen.emplace_back(option, same);
+    }
+}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -25,8 +46,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 int run_topo(const TopoOptions& o) {
     const auto log = spdlog::get("cli");
-    for (const auto& [option, path] : {std::pair{"--json", o.json}, {"--dot", o.dot}, {"--graphml", o.graphml}})
-        if (!path.empty()) report::check_writable(option, path);
+    check_outputs(o);
 
     auto start = std::chrono::steady_clock::now();
     const auto config = config::Config::load(o.config);
@@ -40,11 +60,15 @@ int run_topo(const TopoOptions& o) {
     const report::TopoSource source{config.name(), o.config,
                                     static_cast<std::uint64_t>(config.integer("metrics.seed"))};
     std::cout << report::topo_table(source, metrics) << std::flush;
-    if (!o.json.empty())
-        report::write_atomically("--json", o.json,
-                                 [&](std::ostream& out) { out << report::topo_json(source, metrics).dump(2) << '\n'; });
-    if (!o.dot.empty()) report::write_atomically("--dot", o.dot, [&](std::ostream& out) { write_dot(out, topology); });
-    if (!o.graphml.empty())
+    if (wanted(o, "--json"))
+        report::write_atomically("--json", o.json, [&](std::ostream& out) {
+            // Names come from user files: replace invalid UTF-8 rather than fail after the work is done.
+            out << report::topo_json(source, metrics).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                << '\n';
+        });
+    if (wanted(o, "--dot"))
+        report::write_atomically("--dot", o.dot, [&](std::ostream& out) { write_dot(out, topology); });
+    if (wanted(o, "--graphml"))
         report::write_atomically("--graphml", o.graphml, [&](std::ostream& out) { write_graphml(out, topology); });
     return 0;
 }
@@ -68,7 +92,12 @@ Action add_topo_command(CLI::App& app) {
         ->type_name("FILE");
     cmd->footer("Bandwidths are per direction (cables are full duplex); hops count cables, so chip-switch-chip is 2.\n"
                 "Exit code 2 on bad input, with a one-line error naming file, line, key and value.");
-    return [cmd, options] { return *cmd ? run_topo(*options) : -1; };
+    return [cmd, options] {
+        if (!*cmd) return -1;
+        for (const char* option : {"--json", "--dot", "--graphml"})
+            if (cmd->count(option) > 0) options->given.push_back(option);
+        return run_topo(*options);
+    };
 }
 
 } // namespace snsim::cli

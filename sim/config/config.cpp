@@ -49,7 +49,9 @@ class Loader {
 
     void walk(const YAML::Node& map, const std::string& prefix) {
         for (const auto& kv : map) {
-            const std::string key = prefix + kv.first.as<std::string>();
+            if (!kv.first.IsScalar())
+                throw ConfigError(located(file_, line(kv.first), prefix + "?", "", "keys must be plain names"));
+            const std::string key = prefix + kv.first.Scalar();
             if (out_.entries_.count(key)) fail(kv.first, key, "key given twice");
             if (kv.second.IsNull()) {
                 const KeyDecl* decl = find_key(key);
@@ -106,10 +108,6 @@ class Loader {
             e.value = v;
             break;
         }
-        case KeyType::Boolean:
-            if (s != "true" && s != "false") fail(n, decl.path, "expected true or false");
-            e.value = s == "true";
-            break;
         case KeyType::String:
             if (!decl.choices.empty() && std::find(decl.choices.begin(), decl.choices.end(), s) == decl.choices.end())
                 fail(n, decl.path, fmt::format("expected one of {}", fmt::join(decl.choices, ", ")));
@@ -213,9 +211,6 @@ long long Config::integer(const std::string& key) const {
 }
 double Config::real(const std::string& key) const {
     return std::get<double>(entry(key).value);
-}
-bool Config::boolean(const std::string& key) const {
-    return std::get<bool>(entry(key).value);
 }
 const std::string& Config::string(const std::string& key) const {
     return std::get<std::string>(entry(key).value);

@@ -30,7 +30,6 @@ class Config {
 
     long long integer(const std::string& key) const;
     double real(const std::string& key) const; // Real, Bandwidth (bytes/s), Time (s), Bytes
-    bool boolean(const std::string& key) const;
     const std::string& string(const std::string& key) const;
     const std::vector<long long>& integers(const std::string& key) const;
 
@@ -40,7 +39,7 @@ class Config {
     ConfigError error(const std::string& key, const std::string& value, const std::string& reason) const;
 
   private:
-    using Value = std::variant<long long, double, bool, std::string, std::vector<long long>>;
+    using Value = std::variant<long long, double, std::string, std::vector<long long>>;
     struct Entry {
         Value value;
         std::string text; // as written, for messages

@@ -191,7 +191,6 @@ std::string_view describe(KeyType type) {
     switch (type) {
     case KeyType::Integer: return "a whole number";
     case KeyType::Real: return "a number";
-    case KeyType::Boolean: return "true or false";
     case KeyType::String: return "a text";
     case KeyType::Bandwidth: return "a bandwidth such as 392GB/s, 224Gbps, 28 GBps";
     case KeyType::Time: return "a time such as 1.2us, 200ns";

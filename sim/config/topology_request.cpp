@@ -68,7 +68,7 @@ TopologyParams topology_params(const Config& c) {
     const std::string& file = c.string(t + "file");
     if (file.empty()) throw c.error(t + "file", "", "is required for topology.kind custom");
     const auto path = std::filesystem::path(c.file()).parent_path() / file;
-    return CustomParams{path.lexically_normal().string(), base};
+    return CustomParams{path.lexically_normal().string(), base, c.real("limits.graph_memory") / kBytesPerCable};
 }
 
 Topology build_topology(const Config& c) {

@@ -12,38 +12,71 @@
 
 namespace snsim::report {
 namespace fs = std::filesystem;
+namespace {
+
+// Symlinks are followed (even to a file not yet there), so the file they point at is replaced, not the link.
+fs::path resolved(const std::string& path) {
+    fs::path p(path);
+    std::error_code ec;
+    for (int hops = 0; hops < 40 && fs::is_symlink(p, ec); ++hops) {
+        const fs::path target = fs::read_symlink(p, ec);
+        if (ec) break;
+        p = target.is_absolute() ? target : p.parent_path() / target;
+    }
+    return p;
+}
+
+// An existing target that is not a regular file (a terminal, a pipe, /dev/stdout) cannot be replaced by
+// renaming; it is written in place.
+bool is_stream(const fs::path& p) {
+    return fs::exists(p) && !fs::is_regular_file(p);
+}
+
+[[noreturn]] void fail(const std::string& option, const std::string& path, const std::string& why) {
+    throw InputError(fmt::format("{} \"{}\": {}", option, path, why));
+}
+
+} // namespace
 
 void check_writable(const std::string& option, const std::string& path) {
-    const fs::path p(path);
+    if (path.empty()) fail(option, path, "needs a file name");
+    const fs::path p = resolved(path);
+    if (fs::is_directory(p)) fail(option, path, "is a directory");
+    if (is_stream(p)) return;
     const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-    if (path.empty() || p.filename().empty()) throw InputError(fmt::format("{} \"{}\": not a file name", option, path));
-    if (!fs::is_directory(dir))
-        throw InputError(fmt::format("{} \"{}\": directory {} does not exist", option, path, dir.string()));
-    if (fs::is_directory(p)) throw InputError(fmt::format("{} \"{}\": is a directory", option, path));
-    if (::access(dir.c_str(), W_OK) != 0)
-        throw InputError(fmt::format("{} \"{}\": directory {} is not writable", option, path, dir.string()));
+    if (!fs::is_directory(dir)) fail(option, path, fmt::format("directory {} does not exist", dir.string()));
+    if (::access(dir.c_str(), W_OK) != 0) fail(option, path, fmt::format("directory {} is not writable", dir.string()));
 }
 
 void write_atomically(const std::string& option, const std::string& path,
                       const std::function<void(std::ostream&)>& write) {
     check_writable(option, path);
-    const std::string temporary = fmt::format("{}.tmp{}", path, ::getpid());
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) throw InputError(fmt::format("{} \"{}\": cannot write: {}", option, path, std::strerror(errno)));
+    const fs::path target = resolved(path);
+    if (is_stream(target)) {
+        std::ofstream out(target, std::ios::binary);
         write(out);
-        out.flush();
-        if (!out) {
-            std::error_code ignored;
-            fs::remove(temporary, ignored);
-            throw InputError(fmt::format("{} \"{}\": write failed: {}", option, path, std::strerror(errno)));
-        }
+        if (!out.flush()) fail(option, path, fmt::format("write failed: {}", std::strerror(errno)));
+        return;
+    }
+    const fs::path temporary = target.string() + fmt::format(".tmp{}", ::getpid());
+    auto discard = [&] {
+        std::error_code ignored;
+        fs::remove(temporary, ignored);
+    };
+    try {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out) fail(option, path, fmt::format("cannot write: {}", std::strerror(errno)));
+        write(out);
+        if (!out.flush()) fail(option, path, fmt::format("write failed: {}", std::strerror(errno)));
+    } catch (...) {
+        discard();
+        throw;
     }
     std::error_code ec;
-    fs::rename(temporary, path, ec);
+    fs::rename(temporary, target, ec);
     if (ec) {
-        fs::remove(temporary, ec);
-        throw InputError(fmt::format("{} \"{}\": cannot replace: {}", option, path, ec.message()));
+        discard();
+        fail(option, path, fmt::format("cannot replace: {}", ec.message()));
     }
 }
 

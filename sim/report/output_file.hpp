@@ -1,13 +1,15 @@
 #pragma once
 // Output files are written whole or not at all: content goes to a temporary file beside the target, which is
-// renamed over it once complete. check_writable() lets a command refuse a bad path before doing any work.
+// renamed over it once complete (and removed if writing fails). Symlinks are followed; a target that is not a
+// regular file (a pipe, a terminal, /dev/stdout) is written in place. check_writable() lets a command refuse a
+// bad path before doing any work.
 #include <functional>
 #include <ostream>
 #include <string>
 
 namespace snsim::report {
 
-// Throws InputError "`option` PATH: reason" when PATH's directory does not exist or PATH is a directory.
+// Throws InputError "`option` "PATH": reason" for an empty path, a directory, or a missing or read-only directory.
 void check_writable(const std::string& option, const std::string& path);
 void write_atomically(const std::string& option, const std::string& path,
                       const std::function<void(std::ostream&)>& write);

@@ -27,6 +27,21 @@ inline Link make_link(const LinkSpec& spec, int plane = -1) {
     return Link{spec.bytes_per_s, spec.latency_s, plane, spec.kind};
 }
 
+// Every dimension of a grid generator must be at least 1 long.
+inline void require_dims(const std::vector<int>& dims) {
+    if (dims.empty()) throw ParamError("dims", "[]", "needs at least one dimension");
+    for (int n : dims)
+        require_at_least("dims", n, 1);
+}
+
+// Side vector for "every vertex whose place.rack is below `racks` on side 0, the rest on side 1".
+inline std::vector<std::uint8_t> racks_on_side0(const Topology& t, int racks) {
+    std::vector<std::uint8_t> side(t.num_nodes(), 1);
+    for (std::size_t v = 0; v < t.num_nodes(); ++v)
+        if (t.node(v).place.rack >= 0 && t.node(v).place.rack < racks) side[v] = 0;
+    return side;
+}
+
 // Side vector for "the first `half` chips (in vertex order) on side 0, every other vertex on side 1".
 inline std::vector<std::uint8_t> first_chips_on_side0(const Topology& t, std::size_t half) {
     std::vector<std::uint8_t> side(t.num_nodes(), 1);

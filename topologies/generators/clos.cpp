@@ -16,6 +16,9 @@ int leaf_uplinks(const ClosParams& p) {
         throw ParamError("oversubscription", fmt::format("{}", p.oversubscription), "must be positive and finite");
     const double per_leaf_down = static_cast<double>(down / p.leaves_per_node);
     const double up = per_leaf_down / p.oversubscription;
+    if (up > 1e9)
+        throw ParamError("oversubscription", fmt::format("{}", p.oversubscription),
+                         fmt::format("gives {:.4g} uplinks per leaf, over 1e9", up));
     if (std::abs(up - std::round(up)) > 1e-9 || std::round(up) < 1)
         throw ParamError(
             "oversubscription", fmt::format("{}", p.oversubscription),
@@ -75,19 +78,18 @@ Topology clos(const ClosParams& p) {
     }
 
     const long long chips = static_cast<long long>(p.nodes) * p.chips_per_node;
-    if (p.oversubscription <= 1.0) {
-        t.set_bisection_hint({detail::first_chips_on_side0(t, chips / 2), true,
-                              "non-blocking Clos: half the chips' injection bandwidth (max-flow = min-cut)"});
-    } else if (p.nodes % 2 == 0) {
-        // Whole nodes with their leaves on side 0: only the leaves' uplinks cross.
-        std::vector<std::uint8_t> side(t.num_nodes(), 1);
-        for (std::size_t v = 0; v < t.num_nodes(); ++v)
-            if (t.node(v).place.rack >= 0 && t.node(v).place.rack < p.nodes / 2) side[v] = 0;
-        t.set_bisection_hint({std::move(side), false, "half the nodes with their leaves (uplinks cut)"});
-    } else {
-        t.set_bisection_hint(
-            {detail::first_chips_on_side0(t, chips / 2), false, "half the chips, switches on the other side"});
-    }
+    // Candidates: half the chips alone (their cables cut), and half the nodes with their leaves (uplinks cut).
+    // When every chip has as many cables to each leaf and every leaf as much uplink as downlink bandwidth, the
+    // Clos is non-blocking: half the chips can send at full injection rate to the other half, so by max-flow =
+    // min-cut the first candidate is minimal.
+    BisectionHint hint{{detail::first_chips_on_side0(t, chips / 2)}, false, ""};
+    if (p.nodes % 2 == 0) hint.candidates.push_back(detail::racks_on_side0(t, p.nodes / 2));
+    const double per_leaf_down = 1.0 * p.chips_per_node * p.links_per_chip_per_plane / p.leaves_per_node;
+    hint.exact = p.links_per_chip_per_plane % p.leaves_per_node == 0 &&
+                 uplinks * p.uplink.bytes_per_s >= per_leaf_down * p.link.bytes_per_s;
+    hint.method = hint.exact ? "non-blocking Clos: half the chips' injection bandwidth (max-flow = min-cut)"
+                             : "least of half the chips alone and half the nodes with their leaves";
+    t.set_bisection_hint(std::move(hint));
     t.set_chip_orbits({{t.nodes_of(NodeKind::Chip).front(), static_cast<std::size_t>(chips)}},
                       "Clos: every chip has the same cables to the same kind of leaves");
     return t;

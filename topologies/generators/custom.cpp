@@ -36,7 +36,8 @@ Topology custom(const CustomParams& p) {
     detail::require_link("link", p.link);
     Topology t = [&] {
         if (ends_with(p.file, ".graphml") || ends_with(p.file, ".xml")) return read_graphml(p.file, p.link);
-        if (ends_with(p.file, ".yaml") || ends_with(p.file, ".yml")) return read_edge_list(p.file, p.link);
+        if (ends_with(p.file, ".yaml") || ends_with(p.file, ".yml"))
+            return read_edge_list(p.file, p.link, p.max_cables);
         throw ParamError("file", p.file, "expected a .graphml, .xml, .yaml or .yml graph file");
     }();
     require_connected_chips(t, p.file);

@@ -49,22 +49,12 @@ Topology dragonfly(const DragonflyParams& p) {
             }
     }
 
-    // Half the groups (whole groups, with their routers) when the count is even, else half the chips in order.
-    std::vector<std::uint8_t> side(t.num_nodes(), 1);
-    const long long chips = static_cast<long long>(p.groups) * p.routers_per_group * p.chips_per_router;
-    long long placed = 0;
-    for (std::size_t v = 0; v < t.num_nodes(); ++v) {
-        const Node& n = t.node(v);
-        if (p.groups % 2 == 0) {
-            side[v] = n.place.rack < p.groups / 2 ? 0 : 1;
-        } else if (n.kind == NodeKind::Chip && placed < chips / 2) {
-            side[v] = 0;
-            ++placed;
-        }
-    }
-    t.set_bisection_hint({std::move(side), false,
-                          p.groups % 2 == 0 ? "half the groups (global cables cut)"
-                                            : "half the chips in order, routers on the other side"});
+    // Candidates: half the chips in order (routers on the other side), and half the groups with their routers.
+    BisectionHint hint{{detail::first_chips_on_side0(t, t.count(NodeKind::Chip) / 2)},
+                       false,
+                       "least of half the chips in order and half the groups with their routers"};
+    if (p.groups % 2 == 0) hint.candidates.push_back(detail::racks_on_side0(t, p.groups / 2));
+    t.set_bisection_hint(std::move(hint));
     return t;
 }
 

@@ -17,7 +17,8 @@ Topology full_mesh(const FullMeshParams& p) {
                 t.add_link(a, b, detail::make_link(p.link));
 
     // Every balanced split of a clique cuts floor(n/2) * ceil(n/2) pairs.
-    t.set_bisection_hint({detail::first_chips_on_side0(t, p.chips / 2), true,
+    t.set_bisection_hint({{detail::first_chips_on_side0(t, p.chips / 2)},
+                          true,
                           "any balanced split of a full mesh cuts floor(n/2)*ceil(n/2) chip pairs"});
     t.set_chip_orbits({{0, static_cast<std::size_t>(p.chips)}}, "full mesh: every chip is equivalent");
     return t;

@@ -17,6 +17,7 @@ struct LinkSpec {
 
 // n chips, every pair joined by `links_per_pair` cables.
 struct FullMeshParams {
+    static constexpr const char* size_key = "chips"; // the key the memory guard names
     int chips = 8;
     int links_per_pair = 1;
     LinkSpec link;
@@ -26,6 +27,7 @@ struct FullMeshParams {
 // round-robin over that plane's switch chips (L >= S, so every chip reaches every switch chip).
 // GB200 NVL72: 72 chips, 18 planes, 1 switch chip per plane, 1 link per plane.
 struct SwitchedParams {
+    static constexpr const char* size_key = "chips"; // the key the memory guard names
     int chips = 128;
     int planes = 1;
     int switches_per_plane = 1;
@@ -39,6 +41,7 @@ struct SwitchedParams {
 // over the plane's spine switch chips. CPUs (optional) have one cable to the first leaf of each plane.
 // CloudMatrix384: 48 nodes x 8 chips, 7 planes, 1 leaf per node per plane, 2 links, 16 spines per plane.
 struct ClosParams {
+    static constexpr const char* size_key = "nodes"; // the key the memory guard names
     int nodes = 2;
     int chips_per_node = 8;
     int cpus_per_node = 0;
@@ -56,6 +59,7 @@ struct ClosParams {
 // wrap-around cable of dimension d by that many positions along dimension (d+1) mod k; at most one dimension
 // may be twisted, which keeps the graph vertex-transitive (every chip sees the same network).
 struct TorusParams {
+    static constexpr const char* size_key = "dims"; // the key the memory guard names
     std::vector<int> dims{4, 4, 4};
     bool wrap = true;
     std::vector<int> twist; // empty or one entry per dimension
@@ -67,6 +71,7 @@ struct TorusParams {
 // coordinate are joined by links_per_pair_by_dim[d] cables). Optional switch tier above: `switches` switch chips,
 // each chip with `switch_links_per_chip` cables dealt round-robin over them.
 struct NdFullMeshParams {
+    static constexpr const char* size_key = "dims"; // the key the memory guard names
     std::vector<int> dims{8, 8};
     std::vector<int> links_per_pair_by_dim; // empty = 1 in every dimension
     LinkSpec link;
@@ -79,6 +84,7 @@ struct NdFullMeshParams {
 // local cables, `chips_per_router` chips per router, `global_links_per_router` optical cables per router joining
 // groups, dealt round by round to every pair of groups so that each pair gets one before any gets two.
 struct DragonflyParams {
+    static constexpr const char* size_key = "groups"; // the key the memory guard names
     int groups = 9;
     int routers_per_group = 4;
     int chips_per_router = 2;
@@ -90,8 +96,10 @@ struct DragonflyParams {
 // A graph read from a file: GraphML (.graphml, .xml) or a YAML edge list (.yaml, .yml); see docs/graph-files.md.
 // `link` is the default for cables whose attributes the file omits.
 struct CustomParams {
+    static constexpr const char* size_key = "file"; // the key the memory guard names
     std::string file;
     LinkSpec link;
+    double max_cables = 1e8; // refuse edge lists that add up to more
 };
 
 Topology full_mesh(const FullMeshParams& p);

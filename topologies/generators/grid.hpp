@@ -1,6 +1,7 @@
 #pragma once
 // Mixed-radix coordinates shared by the grid-shaped generators (torus, mesh, nD full mesh): chip index
 // i = sum c[d] * stride[d], dimension 0 varying fastest.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,12 +31,25 @@ struct Grid {
         return index - static_cast<std::size_t>(coord(index, d)) * stride[d] +
                static_cast<std::size_t>(value) * stride[d];
     }
-    // Rank of `index` in lexicographic order with dimension `major` most significant: the first size/2 ranks of
-    // that order split the grid across dimension `major` when its size is even.
-    std::size_t rank_with_major(std::size_t index, std::size_t major) const {
-        const std::size_t below = index % stride[major];
-        const std::size_t above = index / (stride[major] * dims[major]);
-        return static_cast<std::size_t>(coord(index, major)) * (size / dims[major]) + above * stride[major] + below;
+    // Side vector over `vertices` vertices (chips first, by index): the first size/2 chips in the lexicographic
+    // order of `order` (dimensions, most significant first) on side 0, every other vertex on side 1. With an even
+    // most significant dimension this is the cut across that dimension.
+    std::vector<std::uint8_t> lexicographic_half(const std::vector<std::size_t>& order, std::size_t vertices) const {
+        std::vector<std::uint8_t> side(vertices, 1);
+        for (std::size_t i = 0; i < size; ++i) {
+            std::size_t rank = 0;
+            for (std::size_t d : order)
+                rank = rank * static_cast<std::size_t>(dims[d]) + coord(i, d);
+            side[i] = rank < size / 2 ? 0 : 1;
+        }
+        return side;
+    }
+    // `major` first, then the other dimensions from the last to the first.
+    std::vector<std::size_t> order_with_major(std::size_t major) const {
+        std::vector<std::size_t> order{major};
+        for (std::size_t d = dims.size(); d-- > 0;)
+            if (d != major) order.push_back(d);
+        return order;
     }
     std::string name(std::size_t index) const {
         std::string s = "c";

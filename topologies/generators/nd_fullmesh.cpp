@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <numeric>
 
 #include "topologies/generators/checks.hpp"
 #include "topologies/generators/grid.hpp"
@@ -7,9 +8,7 @@ namespace snsim {
 namespace {
 
 std::vector<int> links_per_dim(const NdFullMeshParams& p) {
-    if (p.dims.empty()) throw ParamError("dims", "[]", "needs at least one dimension");
-    for (int n : p.dims)
-        detail::require_at_least("dims", n, 1);
+    detail::require_dims(p.dims);
     if (p.links_per_pair_by_dim.empty()) return std::vector<int>(p.dims.size(), 1);
     if (p.links_per_pair_by_dim.size() != p.dims.size())
         throw ParamError("links_per_pair_by_dim", std::to_string(p.links_per_pair_by_dim.size()) + " entries",
@@ -48,24 +47,25 @@ Topology nd_fullmesh(const NdFullMeshParams& p) {
                 t.add_link(i, sw, detail::make_link(p.switch_link));
     }
 
-    // Cutting dimension d in half crosses size * dims[d] / 4 * links[d] cables; take the cheapest even dimension.
-    // Every balanced split crosses the same switch-tier cables when each chip has equally many to every switch.
-    std::size_t best = p.dims.size();
+    // Candidates: the lexicographic halves with each dimension most significant, and with the dimensions
+    // ordered by length either way. For products of equal-multiplicity cliques (a regular graph), lexicographic
+    // order gives sets of every size with the fewest cables leaving them (Lindsey 1964), so the least candidate is
+    // minimal; a switch tier that gives every chip equally many cables to each switch chip adds the same amount
+    // to every balanced split.
+    BisectionHint hint;
     for (std::size_t d = 0; d < p.dims.size(); ++d)
-        if (p.dims[d] % 2 == 0 && (best == p.dims.size() || static_cast<long long>(p.dims[d]) * links[d] <
-                                                                static_cast<long long>(p.dims[best]) * links[best]))
-            best = d;
+        hint.candidates.push_back(g.lexicographic_half(g.order_with_major(d), t.num_nodes()));
+    std::vector<std::size_t> by_length(p.dims.size());
+    std::iota(by_length.begin(), by_length.end(), 0);
+    std::stable_sort(by_length.begin(), by_length.end(), [&](auto a, auto b) { return p.dims[a] < p.dims[b]; });
+    hint.candidates.push_back(g.lexicographic_half(by_length, t.num_nodes()));
+    std::reverse(by_length.begin(), by_length.end());
+    hint.candidates.push_back(g.lexicographic_half(by_length, t.num_nodes()));
     const bool uniform = std::all_of(links.begin(), links.end(), [&](int l) { return l == links[0]; });
-    const bool even_switch_tier = p.switches == 0 || p.switch_links_per_chip % p.switches == 0;
-    const bool exact = best < p.dims.size() && uniform && even_switch_tier;
-    const std::size_t major = best < p.dims.size() ? best : 0;
-    std::vector<std::uint8_t> side(t.num_nodes(), 1);
-    for (std::size_t i = 0; i < g.size; ++i)
-        side[i] = g.rank_with_major(i, major) < g.size / 2 ? 0 : 1;
-    t.set_bisection_hint({std::move(side), exact,
-                          exact ? "cut across the shortest even dimension (edge-isoperimetry of clique products, "
-                                  "checked exhaustively on small cases in tests/)"
-                                : "cut across the cheapest even dimension"});
+    hint.exact = uniform && (p.switches == 0 || p.switch_links_per_chip % p.switches == 0);
+    hint.method = hint.exact ? "least lexicographic half (edge-isoperimetry of clique products, Lindsey 1964)"
+                             : "least lexicographic half (per-dimension cable counts differ)";
+    t.set_bisection_hint(std::move(hint));
     t.set_chip_orbits({{0, g.size}}, "nD full mesh: translations are automorphisms");
     return t;
 }

@@ -27,7 +27,8 @@ Topology switched(const SwitchedParams& p) {
 
     // Chips of one half on one side, every switch chip on the other: the cut is one half's injection
     // bandwidth, and a single non-blocking switch tier carries that much between halves (max-flow = min-cut).
-    t.set_bisection_hint({detail::first_chips_on_side0(t, p.chips / 2), true,
+    t.set_bisection_hint({{detail::first_chips_on_side0(t, p.chips / 2)},
+                          true,
                           "non-blocking switch tier: half the chips' injection bandwidth (max-flow = min-cut)"});
     t.set_chip_orbits({{0, static_cast<std::size_t>(p.chips)}}, "switched: every chip has the same cables");
     return t;

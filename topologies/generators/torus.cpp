@@ -7,9 +7,7 @@ namespace snsim {
 namespace {
 
 void check(const TorusParams& p) {
-    if (p.dims.empty()) throw ParamError("dims", "[]", "needs at least one dimension");
-    for (int n : p.dims)
-        detail::require_at_least("dims", n, 1);
+    detail::require_dims(p.dims);
     if (!p.twist.empty()) {
         if (!p.wrap) throw ParamError("twist", "set", "applies to a torus only, not a mesh");
         if (p.twist.size() != p.dims.size())
@@ -67,7 +65,8 @@ Topology torus(const TorusParams& p) {
                 j = g.with(i, d, 0);
                 if (!p.twist.empty() && p.twist[d] != 0) {
                     const std::size_t e = (d + 1) % k;
-                    const int shifted = ((g.coord(j, e) + p.twist[d]) % p.dims[e] + p.dims[e]) % p.dims[e];
+                    const long long n_e = p.dims[e], shift = (p.twist[d] % n_e + n_e) % n_e;
+                    const auto shifted = static_cast<int>((g.coord(j, e) + shift) % n_e);
                     j = g.with(j, e, shifted);
                 }
             } else {
@@ -78,11 +77,9 @@ Topology torus(const TorusParams& p) {
         }
 
     const auto major = static_cast<std::size_t>(std::max_element(p.dims.begin(), p.dims.end()) - p.dims.begin());
-    std::vector<std::uint8_t> side(g.size);
-    for (std::size_t i = 0; i < g.size; ++i)
-        side[i] = g.rank_with_major(i, major) < g.size / 2 ? 0 : 1;
     const bool exact = p.dims[major] % 2 == 0 && !twisted;
-    t.set_bisection_hint({std::move(side), exact,
+    t.set_bisection_hint({{g.lexicographic_half(g.order_with_major(major), g.size)},
+                          exact,
                           exact ? "cut across the longest dimension (k-ary n-cube bisection, Dally & Towles 1.3)"
                                 : "cut across the longest dimension (odd length or twisted)"});
     if (p.wrap)

@@ -1,6 +1,9 @@
 #include "topologies/io/attributes.hpp"
 
 #include <charconv>
+#include <limits>
+
+#include <fmt/format.h>
 
 #include "topologies/errors.hpp"
 #include "topologies/units.hpp"
@@ -13,11 +16,7 @@ namespace {
 }
 
 int to_int(const std::string& key, const std::string& value, const Origin& at) {
-    int out = 0;
-    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
-    if (ec != std::errc() || end != value.data() + value.size() || out < -1)
-        fail(at, key, value, "expected a whole number >= 0 (or -1 for none)");
-    return out;
+    return parse_int(key, value, at, -1, std::numeric_limits<int>::max());
 }
 
 double quantity(units::Quantity q, const std::string& key, const std::string& value, const Origin& at) {
@@ -29,6 +28,14 @@ double quantity(units::Quantity q, const std::string& key, const std::string& va
 }
 
 } // namespace
+
+int parse_int(const std::string& key, const std::string& value, const Origin& at, int min, int max) {
+    int out = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+    if (ec != std::errc() || end != value.data() + value.size() || out < min || out > max)
+        fail(at, key, value, fmt::format("expected a whole number from {} to {}", min, max));
+    return out;
+}
 
 void set_node_attribute(Node& node, const std::string& key, const std::string& value, const Origin& at) {
     if (key == "name") {

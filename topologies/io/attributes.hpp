@@ -14,6 +14,8 @@ struct Origin {
     std::string prefix; // "edges[3]" or "node v7"
 };
 
+// A whole number within [min, max], or InputError naming the attribute.
+int parse_int(const std::string& key, const std::string& value, const Origin& at, int min, int max);
 void set_node_attribute(Node& node, const std::string& key, const std::string& value, const Origin& at);
 void set_link_attribute(Link& link, const std::string& key, const std::string& value, const Origin& at);
 Link default_link(const LinkSpec& defaults);

@@ -12,7 +12,8 @@ void write_dot(std::ostream& out, const Topology& t) {
     const auto& g = t.graph();
     auto node_label = [&](std::ostream& os, Topology::Vertex v) {
         const Node& n = g[v];
-        os << fmt::format("[label=\"{}\", shape={}]", n.name, n.kind == NodeKind::Switch ? "box" : "ellipse");
+        os << fmt::format("[label={}, shape={}]", boost::escape_dot_string(n.name),
+                          n.kind == NodeKind::Switch ? "box" : "ellipse");
     };
     auto edge_label = [&](std::ostream& os, Topology::Graph::edge_descriptor e) {
         const Link& l = g[e];

@@ -1,6 +1,8 @@
-#include <yaml-cpp/yaml.h>
+#include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include "topologies/errors.hpp"
 #include "topologies/io/attributes.hpp"
@@ -11,6 +13,22 @@ namespace {
 
 int line_of(const YAML::Node& n) {
     return n.Mark().line + 1;
+}
+
+// The keys of a YAML map as plain names, refusing non-scalar and repeated keys.
+std::vector<std::pair<std::string, YAML::Node>> entries(const YAML::Node& map, const detail::Origin& at) {
+    std::vector<std::pair<std::string, YAML::Node>> out;
+    std::set<std::string> seen;
+    for (const auto& kv : map) {
+        const std::string where = at.prefix.empty() ? "" : at.prefix + ".";
+        if (!kv.first.IsScalar())
+            throw InputError(located(at.file, line_of(kv.first), where + "?", "", "keys must be plain names"));
+        const std::string key = kv.first.Scalar();
+        if (!seen.insert(key).second)
+            throw InputError(located(at.file, line_of(kv.first), where + key, "", "key given twice"));
+        out.emplace_back(key, kv.second);
+    }
+    return out;
 }
 
 std::string scalar(const YAML::Node& n, const detail::Origin& at, const std::string& key) {
@@ -27,10 +45,8 @@ Node read_node(const YAML::Node& entry, const detail::Origin& at) {
     }
     if (!entry.IsMap())
         throw InputError(located(at.file, at.line, at.prefix, "", "expected a name or a map {name: ..., kind: ...}"));
-    for (const auto& kv : entry) {
-        const auto key = kv.first.as<std::string>();
-        detail::set_node_attribute(node, key, scalar(kv.second, at, key), {at.file, line_of(kv.second), at.prefix});
-    }
+    for (const auto& [key, value] : entries(entry, at))
+        detail::set_node_attribute(node, key, scalar(value, at, key), {at.file, line_of(value), at.prefix});
     if (node.name.empty()) throw InputError(located(at.file, at.line, at.prefix + ".name", "", "is required"));
     return node;
 }
@@ -43,29 +59,25 @@ Topology::Vertex endpoint(Topology& t, const std::string& name, bool implicit_ch
     return t.add_node({name, NodeKind::Chip, {}});
 }
 
-void read_edge(Topology& t, const YAML::Node& entry, const LinkSpec& defaults, bool implicit_chips,
-               const detail::Origin& at) {
+// Adds one edge entry's cables; returns how many.
+int read_edge(Topology& t, const YAML::Node& entry, const LinkSpec& defaults, bool implicit_chips,
+              const detail::Origin& at) {
     Link link = detail::default_link(defaults);
     std::string a, b;
-    long count = 1;
+    int count = 1;
     if (entry.IsSequence() && entry.size() == 2) {
         a = scalar(entry[0], at, "a");
         b = scalar(entry[1], at, "b");
     } else if (entry.IsMap()) {
-        for (const auto& kv : entry) {
-            const auto key = kv.first.as<std::string>();
-            const std::string value = scalar(kv.second, at, key);
-            const detail::Origin here{at.file, line_of(kv.second), at.prefix};
+        for (const auto& [key, node] : entries(entry, at)) {
+            const std::string value = scalar(node, at, key);
+            const detail::Origin here{at.file, line_of(node), at.prefix};
             if (key == "a") {
                 a = value;
             } else if (key == "b") {
                 b = value;
             } else if (key == "count") {
-                char* end = nullptr;
-                count = std::strtol(value.c_str(), &end, 10);
-                if (*end != '\0' || count < 1 || count > 1'000'000)
-                    throw InputError(located(at.file, here.line, at.prefix + ".count", value,
-                                             "expected a whole number from 1 to 1000000"));
+                count = detail::parse_int(key, value, here, 1, 1'000'000);
             } else {
                 detail::set_link_attribute(link, key, value, here);
             }
@@ -78,18 +90,21 @@ void read_edge(Topology& t, const YAML::Node& entry, const LinkSpec& defaults, b
     const auto va = endpoint(t, a, implicit_chips, at, "a");
     const auto vb = endpoint(t, b, implicit_chips, at, "b");
     try {
-        for (long k = 0; k < count; ++k)
+        for (int k = 0; k < count; ++k)
             t.add_link(va, vb, link);
     } catch (const InputError& e) {
         throw InputError(located(at.file, at.line, at.prefix, "", e.what()));
     }
+    return count;
 }
 
 } // namespace
 
-Topology read_edge_list(const std::string& path, const LinkSpec& defaults) {
+Topology read_edge_list(const std::string& path, const LinkSpec& defaults, double max_cables) {
     YAML::Node root;
     try {
+        if (std::filesystem::is_directory(path))
+            throw InputError(located(path, 0, "", "", "is a directory, not a graph file"));
         root = YAML::LoadFile(path);
     } catch (const YAML::BadFile&) {
         throw InputError(located(path, 0, "", "", "cannot open graph file"));
@@ -98,11 +113,9 @@ Topology read_edge_list(const std::string& path, const LinkSpec& defaults) {
     }
     if (!root.IsMap() || !root["edges"] || !root["edges"].IsSequence())
         throw InputError(located(path, 0, "edges", "", "an edge-list file needs a list `edges:`"));
-    for (const auto& kv : root) {
-        const auto key = kv.first.as<std::string>();
+    for (const auto& [key, node] : entries(root, {path, 0, ""}))
         if (key != "nodes" && key != "edges")
-            throw InputError(located(path, line_of(kv.first), key, "", "unknown key (expected nodes, edges)"));
-    }
+            throw InputError(located(path, line_of(node), key, "", "unknown key (expected nodes, edges)"));
 
     Topology t("custom");
     const bool implicit_chips = !root["nodes"];
@@ -119,8 +132,16 @@ Topology read_edge_list(const std::string& path, const LinkSpec& defaults) {
         }
     }
     std::size_t i = 0;
-    for (const auto& entry : root["edges"])
-        read_edge(t, entry, defaults, implicit_chips, {path, line_of(entry), fmt::format("edges[{}]", i++)});
+    double cables = 0;
+    for (const auto& entry : root["edges"]) {
+        const detail::Origin at{path, line_of(entry), fmt::format("edges[{}]", i++)};
+        cables += read_edge(t, entry, defaults, implicit_chips, at);
+        if (cables > max_cables)
+            throw InputError(located(path, at.line, at.prefix, "",
+                                     fmt::format("graph would exceed {:.4g} cables, the most limits.graph_memory "
+                                                 "allows",
+                                                 max_cables)));
+    }
     return t;
 }
 

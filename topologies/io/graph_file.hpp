@@ -13,7 +13,8 @@
 namespace snsim {
 
 Topology read_graphml(const std::string& path, const LinkSpec& defaults);
-Topology read_edge_list(const std::string& path, const LinkSpec& defaults);
+// Refuses files whose edges add up to more than `max_cables` cables (edges can carry `count`).
+Topology read_edge_list(const std::string& path, const LinkSpec& defaults, double max_cables);
 
 // Writers: GraphML with the attributes above (reads back into the same graph), and GraphViz DOT with readable
 // labels (node name; cable bandwidth and latency). Both write to `out`; the caller owns files.

@@ -1,8 +1,13 @@
+#include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <tuple>
 
 #include <boost/graph/graphml.hpp>
 #include <boost/property_map/function_property_map.hpp>
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
 #include <fmt/format.h>
 
 #include "topologies/errors.hpp"
@@ -48,16 +53,56 @@ class Collector : public boost::mutate_graph {
     LinkSpec defaults_;
 };
 
+// Boost's reader creates a vertex for any id an edge names; an edge to an id no <node> declares is a typo in the
+// file, not a new chip, so it is refused here, by id.
+void require_declared_endpoints(const std::string& path, const std::string& text) {
+    namespace pt = boost::property_tree;
+    pt::ptree tree;
+    try {
+        std::istringstream in(text);
+        pt::read_xml(in, tree);
+    } catch (const pt::xml_parser_error& e) {
+        throw InputError(located(path, static_cast<int>(e.line()), "", "", "malformed GraphML: " + e.message()));
+    }
+    const auto root = tree.get_child_optional("graphml");
+    if (!root) return; // Boost's reader reports what is missing
+    for (const auto& [tag, graph] : *root) {
+        if (tag != "graph") continue;
+        std::set<std::string> declared;
+        for (const auto& [kind, node] : graph)
+            if (kind == "node") declared.insert(node.get<std::string>("<xmlattr>.id", ""));
+        std::size_t e = 0;
+        for (const auto& [kind, edge] : graph) {
+            if (kind != "edge") continue;
+            for (const char* end : {"source", "target"}) {
+                const auto id = edge.get<std::string>(std::string("<xmlattr>.") + end, "");
+                if (!declared.count(id))
+                    throw InputError(located(path, 0, fmt::format("edge {}.{}", e, end), id, "no <node> has this id"));
+            }
+            ++e;
+        }
+    }
+}
+
 } // namespace
 
 Topology read_graphml(const std::string& path, const LinkSpec& defaults) {
-    std::ifstream in(path);
-    if (!in) throw InputError(located(path, 0, "", "", "cannot open graph file"));
+    if (std::filesystem::is_directory(path))
+        throw InputError(located(path, 0, "", "", "is a directory, not a graph file"));
+    std::ifstream file(path);
+    if (!file) throw InputError(located(path, 0, "", "", "cannot open graph file"));
+    std::ostringstream text;
+    text << file.rdbuf();
+    require_declared_endpoints(path, text.str());
     Collector collected(path, defaults);
     try {
+        std::istringstream in(text.str());
         boost::read_graphml(in, collected, 0);
     } catch (const InputError&) {
         throw;
+    } catch (const boost::directed_graph_error&) {
+        throw InputError(located(path, 0, "edgedefault", "directed",
+                                 "cables are undirected (full duplex): use edgedefault=\"undirected\""));
     } catch (const std::exception& e) {
         throw InputError(located(path, 0, "", "", fmt::format("malformed GraphML: {}", e.what())));
     }

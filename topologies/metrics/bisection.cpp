@@ -59,23 +59,29 @@ Bisection cut(const Topology& t, const std::vector<std::uint8_t>& side) {
 
 Bisection bisection(const Topology& t) {
     const auto chips = t.nodes_of(NodeKind::Chip);
+    std::vector<std::vector<std::uint8_t>> candidates;
     if (const auto& hint = t.bisection_hint()) {
+        candidates = hint->candidates;
+    } else {
+        for (std::size_t i = 0, starts = std::min<std::size_t>(8, chips.size()); i < starts; ++i)
+            candidates.push_back(bfs_split(t, chips[i * chips.size() / starts], chips.size()));
+    }
+    Bisection best;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
         std::size_t side0 = 0;
         for (auto c : chips)
-            side0 += hint->side.at(c) == 0;
-        if (side0 != chips.size() / 2) throw std::logic_error("generator's bisection partition is not balanced");
-        Bisection b = cut(t, hint->side);
-        b.exact = hint->exact;
-        b.method = hint->method;
-        return b;
-    }
-    const std::size_t starts = std::min<std::size_t>(8, chips.size());
-    Bisection best;
-    for (std::size_t i = 0; i < starts; ++i) {
-        Bisection b = cut(t, bfs_split(t, chips[i * chips.size() / starts], chips.size()));
+            side0 += candidates[i].at(c) == 0;
+        if (side0 != chips.size() / 2) throw std::logic_error("bisection candidate is not balanced");
+        const Bisection b = cut(t, candidates[i]);
         if (i == 0 || b.bytes_per_s < best.bytes_per_s) best = b;
     }
-    best.method = fmt::format("breadth-first split of the chips from {} start chips, best kept", starts);
+    if (const auto& hint = t.bisection_hint()) {
+        best.exact = hint->exact;
+        best.method = hint->method;
+    } else {
+        best.method = fmt::format("breadth-first splits of the chips from {} start chips, least kept",
+                                  std::min<std::size_t>(8, chips.size()));
+    }
     return best;
 }
 

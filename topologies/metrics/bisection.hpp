@@ -3,10 +3,10 @@
 // switch chips and CPUs placed on whichever side suits, the least total bandwidth of the cables that cross,
 // counted in ONE direction (each cable's per-direction bandwidth once).
 //
-// How it is computed: the generator supplies the partition (BisectionHint) and whether it is proven minimal;
-// the crossing cables are then counted on the actual graph. Graphs without a hint (custom files) get an upper
-// bound: the chips split in breadth-first order from several start chips, other vertices placed greedily,
-// best split kept.
+// How it is computed: the generator proposes balanced splits (BisectionHint) and says whether the least of them
+// is proven minimal; the crossing cables of each are counted on the actual graph and the least kept. Graphs
+// without a hint (custom files) get an upper bound: the chips split in breadth-first order from up to 8 start
+// chips, other vertices placed greedily, least kept.
 #include <string>
 
 #include "topologies/topology.hpp"
