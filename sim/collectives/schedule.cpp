@@ -1,0 +1,41 @@
+#include "sim/collectives/schedule.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace snsim {
+
+FlowId Schedule::add(const Flow& flow, std::initializer_list<FlowId> deps) {
+    return add(flow, std::vector<FlowId>(deps));
+}
+
+FlowId Schedule::add(const Flow& flow, const std::vector<FlowId>& deps) {
+    if (flow.src >= ranks_ || flow.dst >= ranks_ || flow.src == flow.dst)
+        throw std::logic_error("flow between invalid ranks");
+    if (!(flow.bytes >= 0)) throw std::logic_error("flow with negative size");
+    if (flow.block_begin >= flow.block_end || flow.block_end > blocks_)
+        throw std::logic_error("flow carries no valid blocks");
+    const auto id = static_cast<FlowId>(flows_.size());
+    for (FlowId d : deps)
+        if (d >= id) throw std::logic_error("flow depends on a flow not yet added");
+    flows_.push_back(flow);
+    dep_list_.insert(dep_list_.end(), deps.begin(), deps.end());
+    dep_offsets_.push_back(static_cast<std::uint32_t>(dep_list_.size()));
+    return id;
+}
+
+std::uint32_t Schedule::steps() const {
+    std::uint32_t last = 0;
+    for (const auto& f : flows_)
+        last = std::max(last, f.step + 1);
+    return last;
+}
+
+double Schedule::total_bytes() const {
+    double sum = 0;
+    for (const auto& f : flows_)
+        sum += f.bytes;
+    return sum;
+}
+
+} // namespace snsim

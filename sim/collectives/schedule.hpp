@@ -1,0 +1,61 @@
+#pragma once
+// A Schedule is what a collective algorithm produces: flows of bytes between ranks of a group, with
+// dependencies. It knows nothing of topology or SimGrid; the engine maps ranks to chips, routes each flow and
+// times it. A flow starts when every flow it depends on has finished (data it forwards or reduces has arrived,
+// or the port it uses is free again).
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace snsim {
+
+using Rank = std::uint32_t;
+using FlowId = std::uint32_t;
+
+// What a flow does with the data it carries: Copy overwrites the receiver's copy of the blocks, Reduce combines
+// them into the receiver's partial result.
+enum class FlowOp : std::uint8_t { Copy, Reduce };
+
+// The data a collective moves is cut into `Schedule::blocks()` equal blocks (for alltoall, block s*p+d is what
+// rank s sends to rank d). A flow carries the blocks [block_begin, block_end) as the sender holds them when the
+// flow starts. This is what lets tests check, without any engine, that every rank ends with the whole result.
+struct Flow {
+    Rank src = 0;
+    Rank dst = 0;
+    double bytes = 0;
+    std::uint32_t step = 0; // algorithm step, for reports and invariant checks
+    FlowOp op = FlowOp::Copy;
+    std::uint32_t block_begin = 0, block_end = 0;
+};
+
+class Schedule {
+  public:
+    Schedule(Rank ranks = 0, std::uint32_t blocks = 1) : ranks_(ranks), blocks_(blocks) { dep_offsets_.push_back(0); }
+
+    // Adds a flow that may start once every flow in `deps` has finished; returns its id (ids are dense, in
+    // order of addition, and every dependency must already exist).
+    FlowId add(const Flow& flow, std::initializer_list<FlowId> deps = {});
+    FlowId add(const Flow& flow, const std::vector<FlowId>& deps);
+
+    Rank ranks() const { return ranks_; }
+    std::uint32_t blocks() const { return blocks_; }
+    std::size_t size() const { return flows_.size(); }
+    const Flow& flow(FlowId id) const { return flows_[id]; }
+    const std::vector<Flow>& flows() const { return flows_; }
+    // The flows `id` waits for.
+    std::vector<FlowId> deps(FlowId id) const {
+        return {dep_list_.begin() + dep_offsets_[id], dep_list_.begin() + dep_offsets_[id + 1]};
+    }
+    std::uint32_t steps() const; // 1 + the largest step, 0 when empty
+    double total_bytes() const;
+
+  private:
+    Rank ranks_;
+    std::uint32_t blocks_;
+    std::vector<Flow> flows_;
+    std::vector<std::uint32_t> dep_offsets_; // CSR: deps of flow i are dep_list_[dep_offsets_[i] .. [i+1])
+    std::vector<FlowId> dep_list_;
+};
+
+} // namespace snsim
