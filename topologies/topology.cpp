@@ -48,7 +48,9 @@ void Topology::add_link(Vertex a, Vertex b, const Link& link) {
         throw InputError(fmt::format("link {} - {} needs a positive finite bandwidth", graph_[a].name, graph_[b].name));
     if (!(link.latency_s >= 0) || !std::isfinite(link.latency_s))
         throw InputError(fmt::format("link {} - {} needs a finite latency >= 0", graph_[a].name, graph_[b].name));
-    boost::add_edge(a, b, link, graph_);
+    Link numbered = link;
+    numbered.id = static_cast<std::uint32_t>(num_links());
+    boost::add_edge(a, b, numbered, graph_);
 }
 
 std::optional<Topology::Vertex> Topology::find(std::string_view name) const {

@@ -42,6 +42,7 @@ struct Link {
     double latency_s = 0;
     int plane = -1;
     LinkKind kind = LinkKind::Electrical;
+    std::uint32_t id = 0; // dense cable index in order of addition, set by Topology::add_link
 };
 
 // Balanced splits of the chips (every other vertex placed on a side) that a generator proposes for its
@@ -69,7 +70,7 @@ class Topology {
 
     // Throws InputError on a duplicate name.
     Vertex add_node(Node node);
-    // Throws InputError on a self-loop or a non-positive bandwidth.
+    // Throws InputError on a self-loop or a non-positive bandwidth. Assigns the cable's id.
     void add_link(Vertex a, Vertex b, const Link& link);
     void reserve_nodes(std::size_t n) { graph_.m_vertices.reserve(n); }
 

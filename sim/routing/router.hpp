@@ -1,0 +1,74 @@
+#pragma once
+// Routing: the paths a message between two chips takes, computed on demand and cached per pair, so memory is
+// the graph plus the pairs actually used. Pure: no SimGrid.
+//
+// A message is striped over `stripes` paths (the planes or parallel ports a chip has); each path carries an
+// equal share. Strategies:
+//   shortest        one shortest path (fewest cables), ties broken by the lowest cable id at every hop;
+//   ecmp            equal-cost multipath: stripe i takes, at every hop, the (i mod n)-th of the n cables that
+//                   lie on a shortest path (ordered by cable id), so stripes spread over planes and switches;
+//   dimension_order torus, mesh and nD full mesh: correct the lowest differing coordinate first (shorter way
+//                   round on a torus, ties go up); parallel cables are striped as in ecmp.
+// With stripes = 0 (auto), a pair gets as many stripes as the source chip has cables that start a path of the
+// chosen strategy.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "topologies/topology.hpp"
+
+namespace snsim {
+
+// One direction of one cable: cable id * 2, plus 1 when crossed from the higher-numbered vertex to the lower.
+using Hop = std::uint32_t;
+inline std::uint32_t cable_of(Hop hop) {
+    return hop / 2;
+}
+
+struct Path {
+    std::vector<Hop> hops;
+    double latency_s = 0;
+};
+
+enum class RouteStrategy { Shortest, Ecmp, DimensionOrder };
+std::string_view to_string(RouteStrategy strategy);
+
+struct RoutingOptions {
+    RouteStrategy strategy = RouteStrategy::Ecmp;
+    std::uint32_t stripes = 0; // 0 = auto
+};
+
+class Router {
+  public:
+    // Throws InputError when the strategy does not fit the topology (dimension_order on a graph without grid
+    // coordinates, or on a twisted torus).
+    Router(const Topology& topology, RoutingOptions options);
+
+    // The stripes of a message from chip `from` to chip `to` (distinct chips), deterministic.
+    const std::vector<Path>& paths(Topology::Vertex from, Topology::Vertex to);
+    std::size_t cached_pairs() const { return paths_.size(); }
+
+  private:
+    using Vertex = Topology::Vertex;
+    struct Step {
+        Hop hop;
+        Vertex next;
+        double latency_s;
+    };
+    const std::vector<std::uint16_t>& distances_to(Vertex to);
+    std::vector<Step> next_steps(Vertex at, Vertex to); // candidate cables, by cable id
+    std::vector<Step> shortest_steps(Vertex at, Vertex to);
+    std::vector<Step> dimension_steps(Vertex at, Vertex to);
+    Path walk(Vertex from, Vertex to, std::uint32_t stripe);
+
+    const Topology& t_;
+    RoutingOptions options_;
+    std::map<std::vector<int>, Vertex> by_coords_;                     // chips of grid topologies
+    std::vector<int> extent_;                                          // grid length of each dimension
+    std::unordered_map<Vertex, std::vector<std::uint16_t>> distances_; // lookup only, never iterated
+    std::unordered_map<std::uint64_t, std::vector<Path>> paths_;       // lookup only, never iterated
+};
+
+} // namespace snsim
