@@ -1,0 +1,46 @@
+#pragma once
+// The discrete-event engine: times a Schedule on a Topology with SimGrid (max-min sharing of every cable
+// direction among the flows crossing it). This header has no SimGrid types; only sim/engine/*.cpp include
+// SimGrid.
+//
+// Each flow is striped over the paths the Router gives for its chip pair, one SimGrid communication per stripe,
+// started by the engine as soon as the flows it depends on have finished (no actors; memory follows the flows in
+// flight). SimGrid's Engine is a process-wide singleton, so every simulate() call runs SimGrid in a child process
+// and returns the timings; the caller can simulate any number of schedules.
+#include <string>
+#include <vector>
+
+#include "sim/collectives/schedule.hpp"
+#include "sim/routing/router.hpp"
+#include "topologies/topology.hpp"
+
+namespace snsim {
+
+struct EngineOptions {
+    double alpha_s = 0;                   // software latency added to every flow (per step of an algorithm)
+    double efficiency = 1.0;              // fraction of each cable's bandwidth that flows achieve
+    std::vector<std::string> simgrid_cfg; // extra SimGrid settings "key:value", applied after snsim's defaults
+};
+
+// SimGrid settings snsim applies by default: CM02 with factors 1, no TCP window, no cross-traffic, no
+// latency-weighted sharing, because these fabrics are not TCP (see docs/architecture.md).
+const std::vector<std::string>& default_simgrid_cfg();
+
+struct FlowTiming {
+    double start_s = 0;
+    double finish_s = 0;
+};
+
+struct RunResult {
+    double time_s = 0;              // when the last flow finished (the schedule starts at 0)
+    std::vector<FlowTiming> flows;  // per schedule flow
+    std::vector<double> hop_bytes;  // bytes per cable direction (index: Hop), over the whole schedule
+    std::size_t communications = 0; // SimGrid communications (flows x stripes)
+};
+
+// Simulates `schedule` with rank r on chip `chips[r]`. Throws InputError when a setting is refused (an unknown
+// SimGrid key, a rank without a chip) and std::runtime_error when the engine fails.
+RunResult simulate(const Topology& topology, Router& router, const Schedule& schedule,
+                   const std::vector<Topology::Vertex>& chips, const EngineOptions& options);
+
+} // namespace snsim

@@ -1,0 +1,136 @@
+// simulate(): routes every flow here, then runs SimGrid in a child process (SimGrid's Engine can run once per
+// process) and reads the flow timings back through a pipe.
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/engine/engine.hpp"
+#include "sim/engine/simgrid_run.hpp"
+#include "topologies/errors.hpp"
+
+namespace snsim {
+namespace {
+
+enum class Status : char { Ok = 0, InputError = 1, Failure = 2 };
+
+void write_all(int fd, const void* data, std::size_t size) {
+    const char* p = static_cast<const char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::write(fd, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) ::_exit(3);
+        p += n;
+        size -= static_cast<std::size_t>(n);
+    }
+}
+
+bool read_all(int fd, void* data, std::size_t size) {
+    char* p = static_cast<char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::read(fd, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        p += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+[[noreturn]] void child(int fd, const Topology& t, const Schedule& s, const std::vector<Topology::Vertex>& chips,
+                        const std::vector<const std::vector<Path>*>& stripes, const EngineOptions& options) {
+    Status status = Status::Ok;
+    std::string message;
+    std::vector<FlowTiming> timings;
+    try {
+        timings = engine::run_simgrid(t, s, chips, stripes, options);
+    } catch (const InputError& e) {
+        status = Status::InputError;
+        message = e.what();
+    } catch (const std::exception& e) {
+        status = Status::Failure;
+        message = e.what();
+    }
+    write_all(fd, &status, sizeof status);
+    const std::size_t size = status == Status::Ok ? timings.size() * sizeof(FlowTiming) : message.size();
+    write_all(fd, &size, sizeof size);
+    write_all(fd, status == Status::Ok ? static_cast<const void*>(timings.data()) : message.data(), size);
+    ::_exit(0); // no destructors: the parent owns everything the child inherited
+}
+
+std::vector<FlowTiming> run_in_child(const Topology& t, const Schedule& s, const std::vector<Topology::Vertex>& chips,
+                                     const std::vector<const std::vector<Path>*>& stripes,
+                                     const EngineOptions& options) {
+    int fds[2];
+    if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("engine: pipe failed: {}", std::strerror(errno)));
+    std::fflush(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error(fmt::format("engine: fork failed: {}", std::strerror(errno)));
+    if (pid == 0) {
+        ::close(fds[0]);
+        child(fds[1], t, s, chips, stripes, options);
+    }
+    ::close(fds[1]);
+    Status status = Status::Failure;
+    std::size_t size = 0;
+    std::vector<FlowTiming> timings;
+    std::string message;
+    bool complete = read_all(fds[0], &status, sizeof status) && read_all(fds[0], &size, sizeof size);
+    if (complete && status == Status::Ok) {
+        timings.resize(size / sizeof(FlowTiming));
+        complete = read_all(fds[0], timings.data(), size);
+    } else if (complete) {
+        message.resize(size);
+        complete = read_all(fds[0], message.data(), size);
+    }
+    ::close(fds[0]);
+    int wstatus = 0;
+    ::waitpid(pid, &wstatus, 0);
+    if (!complete) {
+        if (WIFSIGNALED(wstatus))
+            throw std::runtime_error(fmt::format("engine: SimGrid process killed by signal {}", WTERMSIG(wstatus)));
+        throw std::runtime_error(
+            fmt::format("engine: SimGrid process ended early (exit code {})", WEXITSTATUS(wstatus)));
+    }
+    if (status == Status::InputError) throw InputError(message);
+    if (status == Status::Failure) throw std::runtime_error("engine: " + message);
+    return timings;
+}
+
+} // namespace
+
+const std::vector<std::string>& default_simgrid_cfg() {
+    static const std::vector<std::string> settings = {
+        "network/model:CM02",  "network/latency-factor:1", "network/bandwidth-factor:1",
+        "network/TCP-gamma:0", "network/crosstraffic:0",   "network/weight-S:0",
+    };
+    return settings;
+}
+
+RunResult simulate(const Topology& t, Router& router, const Schedule& s, const std::vector<Topology::Vertex>& chips,
+                   const EngineOptions& options) {
+    if (chips.size() != s.ranks())
+        throw InputError(
+            fmt::format("schedule has {} ranks but the communicator has {} chips", s.ranks(), chips.size()));
+    RunResult result;
+    result.hop_bytes.assign(2 * t.num_links(), 0.0);
+    std::vector<const std::vector<Path>*> stripes(s.size());
+    for (FlowId f = 0; f < s.size(); ++f) {
+        const Flow& flow = s.flow(f);
+        stripes[f] = &router.paths(chips[flow.src], chips[flow.dst]);
+        const double share = flow.bytes / static_cast<double>(stripes[f]->size());
+        for (const auto& path : *stripes[f])
+            for (Hop hop : path.hops)
+                result.hop_bytes[hop] += share;
+        result.communications += stripes[f]->size();
+    }
+    result.flows = run_in_child(t, s, chips, stripes, options);
+    for (const auto& timing : result.flows)
+        result.time_s = std::max(result.time_s, timing.finish_s);
+    return result;
+}
+
+} // namespace snsim

@@ -1,0 +1,99 @@
+// The SimGrid engine against closed forms, on schedules written by hand: one flow costs latency + size /
+// bandwidth, flows sharing a cable direction split it evenly (max-min), planes multiply bandwidth, and each
+// direction of a cable is its own capacity.
+#include <catch2/catch.hpp>
+
+#include "sim/engine/engine.hpp"
+#include "topologies/errors.hpp"
+#include "topologies/generators/generators.hpp"
+
+using namespace snsim;
+
+namespace {
+
+constexpr double kB = 100e9, kLat = 500e-9, kS = 1e9;
+const LinkSpec k100{kB, kLat, LinkKind::Electrical};
+
+Flow flow(Rank src, Rank dst, double bytes, std::uint32_t step = 0) { return {src, dst, bytes, step, FlowOp::Copy, 0, 1}; }
+
+std::vector<Topology::Vertex> all_chips(const Topology& t) { return t.nodes_of(NodeKind::Chip); }
+
+double relative(double got, double want) { return std::abs(got - want) / want; }
+
+} // namespace
+
+TEST_CASE("one flow over one cable costs latency + alpha + size / bandwidth", "[engine]") {
+    const Topology t = full_mesh({2, 1, k100});
+    Router r(t, {});
+    Schedule s(2);
+    s.add(flow(0, 1, kS));
+    const auto result = simulate(t, r, s, all_chips(t), {.alpha_s = 2e-6});
+    CHECK(relative(result.time_s, kLat + 2e-6 + kS / kB) < 1e-9);
+    CHECK(result.flows[0].start_s == 0);
+    CHECK(result.communications == 1);
+    CHECK(result.hop_bytes[0] + result.hop_bytes[1] == kS);
+}
+
+TEST_CASE("dependent flows run one after the other", "[engine]") {
+    const Topology t = torus({{3}, true, {}, 1, k100});
+    Router r(t, {RouteStrategy::Shortest, 0});
+    Schedule s(3);
+    const FlowId a = s.add(flow(0, 1, kS));
+    s.add(flow(1, 2, kS, 1), {a});
+    const auto result = simulate(t, r, s, all_chips(t), {});
+    CHECK(relative(result.flows[1].start_s, kLat + kS / kB) < 1e-9);
+    CHECK(relative(result.time_s, 2 * (kLat + kS / kB)) < 1e-9);
+}
+
+TEST_CASE("two flows that share one cable direction each get half of it", "[engine]") {
+    // Chips 0 and 1 both send to chip 2 through one switch chip: the switch -> 2 direction is shared.
+    const Topology t = switched({3, 1, 1, 1, k100});
+    Router r(t, {});
+    Schedule s(3);
+    s.add(flow(0, 2, kS));
+    s.add(flow(1, 2, kS));
+    const auto result = simulate(t, r, s, all_chips(t), {});
+    CHECK(relative(result.time_s, 2 * kLat + 2 * kS / kB) < 1e-9);
+    CHECK(result.flows[0].finish_s == result.flows[1].finish_s);
+}
+
+TEST_CASE("the two directions of a cable are separate capacities", "[engine]") {
+    const Topology t = full_mesh({2, 1, k100});
+    Router r(t, {});
+    Schedule s(2);
+    s.add(flow(0, 1, kS));
+    s.add(flow(1, 0, kS));
+    const auto result = simulate(t, r, s, all_chips(t), {});
+    CHECK(relative(result.time_s, kLat + kS / kB) < 1e-9);
+}
+
+TEST_CASE("k planes give k times the bandwidth", "[engine]") {
+    for (int planes : {1, 2, 4, 18}) {
+        INFO(planes << " planes");
+        const Topology t = switched({4, planes, 1, 1, k100});
+        Router r(t, {});
+        Schedule s(4);
+        s.add(flow(0, 3, kS));
+        const auto result = simulate(t, r, s, all_chips(t), {});
+        CHECK(result.communications == static_cast<std::size_t>(planes));
+        CHECK(relative(result.time_s, 2 * kLat + kS / (planes * kB)) < 1e-9);
+    }
+}
+
+TEST_CASE("protocol efficiency scales the bandwidth term only", "[engine]") {
+    const Topology t = full_mesh({2, 1, k100});
+    Router r(t, {});
+    Schedule s(2);
+    s.add(flow(0, 1, kS));
+    const auto result = simulate(t, r, s, all_chips(t), {.efficiency = 0.8});
+    CHECK(relative(result.time_s, kLat + kS / (0.8 * kB)) < 1e-9);
+}
+
+TEST_CASE("a bad SimGrid setting is an input error", "[engine][errors]") {
+    const Topology t = full_mesh({2, 1, k100});
+    Router r(t, {});
+    Schedule s(2);
+    s.add(flow(0, 1, kS));
+    CHECK_THROWS_AS(simulate(t, r, s, all_chips(t), {.simgrid_cfg = {"network/nonsense:3"}}), InputError);
+    CHECK_THROWS_WITH(simulate(t, r, s, {0}, {}), "schedule has 2 ranks but the communicator has 1 chips");
+}
