@@ -1,0 +1,65 @@
+#include "sim/config/sizes.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "topologies/units.hpp"
+
+namespace snsim::config {
+namespace {
+
+using units::UnitError;
+
+constexpr std::size_t kMaxSizes = 100000;
+
+double size(std::string_view text) {
+    const double v = units::parse_bytes(text);
+    if (!(v > 0)) throw UnitError(fmt::format("size \"{}\" must be positive", text));
+    return v;
+}
+
+std::vector<std::string_view> split(std::string_view text, char sep) {
+    std::vector<std::string_view> parts;
+    for (std::size_t start = 0;;) {
+        const std::size_t end = text.find(sep, start);
+        parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+        if (end == std::string_view::npos) return parts;
+        start = end + 1;
+    }
+}
+
+} // namespace
+
+std::vector<double> parse_sizes(std::string_view text) {
+    std::vector<double> out;
+    if (text.find(',') != std::string_view::npos) {
+        for (auto part : split(text, ',')) out.push_back(size(part));
+        return out;
+    }
+    const auto parts = split(text, ':');
+    if (parts.size() == 1) return {size(parts[0])};
+    if (parts.size() != 3) throw UnitError("expected SIZE, FIRST:LAST:xFACTOR, FIRST:LAST:+STEP or a comma list");
+    const double first = size(parts[0]), last = size(parts[1]);
+    if (last < first) throw UnitError("the last size is smaller than the first");
+    const std::string_view step = parts[2];
+    if (step.size() < 2 || (step[0] != 'x' && step[0] != '+'))
+        throw UnitError(fmt::format("step \"{}\" must be xFACTOR (e.g. x2) or +SIZE (e.g. +1M)", step));
+    double factor = 0, increment = 0;
+    if (step[0] == 'x') {
+        const auto [end, ec] = std::from_chars(step.data() + 1, step.data() + step.size(), factor);
+        if (ec != std::errc() || end != step.data() + step.size() || !(factor > 1) || !std::isfinite(factor))
+            throw UnitError(fmt::format("factor \"{}\" must be a number above 1", step.substr(1)));
+    } else {
+        increment = size(step.substr(1));
+    }
+    for (double s = first; s <= last * (1 + 1e-12); s = factor > 0 ? s * factor : s + increment) {
+        if (out.size() == kMaxSizes) throw UnitError(fmt::format("sweep has more than {} sizes", kMaxSizes));
+        out.push_back(std::round(s));
+    }
+    return out;
+}
+
+} // namespace snsim::config

@@ -1,0 +1,26 @@
+#pragma once
+// Lower bounds on a collective's time on a given topology, from what physics allows regardless of algorithm:
+//   injection:  every rank must send (and receive) at least size x busbw_factor bytes (nccl-tests' bus
+//               factor: allreduce 2(n-1)/n, allgather/reduce-scatter/alltoall (n-1)/n, broadcast/reduce 1)
+//               through its own cables: time >= that / the least injection bandwidth in the communicator;
+//   bisection:  bytes that must cross a balanced cut of the chips / the bisection bandwidth (only when the
+//               communicator is every chip, so the topology's bisection applies);
+//   latency:    information from rank 0 must reach the farthest rank: time >= alpha + that path's latency.
+// The bound is max(latency term, max(bandwidth terms) + the least one-cable latency): the last byte a rank
+// injects still has to cross at least one cable. In-network reduction (switches that reduce) can beat the
+// injection term for allreduce; the fraction then exceeds 100%.
+namespace snsim::report {
+
+struct BoundInputs {
+    double per_rank_bytes = 0;  // size x busbw factor
+    double bisection_bytes = 0; // bytes crossing a balanced cut, one direction
+    double injection_Bps = 0;   // least per-direction injection bandwidth among the communicator's chips
+    double bisection_Bps = 0;   // 0 = not applicable
+    double far_latency_s = 0;   // rank 0 to the farthest rank
+    double near_latency_s = 0;  // least latency of one cable
+    double alpha_s = 0;
+};
+
+double lower_bound_s(const BoundInputs& in);
+
+} // namespace snsim::report

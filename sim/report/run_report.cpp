@@ -1,0 +1,60 @@
+#include "sim/report/run_report.hpp"
+
+#include <fmt/format.h>
+
+#include "topologies/units.hpp"
+
+namespace snsim::report {
+namespace {
+
+constexpr const char* kLine = "{:>12}  {:>12}  {:>18}  {:>12.2f}  {:>11.2f}  {:>11.2f}  {:>11.2f}  {:>6.1f}%\n";
+
+double fraction(const RunRow& row) { return row.time_s > 0 ? row.bound_s / row.time_s : 0; }
+
+} // namespace
+
+double algbw_Bps(const RunRow& row) { return row.time_s > 0 ? row.size_bytes / row.time_s : 0; }
+double busbw_Bps(const RunRow& row) { return algbw_Bps(row) * row.busbw_factor; }
+
+std::string run_header() {
+    return fmt::format("{:>12}  {:>12}  {:>18}  {:>12}  {:>11}  {:>11}  {:>11}  {:>7}\n", "size(B)", "count(f32)",
+                       "algorithm", "time(us)", "algbw(GB/s)", "busbw(GB/s)", "bound(us)", "%bound");
+}
+
+std::string run_line(const RunRow& row) {
+    return fmt::format(kLine, row.size_bytes, row.size_bytes / 4, row.algorithm, row.time_s * 1e6,
+                       algbw_Bps(row) / 1e9, busbw_Bps(row) / 1e9, row.bound_s * 1e6, 100 * fraction(row));
+}
+
+void write_csv(std::ostream& out, const std::vector<RunRow>& rows) {
+    out << "collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows\n";
+    for (const auto& r : rows)
+        out << fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.6f},{}\n", r.collective, r.algorithm,
+                           r.size_bytes, r.size_bytes / 4, r.time_s * 1e6, algbw_Bps(r) / 1e9, busbw_Bps(r) / 1e9,
+                           r.bound_s * 1e6, fraction(r), r.flows);
+}
+
+nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows) {
+    auto out = nlohmann::ordered_json::array();
+    for (const auto& r : rows)
+        out.push_back({{"collective", r.collective},
+                       {"algorithm", r.algorithm},
+                       {"size_bytes", r.size_bytes},
+                       {"count", r.size_bytes / 4},
+                       {"time_us", r.time_s * 1e6},
+                       {"algbw_gbps", algbw_Bps(r) / 1e9},
+                       {"busbw_gbps", busbw_Bps(r) / 1e9},
+                       {"bound_us", r.bound_s * 1e6},
+                       {"bound_fraction", fraction(r)},
+                       {"flows", r.flows}});
+    return out;
+}
+
+std::string busiest_table(const std::vector<CableUse>& cables) {
+    std::string out = fmt::format("{:<40}  {:>12}  {:>11}\n", "busiest cable directions", "bytes", "utilization");
+    for (const auto& c : cables)
+        out += fmt::format("{:<40}  {:>12}  {:>10.1f}%\n", c.name, units::format_bytes(c.bytes), 100 * c.utilization);
+    return out;
+}
+
+} // namespace snsim::report

@@ -1,0 +1,40 @@
+#pragma once
+// Presents collective runs the way the field reads them (nccl-tests): one row per message size with time,
+// algbw = size / time and busbw = algbw x the collective's bus factor, next to the lower bound on time for that
+// collective on that topology and the fraction of it achieved. Also the busiest cable directions.
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace snsim::report {
+
+struct RunRow {
+    std::string collective, algorithm;
+    double size_bytes = 0;
+    double time_s = 0;
+    double busbw_factor = 1; // nccl-tests: allreduce 2(n-1)/n; allgather, reduce-scatter, alltoall (n-1)/n; else 1
+    double bound_s = 0;      // lower bound on time (sim/report/bounds.hpp)
+    std::size_t flows = 0;
+};
+
+double algbw_Bps(const RunRow& row);
+double busbw_Bps(const RunRow& row);
+
+std::string run_header();
+std::string run_line(const RunRow& row);
+
+// CSV columns: collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows
+// (count = size / 4, float32 elements as nccl-tests; GB/s = 1e9 bytes/s).
+void write_csv(std::ostream& out, const std::vector<RunRow>& rows);
+nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows);
+
+struct CableUse {
+    std::string name;        // "from -> to"
+    double bytes = 0;        // over the run
+    double utilization = 0;  // bytes / (bandwidth x run time)
+};
+std::string busiest_table(const std::vector<CableUse>& cables);
+
+} // namespace snsim::report
