@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/config/config.hpp"
+#include "sim/config/run_request.hpp"
 #include "sim/config/topology_request.hpp"
 #include "support.hpp"
 
@@ -159,4 +160,37 @@ TEST_CASE("config errors: disconnected custom graph", "[config][errors]") {
     const std::string cfg = dir.write("cfg.yaml", "topology:\n  kind: custom\n  file: g.yaml\n");
     CHECK_THROWS_WITH(snsim::config::build_topology(Config::load(cfg)),
                       dir.file("g.yaml") + ": graph is disconnected: 2 of 4 chips unreachable from a: c, d");
+}
+
+TEST_CASE("run settings: defaults, communicator subsets and their errors", "[config]") {
+    const Config c = Config::parse("topology:\n  kind: switched\n  chips: 16\ncommunicator:\n  first: 2\n  stride: 3\n",
+                                   "cfg.yaml");
+    const auto t = snsim::config::build_topology(c);
+    const auto chips = snsim::config::communicator(c, t);
+    REQUIRE(chips.size() == 5); // chips 2, 5, 8, 11, 14
+    CHECK(t.node(chips[4]).name == "c14");
+    const auto r = snsim::config::run_request(c);
+    CHECK(r.collective == "allreduce");
+    CHECK(r.algorithm == "ring");
+    CHECK(r.sizes.size() == 24);
+    CHECK(r.routing.strategy == snsim::RouteStrategy::Ecmp);
+
+    auto error = [](const std::string& yaml) {
+        try {
+            const Config bad = Config::parse(yaml, "cfg.yaml");
+            snsim::config::communicator(bad, snsim::config::build_topology(bad));
+            snsim::config::run_request(bad);
+        } catch (const snsim::InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    CHECK(error("topology:\n  kind: switched\n  chips: 8\ncommunicator:\n  count: 9\n") ==
+          "cfg.yaml:5: communicator.count: only 8 chips fit from chip 0 with stride 1 (got \"9\")");
+    CHECK(error("topology:\n  kind: switched\n  chips: 8\ncommunicator:\n  first: 7\n") ==
+          "cfg.yaml:5: communicator.first: selects 1 chip; a communicator needs at least 2 (got \"7\")");
+    CHECK(error("topology:\n  kind: switched\ncollective:\n  sizes: 8G:1K:x2\n") ==
+          "cfg.yaml:4: collective.sizes: the last size is smaller than the first (got \"8G:1K:x2\")");
+    CHECK(error("topology:\n  kind: switched\ncost:\n  efficiency: 1.5\n") ==
+          "cfg.yaml:4: cost.efficiency: must be at most 1 (got \"1.5\")");
 }

@@ -42,6 +42,33 @@ std::vector<KeyDecl> link_keys(const std::string& section, const std::string& wh
     };
 }
 
+// Keys of `snsim run`: what to simulate on the topology, and the cost-model parameters.
+std::vector<KeyDecl> run_keys() {
+    return {
+        {"collective.name", KeyType::String, "allreduce", "collective to simulate", {}, 0, false,
+         {"allreduce", "reduce_scatter", "allgather", "broadcast", "reduce", "alltoall", "permutation"}},
+        {"collective.algorithm", KeyType::String, "ring", "algorithm (docs/collectives.md lists which fit which collective)"},
+        {"collective.sizes", KeyType::String, "1K:8G:x2",
+         "message sizes as nccl-tests' size column: FIRST:LAST:xFACTOR, FIRST:LAST:+STEP, SIZE or a comma list"},
+        {"collective.root", KeyType::Integer, "0", "root rank of broadcast and reduce", {}, 0},
+        {"collective.chunks", KeyType::Integer, "1", "pipeline chunks each message is cut into", {}, 1},
+        {"collective.channels", KeyType::Integer, "1", "parallel rings of multi_ring", {}, 1},
+        {"collective.dims", KeyType::IntegerList, "[]",
+         "hierarchical: ranks as a grid of these sizes, dimension 0 fastest (product = communicator size)", {}, 1},
+        {"communicator.first", KeyType::Integer, "0", "index (in chip order) of the communicator's first chip", {}, 0},
+        {"communicator.stride", KeyType::Integer, "1", "take every stride-th chip from there", {}, 1},
+        {"communicator.count", KeyType::Integer, "0", "number of chips in the communicator (0 = as many as there are)",
+         {}, 0},
+        {"cost.alpha", KeyType::Time, "0ns", "software latency of every message (per algorithm step)", {}, 0},
+        {"cost.efficiency", KeyType::Real, "1", "fraction of cable bandwidth a flow achieves (protocol efficiency)", {},
+         0, true},
+        {"routing.strategy", KeyType::String, "ecmp", "path choice", {}, 0, false,
+         {"shortest", "ecmp", "dimension_order"}},
+        {"routing.stripes", KeyType::Integer, "0",
+         "paths each message is split over (0 = every equal-cost cable leaving the chip: its planes or ports)", {}, 0},
+    };
+}
+
 std::vector<KeyDecl> build() {
     std::vector<KeyDecl> keys = {
         {"name", KeyType::String, "", "label for reports (default: the config file's name without .yaml)"},
@@ -165,6 +192,7 @@ std::vector<KeyDecl> build() {
     add(link_keys("topology.uplink", "leaf-spine cables", {"clos"}));
     add(link_keys("topology.switch_link", "chip-switch cables", {"nd_fullmesh"}));
     add(link_keys("topology.global_link", "cables between groups", {"dragonfly"}, "optical"));
+    add(run_keys());
     return keys;
 }
 
