@@ -1,0 +1,63 @@
+#include "sim/collectives/algorithms/builder.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "topologies/errors.hpp"
+
+namespace snsim::collectives {
+
+namespace {
+
+std::uint32_t total_blocks(std::uint64_t blocks, std::uint32_t chunks) {
+    const double total = static_cast<double>(blocks) * chunks;
+    if (total > std::numeric_limits<std::uint32_t>::max())
+        throw InputError(fmt::format("{} blocks in {} chunks make more than 2^32-1 blocks; use fewer ranks or chunks",
+                                     blocks, chunks));
+    return static_cast<std::uint32_t>(total);
+}
+
+} // namespace
+
+Builder::Builder(Rank ranks, std::uint64_t blocks, std::uint32_t chunks, double block_bytes)
+    : schedule_(ranks, total_blocks(blocks, chunks)), blocks_(static_cast<std::uint32_t>(blocks)), chunks_(chunks),
+      block_bytes_(block_bytes) {}
+
+Msg Builder::send(const Send& send, std::uint32_t step, FlowOp op, const std::vector<Msg>& after) {
+    return exchange({send}, step, op, after).front();
+}
+
+std::vector<Msg> Builder::exchange(const std::vector<Send>& sends, std::uint32_t step, FlowOp op,
+                                   const std::vector<Msg>& after) {
+    const auto group = static_cast<std::uint32_t>(sends.size());
+    const auto first = static_cast<FlowId>(schedule_.size());
+    std::vector<FlowId> deps;
+    for (std::uint32_t c = 0; c < chunks_; ++c) {
+        deps.clear();
+        for (const Msg& m : after)
+            deps.push_back(m.chunk(c));
+        if (c > 0)
+            for (std::uint32_t i = 0; i < group; ++i)
+                deps.push_back(first + (c - 1) * group + i);
+        std::sort(deps.begin(), deps.end());
+        deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
+        const std::uint32_t offset = c * blocks_;
+        for (const Send& s : sends)
+            schedule_.add({.src = s.src,
+                           .dst = s.dst,
+                           .bytes = (s.end - s.begin) * block_bytes_,
+                           .step = step,
+                           .op = op,
+                           .block_begin = offset + s.begin,
+                           .block_end = offset + s.end},
+                          deps);
+    }
+    std::vector<Msg> msgs;
+    for (std::uint32_t i = 0; i < group; ++i)
+        msgs.push_back({first + i, group});
+    return msgs;
+}
+
+} // namespace snsim::collectives

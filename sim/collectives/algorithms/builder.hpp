@@ -1,0 +1,62 @@
+#pragma once
+// Turns an algorithm's messages into a Schedule's flows. A message moves a range of blocks of one slice between
+// two ranks; with `chunks` slices it becomes `chunks` flows, chunk c moving the same blocks of slice c. An
+// algorithm is then written once, for one slice: chunk c of a message waits for chunk c of the messages it
+// names, and for chunk c-1 of itself, because the chunks leave the sender's port one after the other. That is
+// what makes the slices flow through the algorithm as a pipeline.
+#include <cstdint>
+#include <vector>
+
+#include "sim/collectives/schedule.hpp"
+
+namespace snsim::collectives {
+
+// The flows of one message: chunk c is flow `first + c * stride`.
+struct Msg {
+    FlowId first = 0;
+    std::uint32_t stride = 1;
+    FlowId chunk(std::uint32_t c) const { return first + c * stride; }
+};
+
+// Blocks [begin, end) of a slice, sent from `src` to `dst`.
+struct Send {
+    Rank src = 0, dst = 0;
+    std::uint32_t begin = 0, end = 0;
+};
+
+class Builder {
+  public:
+    // `blocks` per slice, each of `block_bytes`. Throws InputError when the schedule would need more than 2^32-1
+    // blocks.
+    Builder(Rank ranks, std::uint64_t blocks, std::uint32_t chunks, double block_bytes);
+
+    Msg send(const Send& send, std::uint32_t step, FlowOp op, const std::vector<Msg>& after = {});
+
+    // Messages that start together, such as the two directions of an exchange whose receivers reduce in place:
+    // chunk c of each waits for chunk c of every message in `after` and for chunk c-1 of all of them, so each
+    // chunk of the group starts when all have started and none can land in a buffer before the send of that
+    // buffer has read it.
+    std::vector<Msg> exchange(const std::vector<Send>& sends, std::uint32_t step, FlowOp op,
+                              const std::vector<Msg>& after);
+
+    Schedule take() { return std::move(schedule_); }
+
+  private:
+    Schedule schedule_;
+    std::uint32_t blocks_, chunks_;
+    double block_bytes_;
+};
+
+inline bool is_power_of_two(Rank n) {
+    return n != 0 && (n & (n - 1)) == 0;
+}
+
+// Smallest k with 2^k >= n (0 for n <= 1).
+inline std::uint32_t ceil_log2(Rank n) {
+    std::uint32_t k = 0;
+    while ((std::uint64_t{1} << k) < n)
+        ++k;
+    return k;
+}
+
+} // namespace snsim::collectives

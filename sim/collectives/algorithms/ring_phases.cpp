@@ -1,0 +1,64 @@
+#include "sim/collectives/algorithms/ring_phases.hpp"
+
+namespace snsim::collectives {
+
+namespace {
+
+void chain(Builder& builder, const std::vector<Rank>& ranks, BlockRange blocks, FlowOp op) {
+    std::vector<Msg> after;
+    for (std::uint32_t h = 0; h + 1 < ranks.size(); ++h)
+        after = {builder.send({ranks[h], ranks[h + 1], blocks.begin, blocks.end}, h, op, after)};
+}
+
+} // namespace
+
+Ready ring_reduce_scatter(Builder& builder, const Ring& ring, std::uint32_t first_step, const Ready& ready) {
+    const auto n = static_cast<Rank>(ring.members.size());
+    if (n < 2) return ready;
+    std::vector<Msg> received(n), sent(n);
+    for (Rank k = 0; k + 1 < n; ++k) {
+        for (Rank i = 0; i < n; ++i) {
+            const Rank to = (i + 1) % n;
+            const BlockRange part = ring.parts[(i + n - 1 - k) % n];
+            // The member's own contribution was completed by earlier phases, which the message it received in
+            // the previous step does not descend from: wait for both.
+            std::vector<Msg> after = ready[i];
+            if (k > 0) after.push_back(received[i]);
+            sent[to] = builder.send({ring.members[i], ring.members[to], part.begin, part.end}, first_step + k,
+                                    FlowOp::Reduce, after);
+        }
+        received.swap(sent);
+    }
+    Ready done = ready;
+    for (Rank i = 0; i < n; ++i)
+        done[i].push_back(received[i]);
+    return done;
+}
+
+Ready ring_allgather(Builder& builder, const Ring& ring, std::uint32_t first_step, const Ready& ready) {
+    const auto n = static_cast<Rank>(ring.members.size());
+    if (n < 2) return ready;
+    Ready done = ready;
+    std::vector<Msg> received(n), sent(n);
+    for (Rank k = 0; k + 1 < n; ++k) {
+        for (Rank i = 0; i < n; ++i) {
+            const Rank to = (i + 1) % n;
+            const BlockRange part = ring.parts[(i + n - k) % n];
+            sent[to] = builder.send({ring.members[i], ring.members[to], part.begin, part.end}, first_step + k,
+                                    FlowOp::Copy, k == 0 ? ready[i] : std::vector<Msg>{received[i]});
+            done[to].push_back(sent[to]);
+        }
+        received.swap(sent);
+    }
+    return done;
+}
+
+void chain_broadcast(Builder& builder, const std::vector<Rank>& ranks, BlockRange blocks) {
+    chain(builder, ranks, blocks, FlowOp::Copy);
+}
+
+void chain_reduce(Builder& builder, const std::vector<Rank>& ranks, BlockRange blocks) {
+    chain(builder, ranks, blocks, FlowOp::Reduce);
+}
+
+} // namespace snsim::collectives

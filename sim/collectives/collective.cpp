@@ -1,0 +1,177 @@
+#include "sim/collectives/collective.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "sim/collectives/algorithms/algorithms.hpp"
+#include "sim/collectives/algorithms/builder.hpp"
+#include "topologies/errors.hpp"
+
+namespace snsim {
+
+namespace {
+
+using C = Collective;
+using A = Algorithm;
+
+constexpr Collective kRingFamily[] = {C::allreduce, C::reduce_scatter, C::allgather, C::broadcast, C::reduce};
+constexpr Collective kDirect[] = {C::allreduce, C::reduce_scatter, C::allgather,  C::broadcast,
+                                  C::reduce,    C::alltoall,       C::permutation};
+constexpr Collective kRecursiveDoubling[] = {C::allreduce, C::allgather};
+constexpr Collective kHalvingDoubling[] = {C::allreduce, C::reduce_scatter};
+constexpr Collective kRooted[] = {C::broadcast, C::reduce};
+constexpr Collective kAllreduce[] = {C::allreduce};
+constexpr Collective kBruck[] = {C::alltoall, C::allgather};
+constexpr Collective kAlltoall[] = {C::alltoall};
+constexpr Collective kHierarchical[] = {C::allreduce, C::reduce_scatter, C::allgather};
+
+std::string names(std::span<const Collective> collectives) {
+    std::vector<std::string_view> list;
+    for (Collective c : collectives)
+        list.push_back(to_string(c));
+    return fmt::format("{}", fmt::join(list, ", "));
+}
+
+bool rooted(Collective c) {
+    return c == C::broadcast || c == C::reduce;
+}
+
+void check_dims(Rank ranks, const std::vector<Rank>& dims) {
+    if (dims.empty()) throw InputError("hierarchical needs dims, the rank grid (e.g. [8, 16] for 128 ranks)");
+    if (std::count(dims.begin(), dims.end(), Rank{0}))
+        throw InputError(fmt::format("hierarchical dims must all be at least 1, got [{}]", fmt::join(dims, ", ")));
+    double product = 1;
+    for (Rank d : dims)
+        product *= d;
+    if (product != ranks)
+        throw InputError(
+            fmt::format("hierarchical dims [{}] hold {} ranks, not {}", fmt::join(dims, ", "), product, ranks));
+}
+
+void check(Collective collective, Algorithm algorithm, Rank ranks, const CollectiveParams& params) {
+    const auto alg = to_string(algorithm);
+    if (!supports(algorithm, collective))
+        throw InputError(fmt::format("{} does not implement {}; it implements {}", alg, to_string(collective),
+                                     names(collectives_of(algorithm))));
+    if (ranks == 0) throw InputError("a collective needs at least one rank");
+    if ((algorithm == A::recursive_doubling || algorithm == A::halving_doubling) &&
+        !collectives::is_power_of_two(ranks))
+        throw InputError(fmt::format("{} needs a power-of-two number of ranks, got {}", alg, ranks));
+    if (!std::isfinite(params.bytes) || params.bytes < 0)
+        throw InputError(fmt::format("bytes must be a finite size of at least 0, got {}", params.bytes));
+    if (params.chunks == 0) throw InputError("chunks must be at least 1");
+    if (rooted(collective) && params.root >= ranks)
+        throw InputError(fmt::format("root {} is not one of the {} ranks", params.root, ranks));
+    if (!rooted(collective) && params.root != 0)
+        throw InputError(fmt::format("root applies to broadcast and reduce only, not {}", to_string(collective)));
+    if (params.channels == 0) throw InputError("channels must be at least 1");
+    if (algorithm != A::multi_ring && params.channels != 1)
+        throw InputError(fmt::format("channels applies to multi_ring only, not {}", alg));
+    if (algorithm == A::hierarchical)
+        check_dims(ranks, params.dims);
+    else if (!params.dims.empty())
+        throw InputError(fmt::format("dims applies to hierarchical only, not {}", alg));
+}
+
+} // namespace
+
+std::string_view to_string(Collective collective) {
+    switch (collective) {
+    case C::allreduce: return "allreduce";
+    case C::reduce_scatter: return "reduce_scatter";
+    case C::allgather: return "allgather";
+    case C::broadcast: return "broadcast";
+    case C::reduce: return "reduce";
+    case C::alltoall: return "alltoall";
+    case C::permutation: return "permutation";
+    }
+    return "?";
+}
+
+std::string_view to_string(Algorithm algorithm) {
+    switch (algorithm) {
+    case A::ring: return "ring";
+    case A::bidirectional_ring: return "bidirectional_ring";
+    case A::multi_ring: return "multi_ring";
+    case A::direct: return "direct";
+    case A::recursive_doubling: return "recursive_doubling";
+    case A::halving_doubling: return "halving_doubling";
+    case A::binomial_tree: return "binomial_tree";
+    case A::double_binary_tree: return "double_binary_tree";
+    case A::bruck: return "bruck";
+    case A::pairwise: return "pairwise";
+    case A::hierarchical: return "hierarchical";
+    }
+    return "?";
+}
+
+std::optional<Collective> collective_from(std::string_view name) {
+    for (Collective c : kCollectives)
+        if (to_string(c) == name) return c;
+    return std::nullopt;
+}
+
+std::optional<Algorithm> algorithm_from(std::string_view name) {
+    for (Algorithm a : kAlgorithms)
+        if (to_string(a) == name) return a;
+    return std::nullopt;
+}
+
+std::span<const Collective> collectives_of(Algorithm algorithm) {
+    switch (algorithm) {
+    case A::ring:
+    case A::bidirectional_ring:
+    case A::multi_ring: return kRingFamily;
+    case A::direct: return kDirect;
+    case A::recursive_doubling: return kRecursiveDoubling;
+    case A::halving_doubling: return kHalvingDoubling;
+    case A::binomial_tree: return kRooted;
+    case A::double_binary_tree: return kAllreduce;
+    case A::bruck: return kBruck;
+    case A::pairwise: return kAlltoall;
+    case A::hierarchical: return kHierarchical;
+    }
+    return {};
+}
+
+bool supports(Algorithm algorithm, Collective collective) {
+    const auto list = collectives_of(algorithm);
+    return std::find(list.begin(), list.end(), collective) != list.end();
+}
+
+Schedule build_schedule(Collective collective, Algorithm algorithm, Rank ranks, const CollectiveParams& params) {
+    check(collective, algorithm, ranks, params);
+    using namespace collectives;
+    switch (algorithm) {
+    case A::ring: return ring_schedule(collective, ranks, params, 1, false);
+    case A::bidirectional_ring: return ring_schedule(collective, ranks, params, 2, true);
+    case A::multi_ring: return ring_schedule(collective, ranks, params, params.channels, false);
+    case A::direct: return direct_schedule(collective, ranks, params);
+    case A::recursive_doubling: return recursive_doubling_schedule(collective, ranks, params);
+    case A::halving_doubling: return halving_doubling_schedule(collective, ranks, params);
+    case A::binomial_tree: return binomial_tree_schedule(collective, ranks, params);
+    case A::double_binary_tree: return double_binary_tree_schedule(collective, ranks, params);
+    case A::bruck: return bruck_schedule(collective, ranks, params);
+    case A::pairwise: return pairwise_schedule(collective, ranks, params);
+    case A::hierarchical: return hierarchical_schedule(collective, ranks, params);
+    }
+    throw std::logic_error("unknown algorithm");
+}
+
+Rank share_owner(Algorithm algorithm, Rank ranks, const CollectiveParams& params, std::uint32_t block) {
+    if (algorithm == A::hierarchical) return collectives::hierarchical_share_owner(params.dims, block % ranks);
+    return block % ranks;
+}
+
+namespace collectives {
+
+void not_implemented(const char* algorithm, Collective collective) {
+    throw std::logic_error(fmt::format("{} does not implement {}", algorithm, to_string(collective)));
+}
+
+} // namespace collectives
+
+} // namespace snsim

@@ -1,0 +1,86 @@
+#pragma once
+// The collectives snsim simulates and the algorithms that implement them. An algorithm is a pure function from
+// (collective, number of ranks p, parameters) to a Schedule over ranks 0..p-1; mapping ranks to chips, routing
+// and timing are the engine's.
+//
+// Sizes follow nccl-tests' "size" column: for allreduce, broadcast and reduce `bytes` is the buffer on each rank;
+// for allgather and reduce_scatter it is the whole gathered buffer (each rank's share is bytes/p); for alltoall it
+// is what each rank sends in total (bytes/p to every rank, the share for itself staying local); for permutation it
+// is what each rank sends.
+//
+// Blocks (see Flow): the data is `chunks` slices of B blocks each, block c*B + i being block i of slice c; chunk c
+// of every message moves slice c, which is how `chunks` pipelines. Within a slice:
+// - allreduce, broadcast, reduce: blocks are equal pieces of the buffer;
+// - reduce_scatter, allgather: B is a multiple of p and block b is part of rank share_owner(b)'s share;
+// - alltoall: B = p*p, block s*p + d is what rank s sends to rank d;
+// - permutation: B = p, block r is what rank r sends.
+//
+// Dependencies are causal: a flow waits for the flows that delivered the data it sends (and, where an algorithm
+// orders a rank's messages, for the rank's previous ones), so the result does not depend on timing. The tests
+// check it by symbolic execution (tests/schedule_executor.hpp).
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "sim/collectives/schedule.hpp"
+
+namespace snsim {
+
+// permutation: rank r sends `bytes` to rank (r + floor(p/2)) mod p. Every rank sends and receives one message and,
+// ranks being laid out along the fabric, each message crosses the middle: a bisection test.
+enum class Collective { allreduce, reduce_scatter, allgather, broadcast, reduce, alltoall, permutation };
+
+// Which collectives each algorithm implements is collectives_of(); docs/collectives.md describes each one.
+enum class Algorithm {
+    ring,               // one ring 0 -> 1 -> ... -> p-1 -> 0; broadcast and reduce as a pipelined chain from/to root
+    bidirectional_ring, // the data in two halves on two rings running in opposite directions
+    multi_ring,         // `channels` rings (same order), each with bytes/channels; the engine spreads them
+    direct,             // one shot: every message at once
+    recursive_doubling, // log2 p exchanges at distance 1, 2, 4, ...; power-of-two p
+    halving_doubling,   // Rabenseifner: recursive-halving reduce-scatter (+ recursive-doubling allgather)
+    binomial_tree,      // ceil(log2 p) steps, any p
+    double_binary_tree, // NCCL's two complementary binary trees, each with half the data
+    bruck,              // ceil(log2 p) steps at distance 2^k, any p
+    pairwise,           // p-1 steps; at step k rank r sends to r+k
+    hierarchical,       // ring phases along each dimension of the rank grid `dims`
+};
+
+inline constexpr std::array kCollectives{Collective::allreduce,  Collective::reduce_scatter, Collective::allgather,
+                                         Collective::broadcast,  Collective::reduce,         Collective::alltoall,
+                                         Collective::permutation};
+inline constexpr std::array kAlgorithms{
+    Algorithm::ring,          Algorithm::bidirectional_ring, Algorithm::multi_ring,
+    Algorithm::direct,        Algorithm::recursive_doubling, Algorithm::halving_doubling,
+    Algorithm::binomial_tree, Algorithm::double_binary_tree, Algorithm::bruck,
+    Algorithm::pairwise,      Algorithm::hierarchical};
+
+// Names as configs spell them (the enumerators' names).
+std::string_view to_string(Collective collective);
+std::string_view to_string(Algorithm algorithm);
+std::optional<Collective> collective_from(std::string_view name);
+std::optional<Algorithm> algorithm_from(std::string_view name);
+
+std::span<const Collective> collectives_of(Algorithm algorithm);
+bool supports(Algorithm algorithm, Collective collective);
+
+struct CollectiveParams {
+    double bytes = 0;           // see the size convention above
+    Rank root = 0;              // broadcast and reduce only
+    std::uint32_t chunks = 1;   // pipelining: every message becomes `chunks` flows
+    std::vector<Rank> dims;     // hierarchical only: the rank grid, dimension 0 varying fastest, product p
+    std::uint32_t channels = 1; // multi_ring only: number of rings
+};
+
+// Throws InputError, with a one-line reason, when the algorithm does not implement the collective, needs another
+// number of ranks, or is given a parameter it does not use or cannot take.
+Schedule build_schedule(Collective collective, Algorithm algorithm, Rank ranks, const CollectiveParams& params);
+
+// For reduce_scatter and allgather: whose share `block` of a schedule built with these arguments is. Rank
+// block mod p for every algorithm but hierarchical, which numbers the shares with dimension 0 most significant so
+// that the data of each of its phases is one range of blocks.
+Rank share_owner(Algorithm algorithm, Rank ranks, const CollectiveParams& params, std::uint32_t block);
+
+} // namespace snsim
