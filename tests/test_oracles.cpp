@@ -1,0 +1,110 @@
+// Collective algorithms timed by the SimGrid engine against closed forms (relative error below 1e-9 where the
+// schedule is contention-free), and contention against what cable loads predict.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/collectives/collective.hpp"
+#include "sim/engine/engine.hpp"
+#include "topologies/generators/generators.hpp"
+
+using namespace snsim;
+
+namespace {
+
+constexpr double kB = 50e9, kLat = 300e-9, kAlpha = 2e-6;
+const LinkSpec kLink{kB, kLat, LinkKind::Electrical};
+
+RunResult run(const Topology& t, Collective c, Algorithm a, double bytes, RoutingOptions routing = {},
+              std::vector<Topology::Vertex> chips = {}, double alpha = kAlpha) {
+    if (chips.empty()) chips = t.nodes_of(NodeKind::Chip);
+    Router router(t, routing);
+    const Schedule s = build_schedule(c, a, static_cast<Rank>(chips.size()), {.bytes = bytes});
+    return simulate(t, router, s, chips, {.alpha_s = alpha});
+}
+
+double relative(double got, double want) { return std::abs(got - want) / want; }
+
+} // namespace
+
+TEST_CASE("oracle: ring allreduce on a ring is 2(p-1)(a + S/(pB))", "[oracle]") {
+    for (int p : {2, 5, 8, 16}) {
+        INFO(p << " chips");
+        const Topology t = torus({{p}, true, {}, 1, kLink});
+        for (double S : {1e3, 1e6, 1e9}) {
+            const auto r = run(t, Collective::allreduce, Algorithm::ring, S, {RouteStrategy::Shortest, 0});
+            CHECK(relative(r.time_s, 2 * (p - 1) * (kAlpha + kLat + S / (p * kB))) < 1e-9);
+        }
+    }
+}
+
+TEST_CASE("oracle: ring allreduce on a switch crosses two cables per step", "[oracle]") {
+    const int p = 16;
+    const Topology t = switched({p, 1, 1, 1, kLink});
+    const double S = 256e6;
+    const auto r = run(t, Collective::allreduce, Algorithm::ring, S);
+    CHECK(relative(r.time_s, 2 * (p - 1) * (kAlpha + 2 * kLat + S / (p * kB))) < 1e-9);
+}
+
+TEST_CASE("oracle: recursive doubling allreduce on a full mesh is log2(p)(a + S/B)", "[oracle]") {
+    const int p = 8;
+    const Topology t = full_mesh({p, 1, kLink});
+    const double S = 64e6;
+    const auto r = run(t, Collective::allreduce, Algorithm::recursive_doubling, S);
+    CHECK(relative(r.time_s, 3 * (kAlpha + kLat + S / kB)) < 1e-9);
+}
+
+TEST_CASE("oracle: direct allgather on a switch is a + 2 cables + (p-1)S/(pB)", "[oracle]") {
+    const int p = 12;
+    const Topology t = switched({p, 1, 1, 1, kLink});
+    const double S = 120e6;
+    const auto r = run(t, Collective::allgather, Algorithm::direct, S);
+    CHECK(relative(r.time_s, kAlpha + 2 * kLat + (p - 1) * S / (p * kB)) < 1e-9);
+}
+
+TEST_CASE("oracle: binomial broadcast takes ceil(log2 p) steps of a + S/B", "[oracle]") {
+    for (int p : {8, 6}) {
+        INFO(p << " chips");
+        const Topology t = full_mesh({p, 1, kLink});
+        const double S = 32e6;
+        const auto r = run(t, Collective::broadcast, Algorithm::binomial_tree, S);
+        CHECK(relative(r.time_s, 3 * (kAlpha + kLat + S / kB)) < 1e-9);
+    }
+}
+
+TEST_CASE("oracle: a bidirectional ring is twice as fast on full-duplex cables", "[oracle]") {
+    const Topology t = torus({{8}, true, {}, 1, {kB, 0, LinkKind::Electrical}});
+    const double S = 1e9;
+    const auto one = run(t, Collective::allreduce, Algorithm::ring, S, {RouteStrategy::Shortest, 0}, {}, 0);
+    const auto two = run(t, Collective::allreduce, Algorithm::bidirectional_ring, S, {RouteStrategy::Shortest, 0}, {}, 0);
+    CHECK(relative(one.time_s / two.time_s, 2.0) < 1e-9);
+}
+
+TEST_CASE("oracle: k planes give k times the bandwidth to a ring allreduce", "[oracle]") {
+    const int p = 8;
+    const double S = 1e9;
+    for (int planes : {1, 2, 9}) {
+        INFO(planes << " planes");
+        const Topology t = switched({p, planes, 1, 1, {kB, 0, LinkKind::Electrical}});
+        const auto r = run(t, Collective::allreduce, Algorithm::ring, S, {}, {}, 0);
+        CHECK(relative(r.time_s, 2 * (p - 1) * S / (p * planes * kB)) < 1e-9);
+    }
+}
+
+TEST_CASE("contention: a ring laid badly on a torus is slower by what cable loads predict", "[oracle]") {
+    // 8 chips in a ring. Laid along the ring, every flow crosses one cable alone. Laid with rank r on chip 3r mod
+    // 8, every flow crosses 3 cables forward and every forward cable carries 3 flows at once.
+    const Topology t = torus({{8}, true, {}, 1, {kB, 0, LinkKind::Electrical}});
+    const auto chips = t.nodes_of(NodeKind::Chip);
+    std::vector<Topology::Vertex> strided;
+    for (int r = 0; r < 8; ++r) strided.push_back(chips[(3 * r) % 8]);
+    const double S = 1e9;
+    const RoutingOptions shortest{RouteStrategy::Shortest, 0};
+    const auto good = run(t, Collective::allreduce, Algorithm::ring, S, shortest, chips, 0);
+    const auto bad = run(t, Collective::allreduce, Algorithm::ring, S, shortest, strided, 0);
+    const auto busiest = [](const RunResult& r) { return *std::max_element(r.hop_bytes.begin(), r.hop_bytes.end()); };
+    CHECK(relative(good.time_s, busiest(good) / kB) < 1e-9);
+    CHECK(relative(bad.time_s, busiest(bad) / kB) < 1e-9);
+    CHECK(relative(bad.time_s / good.time_s, 3.0) < 1e-9);
+}
