@@ -138,3 +138,37 @@ TEST_CASE("docs/config.md is the output of snsim keys --markdown", "[cli]") {
     REQUIRE(r.exit_code == 0);
     CHECK(r.output == slurp(std::string(SNSIM_SOURCE_DIR) + "/docs/config.md"));
 }
+
+TEST_CASE("snsim run sweeps sizes and writes CSV and JSON", "[cli][run]") {
+    snsim::test::TempDir dir;
+    const auto cfg = dir.write("ring.yaml", "topology:\n  kind: torus\n  dims: [8]\n  link: {bandwidth: 50GB/s, "
+                                            "latency: 0ns}\nrouting:\n  strategy: shortest\n");
+    const auto r =
+        run_snsim("run " + cfg + " --sizes 1MB,1GB --csv " + dir.file("r.csv") + " --json " + dir.file("r.json"));
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("allreduce ring on 8 of 8 chips (torus)"));
+    const std::string csv = slurp(dir.file("r.csv"));
+    CHECK_THAT(csv, Catch::StartsWith("collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us"));
+    // 1 GB ring allreduce on 8 chips at 50 GB/s: 14 steps of 125 MB, 35 ms; busbw = 50 GB/s exactly.
+    CHECK_THAT(csv, Catch::Contains("allreduce,ring,1000000000,250000000,35000,"));
+    const auto j = nlohmann::json::parse(slurp(dir.file("r.json")));
+    CHECK(j["rows"].size() == 2);
+    CHECK(j["rows"][1]["busbw_gbps"] == Approx(50).epsilon(1e-9));
+    CHECK(j["busiest"][0]["utilization"] == Approx(1.0).epsilon(1e-9));
+}
+
+TEST_CASE("snsim run refuses bad choices in one line with exit code 2", "[cli][run][errors]") {
+    const auto collective = run_snsim("run --collective allsum");
+    CHECK(collective.exit_code == 2);
+    CHECK(collective.output == "snsim: error: --collective \"allsum\": expected one of allreduce, reduce_scatter, "
+                               "allgather, broadcast, reduce, alltoall, permutation\n");
+    const auto sizes = run_snsim("run --sizes 8G:1K:x2");
+    CHECK(sizes.exit_code == 2);
+    CHECK(sizes.output == "snsim: error: --sizes \"8G:1K:x2\": the last size is smaller than the first\n");
+    const auto pow2 = run_snsim(std::string("run ") + SNSIM_SOURCE_DIR +
+                                "/configs/clos384.yaml --algorithm "
+                                "recursive_doubling --sizes 1M");
+    CHECK(pow2.exit_code == 2);
+    CHECK_THAT(pow2.output, Catch::EndsWith("snsim: error: recursive_doubling needs a power-of-two number of ranks, "
+                                            "got 384\n"));
+}

@@ -10,6 +10,7 @@ namespace snsim::cli {
 using Action = std::function<int()>;
 
 Action add_topo_command(CLI::App& app);
+Action add_run_command(CLI::App& app);
 Action add_keys_command(CLI::App& app);
 
 } // namespace snsim::cli

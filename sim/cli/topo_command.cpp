@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -11,7 +10,6 @@
 #include "sim/config/topology_request.hpp"
 #include "sim/report/output_file.hpp"
 #include "sim/report/topo_report.hpp"
-#include "topologies/errors.hpp"
 #include "topologies/io/graph_file.hpp"
 
 namespace snsim::cli {
@@ -27,17 +25,12 @@ bool wanted(const TopoOptions& o, const std::string& option) {
     return std::find(o.given.begin(), o.given.end(), option) != o.given.end();
 }
 
-// Refuses bad output paths, and one file named by two options, before any work is done.
-void check_outputs(const TopoOptions& o) {
-    std::vector<std::pair<std::string, std::string>> seen;
-    for (const auto& [option, path] : {std::pair{"--json", o.json}, {"--dot", o.dot}, {"--graphml", o.graphml}}) {
-        if (!wanted(o, option)) continue;
-        report::check_writable(option, path);
-        const std::string same = std::filesystem::weakly_canonical(path).string();
-        for (const auto& [other, other_path] : seen)
-            if (other_path == same) throw InputError(fmt::format("{} \"{}\": same file as {}", option, path, other));
-        seen.emplace_back(option, same);
-    }
+// The output options given on the command line, with their paths.
+std::vector<std::pair<std::string, std::string>> outputs(const TopoOptions& o) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [option, path] : {std::pair{"--json", o.json}, {"--dot", o.dot}, {"--graphml", o.graphml}})
+        if (wanted(o, option)) out.emplace_back(option, path);
+    return out;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -46,7 +39,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 int run_topo(const TopoOptions& o) {
     const auto log = spdlog::get("cli");
-    check_outputs(o);
+    report::check_outputs(outputs(o));
 
     auto start = std::chrono::steady_clock::now();
     const auto config = config::Config::load(o.config);

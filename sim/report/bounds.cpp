@@ -4,6 +4,32 @@
 
 namespace snsim::report {
 
+double busbw_factor(Collective c, Rank p) {
+    switch (c) {
+    case Collective::allreduce: return 2.0 * (p - 1) / p;
+    case Collective::reduce_scatter:
+    case Collective::allgather:
+    case Collective::alltoall: return 1.0 * (p - 1) / p;
+    case Collective::broadcast:
+    case Collective::reduce:
+    case Collective::permutation: return 1.0;
+    }
+    return 1.0;
+}
+
+double bisection_bytes(Collective c, Rank p, double bytes) {
+    switch (c) {
+    case Collective::allreduce:
+    case Collective::broadcast:
+    case Collective::reduce: return bytes;
+    case Collective::reduce_scatter:
+    case Collective::allgather: return bytes / 2;
+    case Collective::alltoall: return bytes * p / 4;
+    case Collective::permutation: return 0;
+    }
+    return 0;
+}
+
 double lower_bound_s(const BoundInputs& in) {
     double bandwidth = in.injection_Bps > 0 ? in.per_rank_bytes / in.injection_Bps : 0;
     if (in.bisection_Bps > 0) bandwidth = std::max(bandwidth, in.bisection_bytes / in.bisection_Bps);

@@ -9,7 +9,19 @@
 // The bound is max(latency term, max(bandwidth terms) + the least one-cable latency): the last byte a rank
 // injects still has to cross at least one cable. In-network reduction (switches that reduce) can beat the
 // injection term for allreduce; the fraction then exceeds 100%.
+#include "sim/collectives/collective.hpp"
+
 namespace snsim::report {
+
+// nccl-tests' bus factor: busbw = algbw x this. allreduce 2(p-1)/p; reduce_scatter, allgather, alltoall (p-1)/p;
+// broadcast, reduce, permutation 1.
+double busbw_factor(Collective collective, Rank p);
+
+// Bytes that must cross a balanced cut of the ranks, one direction: allreduce, broadcast, reduce: the whole
+// buffer (one side needs the other's combined contribution or the root's data); allgather, reduce_scatter: half
+// of it; alltoall: p/4 of it (each half sends the other half its shares); permutation: 0 (its pairs need not
+// cross a given cut).
+double bisection_bytes(Collective collective, Rank p, double bytes);
 
 struct BoundInputs {
     double per_rank_bytes = 0;  // size x busbw factor

@@ -48,6 +48,17 @@ void check_writable(const std::string& option, const std::string& path) {
     if (::access(dir.c_str(), W_OK) != 0) fail(option, path, fmt::format("directory {} is not writable", dir.string()));
 }
 
+void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
+    std::vector<std::pair<std::string, std::string>> seen;
+    for (const auto& [option, path] : outputs) {
+        check_writable(option, path);
+        const std::string same = fs::weakly_canonical(path).string();
+        for (const auto& [other, other_path] : seen)
+            if (other_path == same) fail(option, path, "same file as " + other);
+        seen.emplace_back(option, same);
+    }
+}
+
 void write_atomically(const std::string& option, const std::string& path,
                       const std::function<void(std::ostream&)>& write) {
     check_writable(option, path);

@@ -6,11 +6,15 @@
 #include <functional>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace snsim::report {
 
 // Throws InputError "`option` "PATH": reason" for an empty path, a directory, or a missing or read-only directory.
 void check_writable(const std::string& option, const std::string& path);
+// Checks every (option, path) with check_writable and refuses one file named by two options.
+void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
 void write_atomically(const std::string& option, const std::string& path,
                       const std::function<void(std::ostream&)>& write);
 

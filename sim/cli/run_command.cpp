@@ -1,0 +1,137 @@
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "sim/cli/commands.hpp"
+#include "sim/config/run_request.hpp"
+#include "sim/config/sizes.hpp"
+#include "sim/config/topology_request.hpp"
+#include "sim/experiment/experiment.hpp"
+#include "sim/report/output_file.hpp"
+#include "topologies/errors.hpp"
+#include "topologies/units.hpp"
+
+namespace snsim::cli {
+namespace {
+
+struct RunOptions {
+    std::string config = SNSIM_DEFAULT_CONFIG;
+    std::string collective, algorithm, sizes, csv, json;
+    std::vector<std::string> simgrid_cfg;
+    std::size_t busiest = 5;
+    std::vector<std::pair<std::string, std::string>> outputs; // given on the command line
+};
+
+// A collective or algorithm by name: from the command line when given there, else from the config key (an error
+// then points at the key's line).
+template <class T, class Parse>
+T choice(const config::Config& c, const std::string& key, const std::string& configured, const std::string& option,
+         const std::string& given, Parse parse, const auto& all) {
+    const std::string& value = given.empty() ? configured : given;
+    if (const auto v = parse(value)) return *v;
+    std::vector<std::string_view> names;
+    for (const auto& item : all)
+        names.push_back(to_string(item));
+    const std::string reason = fmt::format("expected one of {}", fmt::join(names, ", "));
+    if (given.empty()) throw c.error(key, reason);
+    throw InputError(fmt::format("{} \"{}\": {}", option, value, reason));
+}
+
+// The experiment the config describes, with the command line's overrides.
+Experiment experiment(const config::Config& c, const RunOptions& o) {
+    const config::RunRequest r = config::run_request(c);
+    Experiment x;
+    x.collective = choice<Collective>(c, "collective.name", r.collective, "--collective", o.collective, collective_from,
+                                      kCollectives);
+    x.algorithm = choice<Algorithm>(c, "collective.algorithm", r.algorithm, "--algorithm", o.algorithm, algorithm_from,
+                                    kAlgorithms);
+    x.sizes = r.sizes;
+    if (!o.sizes.empty()) {
+        try {
+            x.sizes = config::parse_sizes(o.sizes);
+        } catch (const units::UnitError& e) {
+            throw InputError(fmt::format("--sizes \"{}\": {}", o.sizes, e.what()));
+        }
+    }
+    x.params.root = r.root;
+    x.params.chunks = r.chunks;
+    x.params.channels = r.channels;
+    x.params.dims = r.dims;
+    x.routing = r.routing;
+    x.engine = r.engine;
+    x.engine.simgrid_cfg = o.simgrid_cfg;
+    return x;
+}
+
+int run(const RunOptions& o) {
+    report::check_outputs(o.outputs);
+    const auto config = config::Config::load(o.config);
+    const Topology topology = config::build_topology(config);
+    const auto chips = config::communicator(config, topology);
+    const Experiment x = experiment(config, o);
+
+    std::cout << fmt::format("# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}\n", config.name(),
+                             to_string(x.collective), to_string(x.algorithm), chips.size(),
+                             topology.count(NodeKind::Chip), topology.kind(), to_string(x.routing.strategy),
+                             units::format_time(x.engine.alpha_s), x.engine.efficiency)
+              << report::run_header() << std::flush;
+    const ExperimentResult result = run_experiment(topology, chips, x, o.busiest, [](const report::RunRow& row) {
+        std::cout << report::run_line(row) << std::flush;
+    });
+    std::cout << "\nbound: least time physics allows (injection, bisection, latency; sim/report/bounds.hpp)\n\n"
+              << report::busiest_table(result.busiest) << std::flush;
+
+    for (const auto& [option, path] : o.outputs) {
+        if (option == "--csv")
+            report::write_atomically(option, path, [&](std::ostream& out) { report::write_csv(out, result.rows); });
+        else
+            report::write_atomically(option, path, [&](std::ostream& out) {
+                nlohmann::ordered_json j = {{"name", config.name()},
+                                            {"config", o.config},
+                                            {"topology", topology.kind()},
+                                            {"chips", chips.size()},
+                                            {"rows", report::rows_json(result.rows)}};
+                for (const auto& c : result.busiest)
+                    j["busiest"].push_back({{"cable", c.name}, {"bytes", c.bytes}, {"utilization", c.utilization}});
+                out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+            });
+    }
+    return 0;
+}
+
+} // namespace
+
+Action add_run_command(CLI::App& app) {
+    auto o = std::make_shared<RunOptions>();
+    auto* cmd = app.add_subcommand("run", "Simulate a collective over a sweep of message sizes on a supernode and "
+                                          "print nccl-tests-style results next to the lower bound");
+    cmd->add_option("config", o->config,
+                    "YAML config (default: the 128-chip switched supernode, configs/switched128.yaml)");
+    cmd->add_option("--collective", o->collective,
+                    "allreduce, reduce_scatter, allgather, broadcast, reduce, alltoall or permutation "
+                    "(overrides collective.name)");
+    cmd->add_option("--algorithm", o->algorithm,
+                    "ring, bidirectional_ring, multi_ring, direct, recursive_doubling, halving_doubling, "
+                    "binomial_tree, double_binary_tree, bruck, pairwise or hierarchical (docs/collectives.md)");
+    cmd->add_option("--sizes", o->sizes,
+                    "message sizes, e.g. 1K:8G:x2, 1M:64M:+1M, 256M or 1M,4M (overrides "
+                    "collective.sizes)");
+    cmd->add_option("--csv", o->csv, "also write the rows as CSV to FILE")->type_name("FILE");
+    cmd->add_option("--json", o->json, "also write the rows and busiest cables as JSON to FILE")->type_name("FILE");
+    cmd->add_option("--cfg", o->simgrid_cfg, "SimGrid setting KEY:VALUE, applied after snsim's defaults (repeatable)")
+        ->type_name("KEY:VALUE");
+    cmd->add_option("--busiest", o->busiest, "how many of the busiest cable directions to list (default 5)");
+    cmd->footer("Columns: size and count (float32) as nccl-tests; time in microseconds; algbw = size / time and "
+                "busbw = algbw x the bus factor, in GB/s (1e9 B/s);\nbound = least time the topology allows and "
+                "%bound = bound / time. Exit code 2 on bad input.");
+    return [cmd, o] {
+        if (!*cmd) return -1;
+        for (const auto& [option, path] : {std::pair{"--csv", &o->csv}, {"--json", &o->json}})
+            if (cmd->count(option) > 0) o->outputs.emplace_back(option, *path);
+        return run(*o);
+    };
+}
+
+} // namespace snsim::cli

@@ -1,0 +1,93 @@
+#include "sim/experiment/experiment.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "sim/report/bounds.hpp"
+#include "topologies/metrics/bisection.hpp"
+
+namespace snsim {
+namespace {
+
+// What the bounds need to know of the topology and communicator (see sim/report/bounds.hpp).
+report::BoundInputs bound_inputs(const Topology& t, Router& router, const std::vector<Topology::Vertex>& chips,
+                                 double alpha_s) {
+    report::BoundInputs in;
+    in.alpha_s = alpha_s;
+    in.injection_Bps = std::numeric_limits<double>::infinity();
+    in.near_latency_s = std::numeric_limits<double>::infinity();
+    const auto& g = t.graph();
+    for (auto chip : chips) {
+        in.injection_Bps = std::min(in.injection_Bps, t.injection_bytes_per_s(chip));
+        for (auto [e, end] = boost::out_edges(chip, g); e != end; ++e)
+            in.near_latency_s = std::min(in.near_latency_s, g[*e].latency_s);
+    }
+    for (std::size_t r = 1; r < chips.size(); ++r) {
+        const auto& paths = router.paths(chips[0], chips[r]);
+        double fastest = std::numeric_limits<double>::infinity();
+        for (const auto& p : paths)
+            fastest = std::min(fastest, p.latency_s);
+        in.far_latency_s = std::max(in.far_latency_s, fastest);
+    }
+    if (chips.size() == t.count(NodeKind::Chip)) in.bisection_Bps = bisection(t).bytes_per_s;
+    return in;
+}
+
+std::string cable_direction(const Topology& t, Hop hop) {
+    const auto& g = t.graph();
+    for (auto [e, end] = boost::edges(g); e != end; ++e) {
+        if (g[*e].id != cable_of(hop)) continue;
+        auto a = std::min(boost::source(*e, g), boost::target(*e, g));
+        auto b = std::max(boost::source(*e, g), boost::target(*e, g));
+        if (hop % 2) std::swap(a, b);
+        return fmt::format("{} -> {} (cable {})", t.node(a).name, t.node(b).name, cable_of(hop));
+    }
+    return "?";
+}
+
+std::vector<report::CableUse> busiest(const Topology& t, const RunResult& run, std::size_t count) {
+    std::vector<Hop> hops(run.hop_bytes.size());
+    std::iota(hops.begin(), hops.end(), 0);
+    std::stable_sort(hops.begin(), hops.end(), [&](Hop a, Hop b) { return run.hop_bytes[a] > run.hop_bytes[b]; });
+    std::vector<double> bandwidth(t.num_links());
+    const auto& g = t.graph();
+    for (auto [e, end] = boost::edges(g); e != end; ++e)
+        bandwidth[g[*e].id] = g[*e].bytes_per_s;
+    std::vector<report::CableUse> out;
+    for (std::size_t i = 0; i < std::min(count, hops.size()) && run.hop_bytes[hops[i]] > 0; ++i)
+        out.push_back({cable_direction(t, hops[i]), run.hop_bytes[hops[i]],
+                       run.hop_bytes[hops[i]] / (bandwidth[cable_of(hops[i])] * run.time_s)});
+    return out;
+}
+
+} // namespace
+
+ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
+                                std::size_t busiest_count, const std::function<void(const report::RunRow&)>& on_row) {
+    Router router(t, x.routing);
+    const auto p = static_cast<Rank>(chips.size());
+    report::BoundInputs bounds = bound_inputs(t, router, chips, x.engine.alpha_s);
+    ExperimentResult result;
+    RunResult largest;
+    for (double size : x.sizes) {
+        CollectiveParams params = x.params;
+        params.bytes = size;
+        const Schedule schedule = build_schedule(x.collective, x.algorithm, p, params);
+        RunResult run = simulate(t, router, schedule, chips, x.engine);
+        bounds.per_rank_bytes = size * report::busbw_factor(x.collective, p);
+        bounds.bisection_bytes = report::bisection_bytes(x.collective, p, size);
+        report::RunRow row{
+            std::string(to_string(x.collective)),  std::string(to_string(x.algorithm)), size,           run.time_s,
+            report::busbw_factor(x.collective, p), report::lower_bound_s(bounds),       schedule.size()};
+        on_row(row);
+        result.rows.push_back(std::move(row));
+        if (size == *std::max_element(x.sizes.begin(), x.sizes.end())) largest = std::move(run);
+    }
+    result.busiest = busiest(t, largest, busiest_count);
+    return result;
+}
+
+} // namespace snsim

@@ -1,0 +1,33 @@
+#pragma once
+// An experiment: one collective and algorithm over a sweep of message sizes on one topology and communicator.
+// Each size is scheduled, simulated and bounded; rows are handed to `on_row` as soon as they are computed, so a
+// long sweep shows (and keeps) its progress.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/collectives/collective.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/report/run_report.hpp"
+
+namespace snsim {
+
+struct Experiment {
+    Collective collective = Collective::allreduce;
+    Algorithm algorithm = Algorithm::ring;
+    std::vector<double> sizes;
+    CollectiveParams params; // bytes is set per size
+    RoutingOptions routing;
+    EngineOptions engine;
+};
+
+struct ExperimentResult {
+    std::vector<report::RunRow> rows;
+    std::vector<report::CableUse> busiest; // of the largest size, most bytes first
+};
+
+ExperimentResult run_experiment(const Topology& topology, const std::vector<Topology::Vertex>& chips,
+                                const Experiment& experiment, std::size_t busiest_count,
+                                const std::function<void(const report::RunRow&)>& on_row);
+
+} // namespace snsim
