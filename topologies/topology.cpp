@@ -1,6 +1,7 @@
 #include "topologies/topology.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -51,6 +52,7 @@ void Topology::add_link(Vertex a, Vertex b, const Link& link) {
     Link numbered = link;
     numbered.id = static_cast<std::uint32_t>(num_links());
     boost::add_edge(a, b, numbered, graph_);
+    ends_.emplace_back(a, b);
 }
 
 std::optional<Topology::Vertex> Topology::find(std::string_view name) const {
@@ -78,6 +80,12 @@ double Topology::injection_bytes_per_s(Vertex v) const {
     for (auto [e, end] = boost::out_edges(v, graph_); e != end; ++e)
         sum += graph_[*e].bytes_per_s;
     return sum;
+}
+
+const Link& Topology::cable(std::uint32_t id) const {
+    for (auto [e, end] = boost::out_edges(ends(id).first, graph_); e != end; ++e)
+        if (graph_[*e].id == id) return graph_[*e];
+    throw std::logic_error("cable id not in the graph");
 }
 
 void Topology::set_chip_orbits(std::vector<ChipOrbit> orbits, std::string why) {

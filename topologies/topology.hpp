@@ -83,6 +83,9 @@ class Topology {
     std::size_t count(NodeKind kind) const;
     std::size_t degree(Vertex v) const { return boost::out_degree(v, graph_); }
     double injection_bytes_per_s(Vertex v) const; // sum over the vertex's cables, one direction
+    // A cable by its id (Link::id): its ends in the order they were given to add_link, and its properties.
+    const std::pair<Vertex, Vertex>& ends(std::uint32_t cable) const { return ends_.at(cable); }
+    const Link& cable(std::uint32_t id) const;
 
     const Graph& graph() const { return graph_; }
 
@@ -96,6 +99,7 @@ class Topology {
     std::string kind_;
     Graph graph_;
     std::unordered_map<std::string, Vertex> by_name_; // lookup only; never iterated
+    std::vector<std::pair<Vertex, Vertex>> ends_;     // by cable id
     std::optional<BisectionHint> bisection_hint_;
     std::vector<ChipOrbit> chip_orbits_;
     std::string symmetry_;

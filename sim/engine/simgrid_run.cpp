@@ -29,16 +29,12 @@ class Platform {
         zone->set_parent(root);
         for (auto chip : chips)
             if (!hosts_.count(chip)) hosts_[chip] = zone->create_host(t.node(chip).name, 1e9)->seal();
-        std::unordered_map<std::uint32_t, const Link*> cables;
-        const auto& g = t.graph();
-        for (auto [e, end] = boost::edges(g); e != end; ++e)
-            cables[g[*e].id] = &g[*e];
         for (const auto* paths : stripes)
             for (const auto& path : *paths) {
                 auto [it, fresh] = routes_.try_emplace(&path);
                 if (!fresh) continue;
                 for (Hop hop : path.hops)
-                    it->second.push_back(link(zone, hop, *cables.at(cable_of(hop)), efficiency));
+                    it->second.push_back(link(zone, hop, t.cable(cable_of(hop)), efficiency));
             }
         zone->seal();
         root->seal();

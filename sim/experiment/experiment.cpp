@@ -37,29 +37,18 @@ report::BoundInputs bound_inputs(const Topology& t, Router& router, const std::v
 }
 
 std::string cable_direction(const Topology& t, Hop hop) {
-    const auto& g = t.graph();
-    for (auto [e, end] = boost::edges(g); e != end; ++e) {
-        if (g[*e].id != cable_of(hop)) continue;
-        auto a = std::min(boost::source(*e, g), boost::target(*e, g));
-        auto b = std::max(boost::source(*e, g), boost::target(*e, g));
-        if (hop % 2) std::swap(a, b);
-        return fmt::format("{} -> {} (cable {})", t.node(a).name, t.node(b).name, cable_of(hop));
-    }
-    return "?";
+    const auto [from, to] = hop_ends(t, hop);
+    return fmt::format("{} -> {} (cable {})", t.node(from).name, t.node(to).name, cable_of(hop));
 }
 
 std::vector<report::CableUse> busiest(const Topology& t, const RunResult& run, std::size_t count) {
     std::vector<Hop> hops(run.hop_bytes.size());
     std::iota(hops.begin(), hops.end(), 0);
     std::stable_sort(hops.begin(), hops.end(), [&](Hop a, Hop b) { return run.hop_bytes[a] > run.hop_bytes[b]; });
-    std::vector<double> bandwidth(t.num_links());
-    const auto& g = t.graph();
-    for (auto [e, end] = boost::edges(g); e != end; ++e)
-        bandwidth[g[*e].id] = g[*e].bytes_per_s;
     std::vector<report::CableUse> out;
     for (std::size_t i = 0; i < std::min(count, hops.size()) && run.hop_bytes[hops[i]] > 0; ++i)
         out.push_back({cable_direction(t, hops[i]), run.hop_bytes[hops[i]],
-                       run.hop_bytes[hops[i]] / (bandwidth[cable_of(hops[i])] * run.time_s)});
+                       run.hop_bytes[hops[i]] / (t.cable(cable_of(hops[i])).bytes_per_s * run.time_s)});
     return out;
 }
 

@@ -13,10 +13,6 @@ namespace {
 
 constexpr std::uint16_t kUnreached = std::numeric_limits<std::uint16_t>::max();
 
-Hop hop(std::uint32_t cable, Topology::Vertex from, Topology::Vertex to) {
-    return cable * 2 + (from < to ? 0u : 1u);
-}
-
 bool grid_kind(const std::string& kind) {
     return kind == "torus" || kind == "mesh" || kind == "nd_fullmesh";
 }
@@ -77,7 +73,7 @@ std::vector<Router::Step> Router::shortest_steps(Vertex at, Vertex to) {
     for (auto [e, end] = boost::out_edges(at, g); e != end; ++e) {
         const Vertex w = boost::target(*e, g);
         if (dist[w] + 1 != dist[at]) continue;
-        steps.push_back({hop(g[*e].id, at, w), w, g[*e].latency_s});
+        steps.push_back({make_hop(g[*e].id, at, w), w, g[*e].latency_s});
     }
     std::sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.hop < b.hop; });
     return steps;
@@ -103,7 +99,7 @@ std::vector<Router::Step> Router::dimension_steps(Vertex at, Vertex to) {
     std::vector<Step> steps;
     const auto& g = t_.graph();
     for (auto [e, end] = boost::out_edges(at, g); e != end; ++e)
-        if (boost::target(*e, g) == w) steps.push_back({hop(g[*e].id, at, w), w, g[*e].latency_s});
+        if (boost::target(*e, g) == w) steps.push_back({make_hop(g[*e].id, at, w), w, g[*e].latency_s});
     if (steps.empty())
         throw InputError(fmt::format("dimension_order routing found no cable from {} to {} (twisted torus?)",
                                      t_.node(at).name, t_.node(w).name));

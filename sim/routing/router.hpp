@@ -26,6 +26,15 @@ using Hop = std::uint32_t;
 inline std::uint32_t cable_of(Hop hop) {
     return hop / 2;
 }
+inline Hop make_hop(std::uint32_t cable, Topology::Vertex from, Topology::Vertex to) {
+    return cable * 2 + (from < to ? 0u : 1u);
+}
+// The (from, to) vertices of a hop.
+inline std::pair<Topology::Vertex, Topology::Vertex> hop_ends(const Topology& t, Hop hop) {
+    auto [a, b] = t.ends(cable_of(hop));
+    if (a > b) std::swap(a, b);
+    return hop % 2 ? std::pair{b, a} : std::pair{a, b};
+}
 
 struct Path {
     std::vector<Hop> hops;
