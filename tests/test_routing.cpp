@@ -80,9 +80,9 @@ TEST_CASE("dimension order fixes the lowest dimension first, the short way round
         if (g[*e].id == cable_of(paths[0].hops[1]))
             second = {g[boost::source(*e, g)].name, g[boost::target(*e, g)].name};
     CHECK(second == std::set<std::string>{"c0.0", "c7.0"});
-    const auto [from, to] = hop_ends(t, paths[0].hops[1]); // crossed from c0.0 to c7.0, not back
-    CHECK(t.node(from).name == "c0.0");
-    CHECK(t.node(to).name == "c7.0");
+    const auto [crossed_from, crossed_to] = hop_ends(t, paths[0].hops[1]); // c0.0 to c7.0, not back
+    CHECK(t.node(crossed_from).name == "c0.0");
+    CHECK(t.node(crossed_to).name == "c7.0");
     CHECK(t.node(hop_ends(t, paths[0].hops[0]).first).name == "c1.0");
 }
 
