@@ -1,6 +1,7 @@
 // Baseline for bench/run_scale: ring allreduce written directly on SimGrid, the way a SimGrid user would
-// (one actor per chip, mailboxes, a FullZone with the ring's routes), with snsim's network settings. Prints
-// one line: chips, flows, simulated seconds, wall seconds.
+// (one actor per chip, mailboxes, a FullZone with the ring's routes), with snsim's network settings
+// (default_simgrid_cfg, the only thing it takes from snsim). Prints one line: chips, flows, simulated seconds,
+// wall seconds.
 // Usage: bare_ring CHIPS BYTES [BANDWIDTH_Bps LATENCY_s]
 #include <chrono>
 #include <cstdio>
@@ -9,6 +10,8 @@
 
 #include <simgrid/s4u.hpp>
 #include <xbt/log.h>
+
+#include "sim/engine/engine.hpp"
 
 namespace sg4 = simgrid::s4u;
 
@@ -27,13 +30,13 @@ int main(int argc, char** argv) {
     char* sg_argv[] = {argv[0], nullptr};
     xbt_log_control_set("root.thres:critical");
     sg4::Engine e(&sg_argc, sg_argv);
-    for (const char* setting : {"network/model:CM02", "network/latency-factor:1", "network/bandwidth-factor:1",
-                                "network/TCP-gamma:0", "network/crosstraffic:0", "network/weight-S:0"})
+    for (const auto& setting : snsim::default_simgrid_cfg()) // the same network model as snsim's engine
         sg4::Engine::set_config(setting);
 
     auto* zone = sg4::create_full_zone("ring");
     std::vector<sg4::Host*> hosts;
-    for (int i = 0; i < p; ++i) hosts.push_back(zone->create_host("c" + std::to_string(i), 1e9)->seal());
+    for (int i = 0; i < p; ++i)
+        hosts.push_back(zone->create_host("c" + std::to_string(i), 1e9)->seal());
     for (int i = 0; i < p; ++i) {
         auto* link = zone->create_link("l" + std::to_string(i), bandwidth)->set_latency(latency)->seal();
         zone->add_route(hosts[i]->get_netpoint(), hosts[(i + 1) % p]->get_netpoint(), nullptr, nullptr,
