@@ -14,11 +14,17 @@ namespace {
 constexpr double kB = 100e9, kLat = 500e-9, kS = 1e9;
 const LinkSpec k100{kB, kLat, LinkKind::Electrical};
 
-Flow flow(Rank src, Rank dst, double bytes, std::uint32_t step = 0) { return {src, dst, bytes, step, FlowOp::Copy, 0, 1}; }
+Flow flow(Rank src, Rank dst, double bytes, std::uint32_t step = 0) {
+    return {src, dst, bytes, step, FlowOp::Copy, 0, 1};
+}
 
-std::vector<Topology::Vertex> all_chips(const Topology& t) { return t.nodes_of(NodeKind::Chip); }
+std::vector<Topology::Vertex> all_chips(const Topology& t) {
+    return t.nodes_of(NodeKind::Chip);
+}
 
-double relative(double got, double want) { return std::abs(got - want) / want; }
+double relative(double got, double want) {
+    return std::abs(got - want) / want;
+}
 
 } // namespace
 
@@ -74,9 +80,12 @@ TEST_CASE("k planes give k times the bandwidth", "[engine]") {
         Router r(t, {});
         Schedule s(4);
         s.add(flow(0, 3, kS));
-        const auto result = simulate(t, r, s, all_chips(t), {});
+        const auto result = simulate(t, r, s, all_chips(t), {.bundle_stripes = false});
         CHECK(result.communications == static_cast<std::size_t>(planes));
         CHECK(relative(result.time_s, 2 * kLat + kS / (planes * kB)) < 1e-9);
+        const auto bundled = simulate(t, r, s, all_chips(t), {});
+        CHECK(bundled.communications == 1);
+        CHECK(relative(bundled.time_s, 2 * kLat + kS / (planes * kB)) < 1e-9);
     }
 }
 
@@ -95,5 +104,29 @@ TEST_CASE("a bad SimGrid setting is an input error", "[engine][errors]") {
     Schedule s(2);
     s.add(flow(0, 1, kS));
     CHECK_THROWS_AS(simulate(t, r, s, all_chips(t), {.simgrid_cfg = {"network/nonsense:3"}}), InputError);
+    CHECK_THROWS_WITH(simulate(t, r, s, all_chips(t), {.simgrid_cfg = {"network/nonsense:3"}}),
+                      "simgrid setting \"network/nonsense:3\": Bad config key: network/nonsense");
     CHECK_THROWS_WITH(simulate(t, r, s, {0}, {}), "schedule has 2 ranks but the communicator has 1 chips");
+}
+
+TEST_CASE("flows that start together mid-transfer share cables max-min fairly", "[engine]") {
+    // 2 planes of one switch, 100 GB/s and 1 us per cable, 12.5 MB per flow. At 0: 5->6 and 7->6 share chip 6's
+    // downlinks (100 GB/s each), 6->4 runs alone (200 GB/s, done at 2 + 62.5 us). Then 4->2 and 4->6 start; from
+    // 66.5 us chip 6's downlinks carry three flows (66.7 GB/s each). 5->6 has moved 6.45 MB by then, so it ends at
+    // 66.5 + 6.05 MB / 66.7 GB/s = 157.25 us. (SimGrid 3.32's lazy update with link latencies gives 127 us: it
+    // misses the slowdown. The engine pays latencies itself; see simgrid_run.cpp.)
+    const Topology t = switched({8, 2, 1, 1, {kB, 1e-6, LinkKind::Electrical}});
+    Router r(t, {});
+    Schedule s(8);
+    const FlowId five = s.add(flow(5, 6, 12.5e6));
+    s.add(flow(7, 6, 12.5e6));
+    const FlowId six = s.add(flow(6, 4, 12.5e6));
+    s.add(flow(4, 2, 12.5e6, 1), {six});
+    s.add(flow(4, 6, 12.5e6, 1), {six});
+    for (bool bundle : {true, false}) {
+        INFO("bundled " << bundle);
+        const auto result = simulate(t, r, s, all_chips(t), {.bundle_stripes = bundle});
+        CHECK(relative(result.flows[six].finish_s, 64.5e-6) < 1e-9);
+        CHECK(relative(result.flows[five].finish_s, 157.25e-6) < 1e-9);
+    }
 }

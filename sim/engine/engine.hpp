@@ -3,10 +3,11 @@
 // direction among the flows crossing it). This header has no SimGrid types; only sim/engine/*.cpp include
 // SimGrid.
 //
-// Each flow is striped over the paths the Router gives for its chip pair, one SimGrid communication per stripe,
-// started by the engine as soon as the flows it depends on have finished (no actors; memory follows the flows in
-// flight). SimGrid's Engine is a process-wide singleton, so every simulate() call runs SimGrid in a child process
-// and returns the timings; the caller can simulate any number of schedules.
+// Each flow is striped over the paths the Router gives for its chip pair, one SimGrid communication per stripe
+// (or one per flow over bundled links, see link_plan.hpp), started as soon as the flows it depends on have
+// finished, by the actor that saw the last of them finish (memory follows the flows in flight). SimGrid's Engine
+// is a process-wide singleton, so every simulate() call runs SimGrid in a child process and returns the timings;
+// the caller can simulate any number of schedules.
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ struct EngineOptions {
     double alpha_s = 0;                   // software latency added to every flow (per step of an algorithm)
     double efficiency = 1.0;              // fraction of each cable's bandwidth that flows achieve
     std::vector<std::string> simgrid_cfg; // extra SimGrid settings "key:value", applied after snsim's defaults
+    bool bundle_stripes = true;           // one link per bundle of parallel cables when exact (link_plan.hpp)
 };
 
 // SimGrid settings snsim applies by default: CM02 with factors 1, no TCP window, no cross-traffic, no
@@ -35,7 +37,8 @@ struct RunResult {
     double time_s = 0;              // when the last flow finished (the schedule starts at 0)
     std::vector<FlowTiming> flows;  // per schedule flow
     std::vector<double> hop_bytes;  // bytes per cable direction (index: Hop), over the whole schedule
-    std::size_t communications = 0; // SimGrid communications (flows x stripes)
+    std::size_t communications = 0; // SimGrid communications (flows x stripes, or flows when bundled)
+    bool bundled = false;           // parallel cable directions were bundled into one SimGrid link each
 };
 
 // Simulates `schedule` with rank r on chip `chips[r]`. Throws InputError when a setting is refused (an unknown

@@ -4,15 +4,17 @@
 
 namespace snsim::engine {
 
-void FabricZone::get_local_route(const simgrid::kernel::routing::NetPoint*, const simgrid::kernel::routing::NetPoint*,
-                                 simgrid::kernel::routing::Route* into, double* latency) {
-    if (next_ == nullptr) throw std::logic_error("FabricZone asked for a route no flow named");
-    for (auto* link : *next_) {
+void FabricZone::get_local_route(const simgrid::kernel::routing::NetPoint* src,
+                                 const simgrid::kernel::routing::NetPoint*, simgrid::kernel::routing::Route* into,
+                                 double* latency) {
+    if (pending_.empty()) throw std::logic_error("FabricZone asked for a route no flow named");
+    const Pending next = pending_.front();
+    pending_.pop_front();
+    if (next.sender != src) throw std::logic_error("FabricZone asked for routes in another order than they were named");
+    for (auto* link : *next.links) {
         into->link_list_.push_back(link->get_impl());
         if (latency) *latency += link->get_latency();
     }
-    if (latency) *latency += extra_latency_s_;
-    next_ = nullptr;
 }
 
 } // namespace snsim::engine

@@ -1,9 +1,11 @@
 #include "sim/engine/simgrid_run.hpp"
 
 #include <cmath>
+#include <queue>
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u.hpp>
 #include <xbt/log.h>
 
@@ -18,67 +20,99 @@ namespace {
 // both scaled by 2^20 so the rounding is below 1e-6 byte and simulated times keep ~1e-15 relative precision.
 constexpr double kScale = 1 << 20;
 
-// Builds the platform: one host per chip in use, one link per cable direction in use.
+// One route of a flow as SimGrid sees it: the links crossed, and the latency paid before the first byte moves
+// (the links' latencies plus the software latency alpha).
+struct SimRoute {
+    std::vector<sg4::Link*> links;
+    double latency_s = 0;
+};
+
+// Builds the platform: one host per chip in use and one SimGrid link per planned link. Routes come from the plan,
+// not from the hosts (FabricZone). SimGrid's links get no latency: the engine pays it itself (Driver, below).
 class Platform {
   public:
-    Platform(const Topology& t, const std::vector<Topology::Vertex>& chips,
-             const std::vector<const std::vector<Path>*>& stripes, double efficiency) {
+    Platform(const Topology& t, const std::vector<Topology::Vertex>& chips, const LinkPlan& plan, double alpha_s) {
         auto* root = sg4::create_full_zone("root");
         zone_ = new FabricZone("fabric"); // owned by SimGrid's platform once parented
         auto* zone = zone_->get_iface();
         zone->set_parent(root);
         for (auto chip : chips)
             if (!hosts_.count(chip)) hosts_[chip] = zone->create_host(t.node(chip).name, 1e9)->seal();
-        for (const auto* paths : stripes)
-            for (const auto& path : *paths) {
-                auto [it, fresh] = routes_.try_emplace(&path);
-                if (!fresh) continue;
-                for (Hop hop : path.hops)
-                    it->second.push_back(link(zone, hop, t.cable(cable_of(hop)), efficiency));
+        links_.reserve(plan.links.size());
+        for (std::size_t i = 0; i < plan.links.size(); ++i)
+            links_.push_back(zone->create_link(fmt::format("link{}", i), plan.links[i].bytes_per_s * kScale)->seal());
+        for (const auto& set : plan.route_sets) {
+            auto& routes = route_sets_.emplace_back();
+            for (const auto& route : set) {
+                SimRoute& sim = routes.emplace_back();
+                sim.latency_s = alpha_s;
+                for (auto link : route) {
+                    sim.links.push_back(links_[link]);
+                    sim.latency_s += plan.links[link].latency_s;
+                }
             }
+        }
         zone->seal();
         root->seal();
     }
 
     FabricZone& zone() { return *zone_; }
     sg4::Host* host(Topology::Vertex chip) const { return hosts_.at(chip); }
-    const std::vector<sg4::Link*>& route(const Path& path) const { return routes_.at(&path); }
+    const std::vector<SimRoute>& routes(std::uint32_t set) const { return route_sets_[set]; }
 
   private:
-    sg4::Link* link(sg4::NetZone* zone, Hop hop, const Link& cable, double efficiency) {
-        auto [it, fresh] = links_.try_emplace(hop);
-        if (fresh)
-            it->second = zone->create_link(fmt::format("hop{}", hop), cable.bytes_per_s * efficiency * kScale)
-                             ->set_latency(cable.latency_s)
-                             ->seal();
-        return it->second;
-    }
-
     FabricZone* zone_ = nullptr;
     std::unordered_map<Topology::Vertex, sg4::Host*> hosts_;
-    std::unordered_map<Hop, sg4::Link*> links_;
-    std::unordered_map<const Path*, std::vector<sg4::Link*>> routes_;
+    std::vector<sg4::Link*> links_;
+    std::vector<std::vector<SimRoute>> route_sets_;
 };
 
-// Starts flows as their dependencies finish, from SimGrid's completion callbacks (no actors).
+// Starts flows as their dependencies finish, from SimGrid actors ("lanes"). At first, lane r (on rank r's chip)
+// starts the flows with no dependency that rank r sends; after that, the lane that sees a flow's last dependency
+// finish starts that flow and waits for it. A communication's timing depends only on its route (chosen by the
+// FabricZone) and the links' sharing, not on which actor sends it, so any lane may send any flow.
+//
+// A lane both sends and receives each communication on its own mailbox, so SimGrid matches the two ends at once
+// and the transfer starts when the lane asks. Why not Comm::sendto (host to host, no receiver): SimGrid 3.32 keeps
+// those in one list that it walks on every completion, which costs the number in flight (bench/run_scale at 1,024
+// chips: 2x a bare SimGrid ring); mailbox communications touch only their own actor and mailbox (1.1x).
+//
+// Latency: a flow started at t on a route of latency L transfers from t + L, as in SimGrid's CM02 (no bandwidth
+// is used during the latency), but the lane waits out L itself and gives SimGrid latency-free links. SimGrid
+// 3.32's lazy max-min update loses rate changes when communications leave their latency phase together and
+// share a link (the 5-flow case in tests/test_engine.cpp: a flow finishes 19% early); without latency phases its
+// lazy update agrees with the full one (network/optim:Full), which is 9x slower at 1,000 flows in flight.
 class Driver {
   public:
-    Driver(const Schedule& s, const std::vector<Topology::Vertex>& chips,
-           const std::vector<const std::vector<Path>*>& stripes, Platform& platform, double alpha_s)
-        : s_(s), chips_(chips), stripes_(stripes), platform_(platform), alpha_s_(alpha_s), timing_(s.size()),
-          waiting_(s.size()), stripes_left_(s.size()), dependents_(s.size()) {
+    Driver(const Schedule& s, const std::vector<Topology::Vertex>& chips, const LinkPlan& plan, Platform& platform)
+        : s_(s), chips_(chips), plan_(plan), platform_(platform), timing_(s.size()), waiting_(s.size()),
+          stripes_left_(s.size()), dependents_at_(s.size() + 1, 0) {
+        // Who depends on each flow, as one array (offsets per flow), so the child allocates little before SimGrid.
         for (FlowId f = 0; f < s.size(); ++f) {
             const auto deps = s.deps(f);
             waiting_[f] = static_cast<std::uint32_t>(deps.size());
             for (FlowId d : deps)
-                dependents_[d].push_back(f);
+                ++dependents_at_[d + 1];
         }
+        for (FlowId f = 0; f < s.size(); ++f)
+            dependents_at_[f + 1] += dependents_at_[f];
+        dependents_.resize(dependents_at_.back());
+        std::vector<std::size_t> next(dependents_at_.begin(), dependents_at_.end() - 1);
+        for (FlowId f = 0; f < s.size(); ++f)
+            for (FlowId d : s.deps(f))
+                dependents_[next[d]++] = f;
     }
 
     void run() {
-        sg4::Activity::on_completion_cb([this](const sg4::Activity& a) { finished(a); });
+        std::vector<std::vector<FlowId>> first(s_.ranks());
         for (FlowId f = 0; f < s_.size(); ++f)
-            if (waiting_[f] == 0) start(f);
+            if (waiting_[f] == 0) first[s_.flow(f).src].push_back(f);
+        for (std::size_t r = 0; r < first.size(); ++r)
+            if (!first[r].empty())
+                sg4::Actor::create(fmt::format("lane{}", r), platform_.host(chips_[r]),
+                                   [this, r, flows = std::move(first[r])] {
+                                       lane(sg4::Mailbox::by_name(fmt::format("lane{}", r)), flows);
+                                   });
         sg4::Engine::get_instance()->run();
         for (FlowId f = 0; f < s_.size(); ++f)
             if (stripes_left_[f] != 0 || waiting_[f] != 0)
@@ -88,51 +122,116 @@ class Driver {
     std::vector<FlowTiming> timings() && { return std::move(timing_); }
 
   private:
-    void start(FlowId f) {
-        const Flow& flow = s_.flow(f);
-        const auto& paths = *stripes_[f];
-        timing_[f].start_s = sg4::Engine::get_clock();
-        stripes_left_[f] = static_cast<std::uint32_t>(paths.size());
-        const auto payload = static_cast<std::uint64_t>(std::llround(flow.bytes / paths.size() * kScale));
-        for (const auto& path : paths) {
-            auto comm = sg4::Comm::sendto_init(platform_.host(chips_[flow.src]), platform_.host(chips_[flow.dst]));
-            comm->set_payload_size(payload);
-            platform_.zone().use(&platform_.route(path), alpha_s_);
-            in_flight_.emplace(comm.get(), std::make_pair(f, comm));
-            comm->start();
+    // A communication waiting out its latency: route `route` of flow `flow`, to start at `at`.
+    struct Due {
+        double at;
+        std::uint64_t order; // ties start in the order they were released (deterministic)
+        FlowId flow;
+        std::uint32_t route;
+        bool operator>(const Due& o) const { return at != o.at ? at > o.at : order > o.order; }
+    };
+
+    struct Lane {
+        sg4::Mailbox* mailbox;
+        sg4::Host* host;
+        std::priority_queue<Due, std::vector<Due>, std::greater<>> due;
+        std::uint64_t released = 0;
+        std::vector<sg4::CommPtr> comms; // receiving ends, waited for
+        std::vector<sg4::CommPtr> sends; // sending ends of the same communications, kept until they finish
+        std::vector<FlowId> flows;       // flows[i] is what comms[i] carries
+    };
+
+    // Body of a lane: release `flows`, then start what is due, wait for what this lane started, and release what
+    // that frees.
+    void lane(sg4::Mailbox* mailbox, const std::vector<FlowId>& flows) {
+        Lane mine{mailbox, sg4::this_actor::get_host(), {}, 0, {}, {}, {}};
+        for (FlowId f : flows)
+            release(f, mine);
+        while (!mine.comms.empty() || !mine.due.empty()) {
+            const double now = sg4::Engine::get_clock();
+            if (!mine.due.empty() && mine.due.top().at <= now) {
+                transfer(mine.due.top().flow, mine.due.top().route, mine);
+                mine.due.pop();
+                continue;
+            }
+            if (mine.comms.empty()) { // nothing to wait for but the latency
+                sleep_until(mine.due.top().at);
+                transfer(mine.due.top().flow, mine.due.top().route, mine);
+                mine.due.pop();
+                continue;
+            }
+            std::size_t i = 0;
+            if (mine.due.empty() && mine.comms.size() == 1) {
+                mine.comms[0]->wait(); // the common case, and cheaper than wait_any
+            } else {
+                const double timeout = mine.due.empty() ? -1.0 : mine.due.top().at - now;
+                const auto done = sg4::Comm::wait_any_for(mine.comms, timeout);
+                if (done < 0) continue; // something is due
+                i = static_cast<std::size_t>(done);
+            }
+            finished(i, mine);
         }
     }
 
-    void finished(const sg4::Activity& a) {
-        released_.clear(); // handles of communications finished earlier; SimGrid is done with them now
-        const auto it = in_flight_.find(&a);
-        if (it == in_flight_.end()) return;
-        const FlowId f = it->second.first;
-        released_.push_back(std::move(it->second.second)); // keep alive until SimGrid has finished with it
-        in_flight_.erase(it);
+    // Cheaper than this_actor::sleep_until (which creates a CPU action): a kernel timer resumes the lane.
+    static void sleep_until(double at) {
+        sg4::ActorPtr self = sg4::Actor::self();
+        simgrid::kernel::timer::Timer::set(at, [self] { self->resume(); });
+        sg4::this_actor::suspend();
+    }
+
+    void release(FlowId f, Lane& mine) {
+        const auto& routes = platform_.routes(plan_.route_set_of[f]);
+        const double now = sg4::Engine::get_clock();
+        timing_[f].start_s = now;
+        stripes_left_[f] = static_cast<std::uint32_t>(routes.size());
+        for (std::uint32_t r = 0; r < routes.size(); ++r) {
+            if (routes[r].latency_s > 0)
+                mine.due.push({now + routes[r].latency_s, mine.released++, f, r});
+            else
+                transfer(f, r, mine);
+        }
+    }
+
+    void transfer(FlowId f, std::uint32_t r, Lane& mine) {
+        static char token; // mailboxes carry a pointer; nothing reads it
+        static char* received;
+        const auto& routes = platform_.routes(plan_.route_set_of[f]);
+        const auto payload = static_cast<std::uint64_t>(std::llround(s_.flow(f).bytes / routes.size() * kScale));
+        platform_.zone().use(mine.host, &routes[r].links);
+        mine.sends.push_back(mine.mailbox->put_async(&token, payload));
+        mine.comms.push_back(mine.mailbox->get_async<char>(&received));
+        mine.flows.push_back(f);
+    }
+
+    void finished(std::size_t i, Lane& mine) {
+        const FlowId f = mine.flows[i];
+        mine.comms[i] = std::move(mine.comms.back());
+        mine.comms.pop_back();
+        mine.sends[i] = std::move(mine.sends.back());
+        mine.sends.pop_back();
+        mine.flows[i] = mine.flows.back();
+        mine.flows.pop_back();
         if (--stripes_left_[f] > 0) return;
         timing_[f].finish_s = sg4::Engine::get_clock();
-        for (FlowId next : dependents_[f])
-            if (--waiting_[next] == 0) start(next);
+        for (auto k = dependents_at_[f]; k < dependents_at_[f + 1]; ++k)
+            if (--waiting_[dependents_[k]] == 0) release(dependents_[k], mine);
     }
 
     const Schedule& s_;
     const std::vector<Topology::Vertex>& chips_;
-    const std::vector<const std::vector<Path>*>& stripes_;
+    const LinkPlan& plan_;
     Platform& platform_;
-    double alpha_s_;
     std::vector<FlowTiming> timing_;
     std::vector<std::uint32_t> waiting_, stripes_left_;
-    std::vector<std::vector<FlowId>> dependents_;
-    std::unordered_map<const sg4::Activity*, std::pair<FlowId, sg4::CommPtr>> in_flight_; // lookup only
-    std::vector<sg4::CommPtr> released_;
+    std::vector<std::size_t> dependents_at_; // dependents of f: dependents_[dependents_at_[f] .. dependents_at_[f+1])
+    std::vector<FlowId> dependents_;
 };
 
 } // namespace
 
 std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& schedule,
-                                    const std::vector<Topology::Vertex>& chips,
-                                    const std::vector<const std::vector<Path>*>& stripes,
+                                    const std::vector<Topology::Vertex>& chips, const LinkPlan& plan,
                                     const EngineOptions& options) {
     int argc = 1;
     char name[] = "snsim";
@@ -145,11 +244,14 @@ std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& sc
         try {
             sg4::Engine::set_config(setting);
         } catch (const std::exception& e) {
-            throw InputError(fmt::format("simgrid setting \"{}\": {}", setting, e.what()));
+            // SimGrid appends the list of every key to an unknown one; keep the one-line reason.
+            const std::string_view reason = e.what();
+            throw InputError(
+                fmt::format("simgrid setting \"{}\": {}", setting, reason.substr(0, reason.find('\n'))));
         }
     }
-    Platform platform(topology, chips, stripes, options.efficiency);
-    Driver driver(schedule, chips, stripes, platform, options.alpha_s);
+    Platform platform(topology, chips, plan, options.alpha_s);
+    Driver driver(schedule, chips, plan, platform);
     driver.run();
     return std::move(driver).timings();
 }

@@ -4,12 +4,12 @@
 #include <vector>
 
 #include "sim/engine/engine.hpp"
+#include "sim/engine/link_plan.hpp"
 
 namespace snsim::engine {
 
-// `stripes[f]` are the paths flow f is striped over.
 std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& schedule,
-                                    const std::vector<Topology::Vertex>& chips,
-                                    const std::vector<const std::vector<Path>*>& stripes, const EngineOptions& options);
+                                    const std::vector<Topology::Vertex>& chips, const LinkPlan& plan,
+                                    const EngineOptions& options);
 
 } // namespace snsim::engine

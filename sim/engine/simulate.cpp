@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sim/engine/engine.hpp"
+#include "sim/engine/link_plan.hpp"
 #include "sim/engine/simgrid_run.hpp"
 #include "topologies/errors.hpp"
 
@@ -41,12 +42,12 @@ bool read_all(int fd, void* data, std::size_t size) {
 }
 
 [[noreturn]] void child(int fd, const Topology& t, const Schedule& s, const std::vector<Topology::Vertex>& chips,
-                        const std::vector<const std::vector<Path>*>& stripes, const EngineOptions& options) {
+                        const LinkPlan& plan, const EngineOptions& options) {
     Status status = Status::Ok;
     std::string message;
     std::vector<FlowTiming> timings;
     try {
-        timings = engine::run_simgrid(t, s, chips, stripes, options);
+        timings = engine::run_simgrid(t, s, chips, plan, options);
     } catch (const InputError& e) {
         status = Status::InputError;
         message = e.what();
@@ -62,8 +63,7 @@ bool read_all(int fd, void* data, std::size_t size) {
 }
 
 std::vector<FlowTiming> run_in_child(const Topology& t, const Schedule& s, const std::vector<Topology::Vertex>& chips,
-                                     const std::vector<const std::vector<Path>*>& stripes,
-                                     const EngineOptions& options) {
+                                     const LinkPlan& plan, const EngineOptions& options) {
     int fds[2];
     if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("engine: pipe failed: {}", std::strerror(errno)));
     std::fflush(nullptr);
@@ -71,7 +71,7 @@ std::vector<FlowTiming> run_in_child(const Topology& t, const Schedule& s, const
     if (pid < 0) throw std::runtime_error(fmt::format("engine: fork failed: {}", std::strerror(errno)));
     if (pid == 0) {
         ::close(fds[0]);
-        child(fds[1], t, s, chips, stripes, options);
+        child(fds[1], t, s, chips, plan, options);
     }
     ::close(fds[1]);
     Status status = Status::Failure;
@@ -125,9 +125,11 @@ RunResult simulate(const Topology& t, Router& router, const Schedule& s, const s
         for (const auto& path : *stripes[f])
             for (Hop hop : path.hops)
                 result.hop_bytes[hop] += share;
-        result.communications += stripes[f]->size();
     }
-    result.flows = run_in_child(t, s, chips, stripes, options);
+    const LinkPlan plan = plan_links(t, stripes, options.efficiency, options.bundle_stripes);
+    result.communications = plan.communications();
+    result.bundled = plan.bundled;
+    result.flows = run_in_child(t, s, chips, plan, options);
     for (const auto& timing : result.flows)
         result.time_s = std::max(result.time_s, timing.finish_s);
     return result;

@@ -1,0 +1,42 @@
+#pragma once
+// What the engine asks SimGrid to build for one schedule: the links (one per cable direction in use, or one per
+// bundle of parallel cable directions) and, for every flow, the routes its bytes are split over. Pure: no SimGrid
+// types, so it is computed (and tested) in the parent process.
+//
+// Bundling: when every flow that crosses any cable direction of a set crosses all of them, one stripe on each,
+// and the set's members have equal bandwidth and latency (the plane-striped fabrics: a chip's uplinks to its k
+// planes), SimGrid is given one link of k times the bandwidth per set and one communication per flow instead of
+// k. Max-min sharing gives each stripe of a flow the same rate, so every flow finishes at the same time either
+// way (argument in docs/architecture.md); a test compares both on contended schedules. When any cable direction
+// breaks the rule, nothing is bundled.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/routing/router.hpp"
+#include "topologies/topology.hpp"
+
+namespace snsim {
+
+struct PlannedLink {
+    std::vector<Hop> hops;  // the cable directions it stands for (one unless bundled)
+    double bytes_per_s = 0; // sum over `hops`, times the protocol efficiency
+    double latency_s = 0;   // of each member
+};
+
+struct LinkPlan {
+    using Route = std::vector<std::uint32_t>; // indexes into `links`, in path order
+    std::vector<PlannedLink> links;
+    std::vector<std::vector<Route>> route_sets; // a flow's bytes are split evenly over the routes of its set
+    std::vector<std::uint32_t> route_set_of;    // per flow
+    bool bundled = false;
+
+    std::size_t communications() const; // SimGrid communications the schedule will need
+};
+
+// `stripes[f]`: the paths flow f is striped over (pointers into the Router's cache; flows of one chip pair share
+// them). `bundle`: whether to bundle parallel cable directions when the rule above allows it.
+LinkPlan plan_links(const Topology& topology, const std::vector<const std::vector<Path>*>& stripes, double efficiency,
+                    bool bundle);
+
+} // namespace snsim
