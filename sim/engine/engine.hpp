@@ -5,9 +5,9 @@
 //
 // Each flow is striped over the paths the Router gives for its chip pair, one SimGrid communication per stripe
 // (or one per flow over bundled links, see link_plan.hpp), started as soon as the flows it depends on have
-// finished, by the actor that saw the last of them finish (memory follows the flows in flight). SimGrid's Engine
-// is a process-wide singleton, so every simulate() call runs SimGrid in a child process and returns the timings;
-// the caller can simulate any number of schedules.
+// finished (after their route's latency), by the actor that saw the last of them finish (memory follows the flows
+// in flight). SimGrid's Engine is a process-wide singleton, so every simulate() call runs SimGrid in a child
+// process and returns the timings; the caller can simulate any number of schedules.
 #include <string>
 #include <vector>
 
