@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u.hpp>
+#include <xbt/config.hpp>
 #include <xbt/log.h>
 
 #include "sim/engine/fabric_zone.hpp"
@@ -250,6 +251,9 @@ std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& sc
                 fmt::format("simgrid setting \"{}\": {}", setting, reason.substr(0, reason.find('\n'))));
         }
     }
+    // The lanes share the engine's bookkeeping and set kernel timers: they must run one at a time.
+    if (simgrid::config::get_value<int>("contexts/nthreads") != 1)
+        throw InputError("simgrid setting contexts/nthreads: snsim's engine runs actors one at a time; use 1");
     Platform platform(topology, chips, plan, options.alpha_s);
     Driver driver(schedule, chips, plan, platform);
     driver.run();
