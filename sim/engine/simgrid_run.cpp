@@ -247,8 +247,7 @@ std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& sc
         } catch (const std::exception& e) {
             // SimGrid appends the list of every key to an unknown one; keep the one-line reason.
             const std::string_view reason = e.what();
-            throw InputError(
-                fmt::format("simgrid setting \"{}\": {}", setting, reason.substr(0, reason.find('\n'))));
+            throw InputError(fmt::format("simgrid setting \"{}\": {}", setting, reason.substr(0, reason.find('\n'))));
         }
     }
     // The lanes share the engine's bookkeeping and set kernel timers: they must run one at a time.
