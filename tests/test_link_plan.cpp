@@ -58,7 +58,7 @@ TEST_CASE("a plane-striped switched fabric is bundled per chip and direction", "
     const auto stripes = stripes_of(r, t, s);
     REQUIRE(stripes[0]->size() == 6);
     const LinkPlan plan = plan_links(t, stripes, 0.9, true);
-    CHECK(plan.bundled);
+    CHECK(plan.bundled());
     CHECK(plan.links.size() == 8); // every chip: one bundle up, one bundle down
     for (const auto& link : plan.links) {
         CHECK(link.hops.size() == 6);
@@ -72,7 +72,7 @@ TEST_CASE("a plane-striped switched fabric is bundled per chip and direction", "
     CHECK(plan.communications() == s.size());
 
     const LinkPlan separate = plan_links(t, stripes, 0.9, false);
-    CHECK_FALSE(separate.bundled);
+    CHECK_FALSE(separate.bundled());
     CHECK(separate.links.size() == 4 * 6 * 2);
     CHECK(separate.communications() == 6 * s.size());
 }
@@ -85,7 +85,7 @@ TEST_CASE("a cable direction used alone by one flow and in a bundle by another i
     REQUIRE(both.size() == 2);
     const std::vector<Path> one_plane{both[0]};
     const LinkPlan plan = plan_links(t, {&both, &one_plane}, 1.0, true);
-    CHECK_FALSE(plan.bundled);
+    CHECK_FALSE(plan.bundled());
     CHECK(plan.links.size() == 4);
     CHECK(plan.communications() == 3);
 }
@@ -104,7 +104,7 @@ TEST_CASE("parallel cables of different bandwidth are not bundled", "[engine][li
     const auto& paths = r.paths(a, b);
     REQUIRE(paths.size() == 2);
     const LinkPlan plan = plan_links(t, {&paths}, 1.0, true);
-    CHECK_FALSE(plan.bundled);
+    CHECK_FALSE(plan.bundled());
     CHECK(plan.communications() == 2);
 }
 

@@ -80,7 +80,10 @@ class Builder {
         return std::vector<LinkPlan::Route>{std::move(route)};
     }
 
-    LinkPlan take() && { return std::move(plan_); }
+    LinkPlan take(std::vector<std::uint32_t> set_of) && {
+        plan_.route_set_of = std::move(set_of);
+        return std::move(plan_);
+    }
     LinkPlan& plan() { return plan_; }
 
   private:
@@ -89,6 +92,18 @@ class Builder {
     LinkPlan plan_;
     std::unordered_map<Hop, std::uint32_t> link_of_;
 };
+
+// The bundled plan, or nullopt when any stripe set breaks the bundling rule (then `set_of` is left as it was).
+std::optional<LinkPlan> bundled_plan(const Topology& t, const std::vector<const std::vector<Path>*>& sets,
+                                     std::vector<std::uint32_t>& set_of, double efficiency) {
+    Builder builder(t, efficiency);
+    for (const auto* paths : sets) {
+        auto routes = builder.bundled(*paths);
+        if (!routes) return std::nullopt;
+        builder.plan().route_sets.push_back(std::move(*routes));
+    }
+    return std::move(builder).take(std::move(set_of));
+}
 
 } // namespace
 
@@ -99,35 +114,20 @@ std::size_t LinkPlan::communications() const {
     return total;
 }
 
+bool LinkPlan::bundled() const {
+    return std::any_of(links.begin(), links.end(), [](const PlannedLink& link) { return link.hops.size() > 1; });
+}
+
 LinkPlan plan_links(const Topology& t, const std::vector<const std::vector<Path>*>& stripes, double efficiency,
                     bool bundle) {
     std::vector<std::uint32_t> set_of;
     const auto sets = distinct_sets(stripes, set_of);
-    if (bundle) {
-        Builder builder(t, efficiency);
-        bool ok = true;
-        for (const auto* paths : sets) {
-            auto routes = builder.bundled(*paths);
-            if (!routes) {
-                ok = false;
-                break;
-            }
-            builder.plan().route_sets.push_back(std::move(*routes));
-        }
-        if (ok) {
-            LinkPlan plan = std::move(builder).take();
-            plan.route_set_of = std::move(set_of);
-            plan.bundled = std::any_of(plan.links.begin(), plan.links.end(),
-                                       [](const PlannedLink& link) { return link.hops.size() > 1; });
-            return plan;
-        }
-    }
+    if (bundle)
+        if (auto plan = bundled_plan(t, sets, set_of, efficiency)) return std::move(*plan);
     Builder builder(t, efficiency);
     for (const auto* paths : sets)
         builder.plan().route_sets.push_back(builder.separate(*paths));
-    LinkPlan plan = std::move(builder).take();
-    plan.route_set_of = std::move(set_of);
-    return plan;
+    return std::move(builder).take(std::move(set_of));
 }
 
 } // namespace snsim

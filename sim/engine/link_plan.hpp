@@ -29,9 +29,9 @@ struct LinkPlan {
     std::vector<PlannedLink> links;
     std::vector<std::vector<Route>> route_sets; // a flow's bytes are split evenly over the routes of its set
     std::vector<std::uint32_t> route_set_of;    // per flow
-    bool bundled = false;
 
     std::size_t communications() const; // SimGrid communications the schedule will need
+    bool bundled() const;               // some link stands for more than one cable direction
 };
 
 // `stripes[f]`: the paths flow f is striped over (pointers into the Router's cache; flows of one chip pair share

@@ -76,7 +76,8 @@ class Platform {
 // A lane both sends and receives each communication on its own mailbox, so SimGrid matches the two ends at once
 // and the transfer starts when the lane asks. Why not Comm::sendto (host to host, no receiver): SimGrid 3.32 keeps
 // those in one list that it walks on every completion, which costs the number in flight (bench/run_scale at 1,024
-// chips: 2x a bare SimGrid ring); mailbox communications touch only their own actor and mailbox (1.1x).
+// chips: 2x a bare SimGrid ring); mailbox communications touch only their own actor and mailbox (1.1x, measured
+// before the latency waits below were added).
 //
 // Latency: a flow started at t on a route of latency L transfers from t + L, as in SimGrid's CM02 (no bandwidth
 // is used during the latency), but the lane waits out L itself and gives SimGrid latency-free links. SimGrid
@@ -157,8 +158,6 @@ class Driver {
             }
             if (mine.comms.empty()) { // nothing to wait for but the latency
                 sleep_until(mine.due.top().at);
-                transfer(mine.due.top().flow, mine.due.top().route, mine);
-                mine.due.pop();
                 continue;
             }
             std::size_t i = 0;

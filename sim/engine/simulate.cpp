@@ -128,7 +128,7 @@ RunResult simulate(const Topology& t, Router& router, const Schedule& s, const s
     }
     const LinkPlan plan = plan_links(t, stripes, options.efficiency, options.bundle_stripes);
     result.communications = plan.communications();
-    result.bundled = plan.bundled;
+    result.bundled = plan.bundled();
     result.flows = run_in_child(t, s, chips, plan, options);
     for (const auto& timing : result.flows)
         result.time_s = std::max(result.time_s, timing.finish_s);
