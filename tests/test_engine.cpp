@@ -63,6 +63,20 @@ TEST_CASE("two flows that share one cable direction each get half of it", "[engi
     CHECK(result.flows[0].finish_s == result.flows[1].finish_s);
 }
 
+TEST_CASE("flows of different latencies share a cable evenly", "[engine]") {
+    // A line 0 - 1 - 2: 0->2 (latency 2L) and 1->2 (latency L) share 1->2. 1->2 runs alone from L to 2L, then
+    // both at B/2; 1->2 ends at 2S/B, and 0->2, left with B*L bytes, at 2S/B + L. (SimGrid's CM02 alone would
+    // share in inverse proportion to latency, TCP's RTT unfairness: 0->2 would get a third.)
+    const Topology t = torus({{3}, false, {}, 1, k100});
+    Router r(t, {});
+    Schedule s(3);
+    const FlowId far = s.add(flow(0, 2, kS));
+    const FlowId near = s.add(flow(1, 2, kS));
+    const auto result = simulate(t, r, s, all_chips(t), {});
+    CHECK(relative(result.flows[near].finish_s, 2 * kS / kB) < 1e-9);
+    CHECK(relative(result.flows[far].finish_s, 2 * kS / kB + kLat) < 1e-9);
+}
+
 TEST_CASE("the two directions of a cable are separate capacities", "[engine]") {
     const Topology t = full_mesh({2, 1, k100});
     Router r(t, {});

@@ -11,10 +11,10 @@ void FabricZone::get_local_route(const simgrid::kernel::routing::NetPoint* src,
     const Pending next = pending_.front();
     pending_.pop_front();
     if (next.sender != src) throw std::logic_error("FabricZone asked for routes in another order than they were named");
-    for (auto* link : *next.links) {
-        into->link_list_.push_back(link->get_impl());
-        if (latency) *latency += link->get_latency();
-    }
+    if (next.slot) into->link_list_.push_back(next.slot);
+    into->link_list_.insert(into->link_list_.end(), next.links->begin(), next.links->end());
+    last_latency_s_ = next.latency_s;
+    if (latency && next.latency_s > 0) *latency += 1; // scaled to latency_s by latency_factor()
 }
 
 } // namespace snsim::engine

@@ -7,6 +7,12 @@
 // they ran; each actor has at most one start pending. Routes are therefore handed out first in, first out, and
 // each is checked against the host of the actor that named it. The route does not depend on the hosts: the
 // engine's actors send from wherever they run (see simgrid_run.cpp).
+//
+// Latency: SimGrid's CM02 also uses a route's latency as the communication's sharing penalty (TCP's RTT
+// unfairness: a flow of twice the latency gets half the bandwidth of its neighbours). These fabrics share fairly,
+// so the zone reports every latency as 1 (every penalty is then 1) and latency_factor() scales it to the route's
+// own latency; the engine installs it as the network model's latency-factor callback, which SimGrid calls right
+// after asking for the route.
 #include <deque>
 #include <vector>
 
@@ -20,21 +26,29 @@ class FabricZone : public simgrid::kernel::routing::NetZoneImpl {
   public:
     explicit FabricZone(const std::string& name) : NetZoneImpl(name) {}
 
-    // The links that the next communication sent from `sender` crosses. `links` must outlive the communication's
-    // start.
-    void use(const simgrid::s4u::Host* sender, const std::vector<simgrid::s4u::Link*>* links) {
-        pending_.push_back({sender->get_netpoint(), links});
+    using LinkImpl = simgrid::kernel::resource::StandardLinkImpl; // what SimGrid's routes hold (Link::get_impl())
+
+    // The route of the next communication sent from `sender`: `slot` first (when not null), then `links` (which
+    // must outlive the communication's start), with `latency_s` before the first byte moves.
+    void use(const simgrid::s4u::Host* sender, LinkImpl* slot, const std::vector<LinkImpl*>* links, double latency_s) {
+        pending_.push_back({sender->get_netpoint(), slot, links, latency_s});
     }
 
     void get_local_route(const simgrid::kernel::routing::NetPoint* src, const simgrid::kernel::routing::NetPoint* dst,
                          simgrid::kernel::routing::Route* into, double* latency) override;
 
+    // The latency of the route handed out last (see above).
+    double latency_factor() const { return last_latency_s_; }
+
   private:
     struct Pending {
         const simgrid::kernel::routing::NetPoint* sender;
-        const std::vector<simgrid::s4u::Link*>* links;
+        LinkImpl* slot;
+        const std::vector<LinkImpl*>* links;
+        double latency_s;
     };
     std::deque<Pending> pending_;
+    double last_latency_s_ = 0;
 };
 
 } // namespace snsim::engine

@@ -3,9 +3,11 @@
 #include <cmath>
 #include <queue>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <simgrid/kernel/Timer.hpp>
+#include <simgrid/kernel/resource/NetworkModelIntf.hpp>
 #include <simgrid/s4u.hpp>
 #include <xbt/config.hpp>
 #include <xbt/log.h>
@@ -24,15 +26,37 @@ constexpr double kScale = 1 << 20;
 // One route of a flow as SimGrid sees it: the links crossed, and the latency paid before the first byte moves
 // (the links' latencies plus the software latency alpha).
 struct SimRoute {
-    std::vector<sg4::Link*> links;
+    std::vector<FabricZone::LinkImpl*> links;
     double latency_s = 0;
 };
 
+// Slots per lane: see Driver. Communications with latency beyond this many in flight on one lane cost one more
+// wake-up each.
+constexpr std::size_t kSlotsPerLane = 4;
+
+// An actor that starts flows: the rank whose first flows (those with no dependency) it starts.
+struct Lane {
+    Rank rank;
+    std::vector<FlowId> first;
+};
+
+std::vector<Lane> lanes_of(const Schedule& s) {
+    std::vector<std::vector<FlowId>> first(s.ranks());
+    for (FlowId f = 0; f < s.size(); ++f)
+        if (s.deps(f).empty()) first[s.flow(f).src].push_back(f);
+    std::vector<Lane> lanes;
+    for (Rank r = 0; r < s.ranks(); ++r)
+        if (!first[r].empty()) lanes.push_back({r, std::move(first[r])});
+    return lanes;
+}
+
 // Builds the platform: one host per chip in use and one SimGrid link per planned link. Routes come from the plan,
-// not from the hosts (FabricZone). SimGrid's links get no latency: the engine pays it itself (Driver, below).
+// not from the hosts (FabricZone), with their latency; SimGrid's links have none. Each lane gets kSlotsPerLane
+// slot links (Driver, below).
 class Platform {
   public:
-    Platform(const Topology& t, const std::vector<Topology::Vertex>& chips, const LinkPlan& plan, double alpha_s) {
+    Platform(const Topology& t, const std::vector<Topology::Vertex>& chips, const LinkPlan& plan, double alpha_s,
+             std::size_t lanes) {
         auto* root = sg4::create_full_zone("root");
         zone_ = new FabricZone("fabric"); // owned by SimGrid's platform once parented
         auto* zone = zone_->get_iface();
@@ -40,15 +64,26 @@ class Platform {
         for (auto chip : chips)
             if (!hosts_.count(chip)) hosts_[chip] = zone->create_host(t.node(chip).name, 1e9)->seal();
         links_.reserve(plan.links.size());
-        for (std::size_t i = 0; i < plan.links.size(); ++i)
+        double fastest = 1;
+        for (std::size_t i = 0; i < plan.links.size(); ++i) {
             links_.push_back(zone->create_link(fmt::format("link{}", i), plan.links[i].bytes_per_s * kScale)->seal());
+            fastest = std::max(fastest, plan.links[i].bytes_per_s * kScale);
+        }
+        // Slots never limit a transfer: a million times the fastest link, shared as a fat pipe.
+        slots_.resize(lanes);
+        for (std::size_t lane = 0; lane < lanes; ++lane)
+            for (std::size_t k = 0; k < kSlotsPerLane; ++k)
+                slots_[lane].push_back(zone->create_link(fmt::format("slot{}_{}", lane, k), fastest * 1e6)
+                                           ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
+                                           ->seal()
+                                           ->get_impl());
         for (const auto& set : plan.route_sets) {
             auto& routes = route_sets_.emplace_back();
             for (const auto& route : set) {
                 SimRoute& sim = routes.emplace_back();
                 sim.latency_s = alpha_s;
                 for (auto link : route) {
-                    sim.links.push_back(links_[link]);
+                    sim.links.push_back(links_[link]->get_impl());
                     sim.latency_s += plan.links[link].latency_s;
                 }
             }
@@ -60,12 +95,14 @@ class Platform {
     FabricZone& zone() { return *zone_; }
     sg4::Host* host(Topology::Vertex chip) const { return hosts_.at(chip); }
     const std::vector<SimRoute>& routes(std::uint32_t set) const { return route_sets_[set]; }
+    const std::vector<FabricZone::LinkImpl*>& slots(std::size_t lane) const { return slots_[lane]; }
 
   private:
     FabricZone* zone_ = nullptr;
     std::unordered_map<Topology::Vertex, sg4::Host*> hosts_;
     std::vector<sg4::Link*> links_;
     std::vector<std::vector<SimRoute>> route_sets_;
+    std::vector<std::vector<FabricZone::LinkImpl*>> slots_; // per lane
 };
 
 // Starts flows as their dependencies finish, from SimGrid actors ("lanes"). At first, lane r (on rank r's chip)
@@ -76,19 +113,24 @@ class Platform {
 // A lane both sends and receives each communication on its own mailbox, so SimGrid matches the two ends at once
 // and the transfer starts when the lane asks. Why not Comm::sendto (host to host, no receiver): SimGrid 3.32 keeps
 // those in one list that it walks on every completion, which costs the number in flight (bench/run_scale at 1,024
-// chips: 2x a bare SimGrid ring); mailbox communications touch only their own actor and mailbox (1.1x, measured
-// before the latency waits below were added).
+// chips: 2x a bare SimGrid ring); mailbox communications touch only their own actor and mailbox.
 //
-// Latency: a flow started at t on a route of latency L transfers from t + L, as in SimGrid's CM02 (no bandwidth
-// is used during the latency), but the lane waits out L itself and gives SimGrid latency-free links. SimGrid
-// 3.32's lazy max-min update loses rate changes when communications leave their latency phase together and
-// share a link (the 5-flow case in tests/test_engine.cpp: a flow finishes 19% early); without latency phases its
-// lazy update agrees with the full one (network/optim:Full), which is 9x slower at 1,000 flows in flight.
+// Latency: a flow started at t on a route of latency L transfers from t + L (CM02: no bandwidth is used during the
+// latency). SimGrid 3.32's lazy max-min update has an error here: when a communication leaves its latency phase,
+// SimGrid marks for re-solving only the first link of its route and what that link reaches, and if that link was
+// already marked in the same instant (another communication leaving latency, or finishing, on it) the rest of the
+// route is never marked, so the flows sharing it keep stale rates (the 5-flow case in tests/test_engine.cpp ends
+// a flow 19% early). So a communication with latency goes first through a "slot": a link of its lane's that no
+// other communication crosses while it is held and that never limits anything. Its first link is then never
+// marked before it leaves latency, and SimGrid's own latency is exact. A lane has kSlotsPerLane slots; when all
+// are held, the lane waits out the latency itself (a kernel timer) and starts the transfer without latency, which
+// costs one more wake-up.
 class Driver {
   public:
-    Driver(const Schedule& s, const std::vector<Topology::Vertex>& chips, const LinkPlan& plan, Platform& platform)
-        : s_(s), chips_(chips), plan_(plan), platform_(platform), timing_(s.size()), waiting_(s.size()),
-          stripes_left_(s.size()), dependents_at_(s.size() + 1, 0) {
+    Driver(const Schedule& s, const std::vector<Topology::Vertex>& chips, const LinkPlan& plan, Platform& platform,
+           std::vector<Lane> lanes)
+        : s_(s), chips_(chips), plan_(plan), platform_(platform), lanes_(std::move(lanes)), timing_(s.size()),
+          waiting_(s.size()), stripes_left_(s.size()), dependents_at_(s.size() + 1, 0) {
         // Who depends on each flow, as one array (offsets per flow), so the child allocates little before SimGrid.
         for (FlowId f = 0; f < s.size(); ++f) {
             const auto deps = s.deps(f);
@@ -106,15 +148,9 @@ class Driver {
     }
 
     void run() {
-        std::vector<std::vector<FlowId>> first(s_.ranks());
-        for (FlowId f = 0; f < s_.size(); ++f)
-            if (waiting_[f] == 0) first[s_.flow(f).src].push_back(f);
-        for (std::size_t r = 0; r < first.size(); ++r)
-            if (!first[r].empty())
-                sg4::Actor::create(fmt::format("lane{}", r), platform_.host(chips_[r]),
-                                   [this, r, flows = std::move(first[r])] {
-                                       lane(sg4::Mailbox::by_name(fmt::format("lane{}", r)), flows);
-                                   });
+        for (std::size_t i = 0; i < lanes_.size(); ++i)
+            sg4::Actor::create(fmt::format("lane{}", lanes_[i].rank), platform_.host(chips_[lanes_[i].rank]),
+                               [this, i] { lane(i); });
         sg4::Engine::get_instance()->run();
         for (FlowId f = 0; f < s_.size(); ++f)
             if (stripes_left_[f] != 0 || waiting_[f] != 0)
@@ -124,7 +160,7 @@ class Driver {
     std::vector<FlowTiming> timings() && { return std::move(timing_); }
 
   private:
-    // A communication waiting out its latency: route `route` of flow `flow`, to start at `at`.
+    // A communication whose latency the lane waits out itself: route `route` of flow `flow`, to start at `at`.
     struct Due {
         double at;
         std::uint64_t order; // ties start in the order they were released (deterministic)
@@ -133,26 +169,36 @@ class Driver {
         bool operator>(const Due& o) const { return at != o.at ? at > o.at : order > o.order; }
     };
 
-    struct Lane {
+    struct State {
         sg4::Mailbox* mailbox;
         sg4::Host* host;
+        std::vector<FabricZone::LinkImpl*> free_slots;
         std::priority_queue<Due, std::vector<Due>, std::greater<>> due;
         std::uint64_t released = 0;
-        std::vector<sg4::CommPtr> comms; // receiving ends, waited for
-        std::vector<sg4::CommPtr> sends; // sending ends of the same communications, kept until they finish
-        std::vector<FlowId> flows;       // flows[i] is what comms[i] carries
+        std::vector<sg4::CommPtr> comms;         // receiving ends, waited for
+        std::vector<sg4::CommPtr> sends;         // sending ends of the same communications, kept until they finish
+        std::vector<FlowId> flows;               // flows[i] is what comms[i] carries
+        std::vector<FabricZone::LinkImpl*> held; // the slot comms[i] holds, or null
     };
 
-    // Body of a lane: release `flows`, then start what is due, wait for what this lane started, and release what
-    // that frees.
-    void lane(sg4::Mailbox* mailbox, const std::vector<FlowId>& flows) {
-        Lane mine{mailbox, sg4::this_actor::get_host(), {}, 0, {}, {}, {}};
-        for (FlowId f : flows)
+    // Body of lane i: release its first flows, then start what is due, wait for what this lane started, and
+    // release what that frees.
+    void lane(std::size_t i) {
+        State mine{sg4::Mailbox::by_name(fmt::format("lane{}", lanes_[i].rank)),
+                   sg4::this_actor::get_host(),
+                   platform_.slots(i),
+                   {},
+                   0,
+                   {},
+                   {},
+                   {},
+                   {}};
+        for (FlowId f : lanes_[i].first)
             release(f, mine);
         while (!mine.comms.empty() || !mine.due.empty()) {
             const double now = sg4::Engine::get_clock();
             if (!mine.due.empty() && mine.due.top().at <= now) {
-                transfer(mine.due.top().flow, mine.due.top().route, mine);
+                transfer(mine.due.top().flow, mine.due.top().route, nullptr, mine);
                 mine.due.pop();
                 continue;
             }
@@ -160,16 +206,16 @@ class Driver {
                 sleep_until(mine.due.top().at);
                 continue;
             }
-            std::size_t i = 0;
+            std::size_t k = 0;
             if (mine.due.empty() && mine.comms.size() == 1) {
                 mine.comms[0]->wait(); // the common case, and cheaper than wait_any
             } else {
                 const double timeout = mine.due.empty() ? -1.0 : mine.due.top().at - now;
                 const auto done = sg4::Comm::wait_any_for(mine.comms, timeout);
                 if (done < 0) continue; // something is due
-                i = static_cast<std::size_t>(done);
+                k = static_cast<std::size_t>(done);
             }
-            finished(i, mine);
+            finished(k, mine);
         }
     }
 
@@ -180,48 +226,59 @@ class Driver {
         sg4::this_actor::suspend();
     }
 
-    void release(FlowId f, Lane& mine) {
+    void release(FlowId f, State& mine) {
         const auto& routes = platform_.routes(plan_.route_set_of[f]);
         const double now = sg4::Engine::get_clock();
         timing_[f].start_s = now;
         stripes_left_[f] = static_cast<std::uint32_t>(routes.size());
         for (std::uint32_t r = 0; r < routes.size(); ++r) {
-            if (routes[r].latency_s > 0)
+            if (routes[r].latency_s <= 0) {
+                transfer(f, r, nullptr, mine);
+            } else if (!mine.free_slots.empty()) {
+                FabricZone::LinkImpl* slot = mine.free_slots.back();
+                mine.free_slots.pop_back();
+                transfer(f, r, slot, mine);
+            } else {
                 mine.due.push({now + routes[r].latency_s, mine.released++, f, r});
-            else
-                transfer(f, r, mine);
+            }
         }
     }
 
-    void transfer(FlowId f, std::uint32_t r, Lane& mine) {
+    // Starts route r of flow f: through `slot` with the route's latency, or (slot null) at once.
+    void transfer(FlowId f, std::uint32_t r, FabricZone::LinkImpl* slot, State& mine) {
         static char token; // mailboxes carry a pointer; nothing reads it
         static char* received;
         const auto& routes = platform_.routes(plan_.route_set_of[f]);
         const auto payload = static_cast<std::uint64_t>(std::llround(s_.flow(f).bytes / routes.size() * kScale));
-        platform_.zone().use(mine.host, &routes[r].links);
+        platform_.zone().use(mine.host, slot, &routes[r].links, slot ? routes[r].latency_s : 0.0);
         mine.sends.push_back(mine.mailbox->put_async(&token, payload));
         mine.comms.push_back(mine.mailbox->get_async<char>(&received));
         mine.flows.push_back(f);
+        mine.held.push_back(slot);
     }
 
-    void finished(std::size_t i, Lane& mine) {
-        const FlowId f = mine.flows[i];
-        mine.comms[i] = std::move(mine.comms.back());
+    void finished(std::size_t k, State& mine) {
+        const FlowId f = mine.flows[k];
+        if (mine.held[k]) mine.free_slots.push_back(mine.held[k]);
+        mine.comms[k] = std::move(mine.comms.back());
         mine.comms.pop_back();
-        mine.sends[i] = std::move(mine.sends.back());
+        mine.sends[k] = std::move(mine.sends.back());
         mine.sends.pop_back();
-        mine.flows[i] = mine.flows.back();
+        mine.flows[k] = mine.flows.back();
         mine.flows.pop_back();
+        mine.held[k] = mine.held.back();
+        mine.held.pop_back();
         if (--stripes_left_[f] > 0) return;
         timing_[f].finish_s = sg4::Engine::get_clock();
-        for (auto k = dependents_at_[f]; k < dependents_at_[f + 1]; ++k)
-            if (--waiting_[dependents_[k]] == 0) release(dependents_[k], mine);
+        for (auto d = dependents_at_[f]; d < dependents_at_[f + 1]; ++d)
+            if (--waiting_[dependents_[d]] == 0) release(dependents_[d], mine);
     }
 
     const Schedule& s_;
     const std::vector<Topology::Vertex>& chips_;
     const LinkPlan& plan_;
     Platform& platform_;
+    std::vector<Lane> lanes_;
     std::vector<FlowTiming> timing_;
     std::vector<std::uint32_t> waiting_, stripes_left_;
     std::vector<std::size_t> dependents_at_; // dependents of f: dependents_[dependents_at_[f] .. dependents_at_[f+1])
@@ -252,8 +309,18 @@ std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& sc
     // The lanes share the engine's bookkeeping and set kernel timers: they must run one at a time.
     if (simgrid::config::get_value<int>("contexts/nthreads") != 1)
         throw InputError("simgrid setting contexts/nthreads: snsim's engine runs actors one at a time; use 1");
-    Platform platform(topology, chips, plan, options.alpha_s);
-    Driver driver(schedule, chips, plan, platform);
+    std::vector<Lane> lanes = lanes_of(schedule);
+    Platform platform(topology, chips, plan, options.alpha_s, lanes.size());
+    try {
+        engine.get_netzone_root()->get_network_model()->set_lat_factor_cb(
+            [&zone = platform.zone()](double, const sg4::Host*, const sg4::Host*, const std::vector<sg4::Link*>&,
+                                      const std::unordered_set<sg4::NetZone*>&) { return zone.latency_factor(); });
+    } catch (const std::exception& e) {
+        throw InputError(fmt::format("simgrid settings: snsim's engine sets the latency of every route itself and "
+                                     "needs a CM02-family network/model with the default network/latency-factor ({})",
+                                     e.what()));
+    }
+    Driver driver(schedule, chips, plan, platform, std::move(lanes));
     driver.run();
     return std::move(driver).timings();
 }

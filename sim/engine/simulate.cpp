@@ -104,8 +104,8 @@ std::vector<FlowTiming> run_in_child(const Topology& t, const Schedule& s, const
 
 const std::vector<std::string>& default_simgrid_cfg() {
     static const std::vector<std::string> settings = {
-        "network/model:CM02",  "network/latency-factor:1", "network/bandwidth-factor:1",
-        "network/TCP-gamma:0", "network/crosstraffic:0",   "network/weight-S:0",
+        "network/model:CM02",     "network/bandwidth-factor:1", "network/TCP-gamma:0",
+        "network/crosstraffic:0", "network/weight-S:0",
     };
     return settings;
 }
