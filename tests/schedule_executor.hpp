@@ -65,7 +65,7 @@ inline Execution execute(const Schedule& s, const std::function<Contributors(Ran
     std::vector<std::vector<Contributors>> payload(n);
     for (FlowId f = 0; f < n; ++f) {
         const Flow& flow = s.flow(f);
-        std::vector<FlowId> near = s.deps(f); // dependencies, and theirs
+        std::vector<FlowId> near(s.deps(f).begin(), s.deps(f).end()); // dependencies, and theirs
         for (FlowId d : s.deps(f))
             for (FlowId dd : s.deps(d))
                 near.push_back(dd);

@@ -6,10 +6,10 @@
 namespace snsim {
 
 FlowId Schedule::add(const Flow& flow, std::initializer_list<FlowId> deps) {
-    return add(flow, std::vector<FlowId>(deps));
+    return add(flow, std::span<const FlowId>(deps.begin(), deps.size()));
 }
 
-FlowId Schedule::add(const Flow& flow, const std::vector<FlowId>& deps) {
+FlowId Schedule::add(const Flow& flow, std::span<const FlowId> deps) {
     if (flow.src >= ranks_ || flow.dst >= ranks_ || flow.src == flow.dst)
         throw std::logic_error("flow between invalid ranks");
     if (!(flow.bytes >= 0)) throw std::logic_error("flow with negative size");

@@ -5,6 +5,7 @@
 // or the port it uses is free again).
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,7 @@ class Schedule {
     // Adds a flow that may start once every flow in `deps` has finished; returns its id (ids are dense, in
     // order of addition, and every dependency must already exist).
     FlowId add(const Flow& flow, std::initializer_list<FlowId> deps = {});
-    FlowId add(const Flow& flow, const std::vector<FlowId>& deps);
+    FlowId add(const Flow& flow, std::span<const FlowId> deps);
 
     Rank ranks() const { return ranks_; }
     std::uint32_t blocks() const { return blocks_; }
@@ -44,8 +45,8 @@ class Schedule {
     const Flow& flow(FlowId id) const { return flows_[id]; }
     const std::vector<Flow>& flows() const { return flows_; }
     // The flows `id` waits for.
-    std::vector<FlowId> deps(FlowId id) const {
-        return {dep_list_.begin() + dep_offsets_[id], dep_list_.begin() + dep_offsets_[id + 1]};
+    std::span<const FlowId> deps(FlowId id) const {
+        return {dep_list_.data() + dep_offsets_[id], dep_list_.data() + dep_offsets_[id + 1]};
     }
     std::uint32_t steps() const; // 1 + the largest step, 0 when empty
     double total_bytes() const;

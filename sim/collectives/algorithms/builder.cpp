@@ -25,24 +25,32 @@ Builder::Builder(Rank ranks, std::uint64_t blocks, std::uint32_t chunks, double 
     : schedule_(ranks, total_blocks(blocks, chunks)), blocks_(static_cast<std::uint32_t>(blocks)), chunks_(chunks),
       block_bytes_(block_bytes) {}
 
-Msg Builder::send(const Send& send, std::uint32_t step, FlowOp op, const std::vector<Msg>& after) {
-    return exchange({send}, step, op, after).front();
+Msg Builder::send(const Send& send, std::uint32_t step, FlowOp op, std::span<const Msg> after) {
+    return {add_group({&send, 1}, step, op, after), 1};
 }
 
 std::vector<Msg> Builder::exchange(const std::vector<Send>& sends, std::uint32_t step, FlowOp op,
-                                   const std::vector<Msg>& after) {
+                                   std::span<const Msg> after) {
+    const auto group = static_cast<std::uint32_t>(sends.size());
+    const FlowId first = add_group(sends, step, op, after);
+    std::vector<Msg> msgs;
+    for (std::uint32_t i = 0; i < group; ++i)
+        msgs.push_back({first + i, group});
+    return msgs;
+}
+
+FlowId Builder::add_group(std::span<const Send> sends, std::uint32_t step, FlowOp op, std::span<const Msg> after) {
     const auto group = static_cast<std::uint32_t>(sends.size());
     const auto first = static_cast<FlowId>(schedule_.size());
-    std::vector<FlowId> deps;
     for (std::uint32_t c = 0; c < chunks_; ++c) {
-        deps.clear();
+        deps_.clear();
         for (const Msg& m : after)
-            deps.push_back(m.chunk(c));
+            deps_.push_back(m.chunk(c));
         if (c > 0)
             for (std::uint32_t i = 0; i < group; ++i)
-                deps.push_back(first + (c - 1) * group + i);
-        std::sort(deps.begin(), deps.end());
-        deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
+                deps_.push_back(first + (c - 1) * group + i);
+        std::sort(deps_.begin(), deps_.end());
+        deps_.erase(std::unique(deps_.begin(), deps_.end()), deps_.end());
         const std::uint32_t offset = c * blocks_;
         for (const Send& s : sends)
             schedule_.add({.src = s.src,
@@ -52,12 +60,9 @@ std::vector<Msg> Builder::exchange(const std::vector<Send>& sends, std::uint32_t
                            .op = op,
                            .block_begin = offset + s.begin,
                            .block_end = offset + s.end},
-                          deps);
+                          deps_);
     }
-    std::vector<Msg> msgs;
-    for (std::uint32_t i = 0; i < group; ++i)
-        msgs.push_back({first + i, group});
-    return msgs;
+    return first;
 }
 
 } // namespace snsim::collectives

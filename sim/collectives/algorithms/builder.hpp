@@ -5,6 +5,7 @@
 // names, and for chunk c-1 of itself, because the chunks leave the sender's port one after the other. That is
 // what makes the slices flow through the algorithm as a pipeline.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "sim/collectives/schedule.hpp"
@@ -30,19 +31,23 @@ class Builder {
     // blocks.
     Builder(Rank ranks, std::uint64_t blocks, std::uint32_t chunks, double block_bytes);
 
-    Msg send(const Send& send, std::uint32_t step, FlowOp op, const std::vector<Msg>& after = {});
+    Msg send(const Send& send, std::uint32_t step, FlowOp op, std::span<const Msg> after = {});
 
     // Messages that start together, such as the two directions of an exchange whose receivers reduce in place:
     // chunk c of each waits for chunk c of every message in `after` and for chunk c-1 of all of them, so each
     // chunk of the group starts when all have started and none can land in a buffer before the send of that
     // buffer has read it.
     std::vector<Msg> exchange(const std::vector<Send>& sends, std::uint32_t step, FlowOp op,
-                              const std::vector<Msg>& after);
+                              std::span<const Msg> after);
 
     Schedule take() { return std::move(schedule_); }
 
   private:
+    // Adds the flows of `sends` as a group (see exchange); chunk c of sends[i] is flow first + c * size + i.
+    FlowId add_group(std::span<const Send> sends, std::uint32_t step, FlowOp op, std::span<const Msg> after);
+
     Schedule schedule_;
+    std::vector<FlowId> deps_; // scratch, reused by every add_group
     std::uint32_t blocks_, chunks_;
     double block_bytes_;
 };

@@ -15,14 +15,14 @@ void chain(Builder& builder, const std::vector<Rank>& ranks, BlockRange blocks, 
 Ready ring_reduce_scatter(Builder& builder, const Ring& ring, std::uint32_t first_step, const Ready& ready) {
     const auto n = static_cast<Rank>(ring.members.size());
     if (n < 2) return ready;
-    std::vector<Msg> received(n), sent(n);
+    std::vector<Msg> received(n), sent(n), after;
     for (Rank k = 0; k + 1 < n; ++k) {
         for (Rank i = 0; i < n; ++i) {
             const Rank to = (i + 1) % n;
             const BlockRange part = ring.parts[(i + n - 1 - k) % n];
             // The member's own contribution was completed by earlier phases, which the message it received in
             // the previous step does not descend from: wait for both.
-            std::vector<Msg> after = ready[i];
+            after.assign(ready[i].begin(), ready[i].end());
             if (k > 0) after.push_back(received[i]);
             sent[to] = builder.send({ring.members[i], ring.members[to], part.begin, part.end}, first_step + k,
                                     FlowOp::Reduce, after);
@@ -44,8 +44,9 @@ Ready ring_allgather(Builder& builder, const Ring& ring, std::uint32_t first_ste
         for (Rank i = 0; i < n; ++i) {
             const Rank to = (i + 1) % n;
             const BlockRange part = ring.parts[(i + n - k) % n];
-            sent[to] = builder.send({ring.members[i], ring.members[to], part.begin, part.end}, first_step + k,
-                                    FlowOp::Copy, k == 0 ? ready[i] : std::vector<Msg>{received[i]});
+            sent[to] =
+                builder.send({ring.members[i], ring.members[to], part.begin, part.end}, first_step + k, FlowOp::Copy,
+                             k == 0 ? std::span<const Msg>(ready[i]) : std::span<const Msg>(&received[i], 1));
             done[to].push_back(sent[to]);
         }
         received.swap(sent);
