@@ -73,6 +73,12 @@ TEST_CASE("bad input: one line, exit code 2, no output file", "[cli][errors]") {
     CHECK(r.output == "snsim: error: " + cfg + ":3: topology.chips: must be at least 2 (got \"0\")\n");
     CHECK_FALSE(std::filesystem::exists(dir.file("out.json")));
 
+    const auto bad_setting = run_snsim("run --sizes 1MB --cfg network/model:LV08 --csv " + dir.file("out.csv"));
+    CHECK(bad_setting.exit_code == 2);
+    CHECK(bad_setting.output ==
+          "snsim: error: simgrid setting network/model: snsim's engine works with CM02 only (got LV08)\n");
+    CHECK_FALSE(std::filesystem::exists(dir.file("out.csv")));
+
     const auto missing_dir = run_snsim("topo --json " + dir.file("no/such/dir/out.json"));
     CHECK(missing_dir.exit_code == 2);
     CHECK(lines(missing_dir.output) == 1);

@@ -121,6 +121,10 @@ TEST_CASE("a bad SimGrid setting is an input error", "[engine][errors]") {
     CHECK_THROWS_WITH(simulate(t, r, s, all_chips(t), {.simgrid_cfg = {"network/nonsense:3"}}),
                       "simgrid setting \"network/nonsense:3\": Bad config key: network/nonsense");
     CHECK_THROWS_AS(simulate(t, r, s, all_chips(t), {.simgrid_cfg = {"contexts/nthreads:2"}}), InputError);
+    // snsim sets each route's latency and sharing itself, which only CM02 with latency factor 1 allows.
+    CHECK_THROWS_WITH(simulate(t, r, s, all_chips(t), {.simgrid_cfg = {"network/model:LV08"}}),
+                      "simgrid setting network/model: snsim's engine works with CM02 only (got LV08)");
+    CHECK_THROWS_AS(simulate(t, r, s, all_chips(t), {.simgrid_cfg = {"network/latency-factor:2"}}), InputError);
     CHECK_THROWS_WITH(simulate(t, r, s, {0}, {}), "schedule has 2 ranks but the communicator has 1 chips");
 }
 

@@ -72,12 +72,17 @@ int run(const RunOptions& o) {
     const auto chips = config::communicator(config, topology);
     const Experiment x = experiment(config, o);
 
-    std::cout << fmt::format("# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}\n", config.name(),
-                             to_string(x.collective), to_string(x.algorithm), chips.size(),
-                             topology.count(NodeKind::Chip), topology.kind(), to_string(x.routing.strategy),
-                             units::format_time(x.engine.alpha_s), x.engine.efficiency)
-              << report::run_header() << std::flush;
-    const ExperimentResult result = run_experiment(topology, chips, x, o.busiest, [](const report::RunRow& row) {
+    // The heading waits for the first row, so that input refused by the engine (such as a --cfg setting) gives
+    // only the one-line error.
+    bool headed = false;
+    const ExperimentResult result = run_experiment(topology, chips, x, o.busiest, [&](const report::RunRow& row) {
+        if (!headed)
+            std::cout << fmt::format("# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}\n",
+                                     config.name(), to_string(x.collective), to_string(x.algorithm), chips.size(),
+                                     topology.count(NodeKind::Chip), topology.kind(), to_string(x.routing.strategy),
+                                     units::format_time(x.engine.alpha_s), x.engine.efficiency)
+                      << report::run_header();
+        headed = true;
         std::cout << report::run_line(row) << std::flush;
     });
     std::cout << "\nbound: least time physics allows (injection, bisection, latency; sim/report/bounds.hpp)\n\n"

@@ -309,17 +309,18 @@ std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& sc
     // The lanes share the engine's bookkeeping and set kernel timers: they must run one at a time.
     if (simgrid::config::get_value<int>("contexts/nthreads") != 1)
         throw InputError("simgrid setting contexts/nthreads: snsim's engine runs actors one at a time; use 1");
+    // Latency and sharing are set per route by snsim (FabricZone), which CM02 alone allows.
+    if (simgrid::config::get_value<std::string>("network/model") != "CM02")
+        throw InputError(fmt::format("simgrid setting network/model: snsim's engine works with CM02 only (got {})",
+                                     simgrid::config::get_value<std::string>("network/model")));
+    if (!simgrid::config::is_default("network/latency-factor"))
+        throw InputError("simgrid setting network/latency-factor: snsim sets every route's latency itself (cable "
+                         "latencies plus cost.alpha); leave it at 1");
     std::vector<Lane> lanes = lanes_of(schedule);
     Platform platform(topology, chips, plan, options.alpha_s, lanes.size());
-    try {
-        engine.get_netzone_root()->get_network_model()->set_lat_factor_cb(
-            [&zone = platform.zone()](double, const sg4::Host*, const sg4::Host*, const std::vector<sg4::Link*>&,
-                                      const std::unordered_set<sg4::NetZone*>&) { return zone.latency_factor(); });
-    } catch (const std::exception& e) {
-        throw InputError(fmt::format("simgrid settings: snsim's engine sets the latency of every route itself and "
-                                     "needs a CM02-family network/model with the default network/latency-factor ({})",
-                                     e.what()));
-    }
+    engine.get_netzone_root()->get_network_model()->set_lat_factor_cb(
+        [&zone = platform.zone()](double, const sg4::Host*, const sg4::Host*, const std::vector<sg4::Link*>&,
+                                  const std::unordered_set<sg4::NetZone*>&) { return zone.latency_factor(); });
     Driver driver(schedule, chips, plan, platform, std::move(lanes));
     driver.run();
     return std::move(driver).timings();
