@@ -1,8 +1,9 @@
 #pragma once
 // A symbolic executor for Schedules, the oracle of the collective tests. Each rank holds, per block, the set of
-// ranks whose contribution it contains. A flow carries the sender's blocks as they are once the flows it depends
-// on (transitively) have finished; Copy replaces the receiver's set, Reduce adds to it and must not add a
-// contribution twice. Along the way it reports every way the result could depend on timing:
+// ranks whose contribution it contains (a reducing switch, an endpoint after the ranks, starts with none). A flow
+// carries the sender's blocks as they are once the flows it depends on (transitively) have finished; Copy replaces the
+// receiver's set, Reduce adds to it and must not add a contribution twice. Along the way it reports every way the
+// result could depend on timing:
 // - a flow reads a block that a flow it does not descend from writes, and that writer could finish before the
 //   flow starts (it does not wait for all of the flow's dependencies);
 // - two writers of one block, one of them a Copy, are not ordered by dependencies;
@@ -29,7 +30,8 @@ struct Execution {
     Contributors at(Rank r, std::uint32_t b) const { return state[std::size_t{r} * blocks + b]; }
 };
 
-inline Execution execute(const Schedule& s, const std::function<Contributors(Rank, std::uint32_t)>& initial) {
+inline Execution execute(const Schedule& s, const std::function<Contributors(Rank, std::uint32_t)>& rank_initial) {
+    const auto initial = [&](Rank r, std::uint32_t b) { return r < s.ranks() ? rank_initial(r, b) : 0; };
     Execution out;
     out.blocks = s.blocks();
     const auto problem = [&](std::string text) {
@@ -38,7 +40,7 @@ inline Execution execute(const Schedule& s, const std::function<Contributors(Ran
     const std::size_t n = s.size(), words = n / 64 + 1;
     std::vector<std::vector<std::uint64_t>> ancestors(n, std::vector<std::uint64_t>(words, 0));
     const auto is_ancestor = [&](FlowId a, FlowId of) { return (ancestors[of][a / 64] >> (a % 64)) & 1; };
-    std::vector<std::vector<FlowId>> writers(std::size_t{s.ranks()} * s.blocks());
+    std::vector<std::vector<FlowId>> writers(std::size_t{s.endpoints()} * s.blocks());
     for (FlowId f = 0; f < n; ++f) {
         for (FlowId d : s.deps(f)) {
             for (std::size_t w = 0; w < words; ++w)

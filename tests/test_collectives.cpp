@@ -33,9 +33,9 @@ struct Case {
     Rank p;
     CollectiveParams params;
     std::string label() const {
-        return fmt::format("{} {} p={} chunks={} root={} channels={} dims=[{}]", to_string(algorithm),
+        return fmt::format("{} {} p={} chunks={} root={} channels={} dims=[{}] switches={}", to_string(algorithm),
                            to_string(collective), p, params.chunks, params.root, params.channels,
-                           fmt::join(params.dims, ","));
+                           fmt::join(params.dims, ","), params.switches);
     }
 };
 
@@ -64,6 +64,11 @@ std::vector<Case> cases(Algorithm a, Collective c) {
                 for (Rank root : {p / 2, p - 1})
                     if (root != 0) variants.push_back({.bytes = kBytes, .root = root, .chunks = chunks});
             if (a == Algorithm::multi_ring) variants.push_back({.bytes = kBytes, .chunks = chunks, .channels = 3});
+            if (a == Algorithm::in_switch) {
+                variants.clear();
+                for (Rank switches : {1u, 3u})
+                    variants.push_back({.bytes = kBytes, .chunks = chunks, .switches = switches});
+            }
             if (a == Algorithm::hierarchical) {
                 variants.clear();
                 for (const auto& dims : grids(p))
@@ -117,6 +122,7 @@ Expected closed_form(const Case& k) {
         }
         return allreduce ? Expected{2 * e.bytes, 2 * e.steps} : e;
     }
+    case Algorithm::in_switch: return {2 * k.p * S, 2}; // every rank sends S up and gets S back
     }
     return {0, 0};
 }
@@ -305,6 +311,20 @@ TEST_CASE("collectives: hierarchical: ring phases along each dimension, dimensio
     const Rank owners[] = {0, 2, 4, 1, 3, 5};
     for (std::uint32_t b = 0; b < 6; ++b)
         CHECK(share_owner(Algorithm::hierarchical, 6, grid, b) == owners[b]);
+}
+
+TEST_CASE("collectives: in_switch: ranks send part j to switch j, which returns the reduced part to all",
+          "[collectives]") {
+    check_algorithm(Algorithm::in_switch);
+    const auto s = build_schedule(Collective::allreduce, Algorithm::in_switch, 4, {.bytes = kBytes, .switches = 2});
+    CHECK(s.endpoints() == 6);
+    CHECK(pairs_at_step(s, 0) == Pairs{{0, 4}, {1, 4}, {2, 4}, {3, 4}, {0, 5}, {1, 5}, {2, 5}, {3, 5}});
+    CHECK(pairs_at_step(s, 1) == Pairs{{4, 0}, {4, 1}, {4, 2}, {4, 3}, {5, 0}, {5, 1}, {5, 2}, {5, 3}});
+    CHECK(s.flow(0).bytes == kBytes / 2);
+    CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::in_switch, 4, {.bytes = kBytes}),
+                      Catch::Contains("in_switch needs at least one reducing switch"));
+    CHECK_THROWS_AS(build_schedule(Collective::allgather, Algorithm::in_switch, 4, {.bytes = kBytes, .switches = 1}),
+                    InputError);
 }
 
 TEST_CASE("collectives: chunks pipeline a chain: p+c-2 flows on the longest dependency path, not (p-1)c",

@@ -125,7 +125,8 @@ TEST_CASE("a bad SimGrid setting is an input error", "[engine][errors]") {
     CHECK_THROWS_WITH(simulate(t, r, s, all_chips(t), {.simgrid_cfg = {"network/model:LV08"}}),
                       "simgrid setting network/model: snsim's engine works with CM02 only (got LV08)");
     CHECK_THROWS_AS(simulate(t, r, s, all_chips(t), {.simgrid_cfg = {"network/latency-factor:2"}}), InputError);
-    CHECK_THROWS_WITH(simulate(t, r, s, {0}, {}), "schedule has 2 ranks but the communicator has 1 chips");
+    CHECK_THROWS_WITH(simulate(t, r, s, {0}, {}),
+                      "schedule has 2 ranks and 0 reducing switches but 1 vertices were given");
 }
 
 TEST_CASE("flows that start together mid-transfer share cables max-min fairly", "[engine]") {

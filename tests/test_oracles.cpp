@@ -7,6 +7,7 @@
 
 #include "sim/collectives/collective.hpp"
 #include "sim/engine/engine.hpp"
+#include "sim/experiment/experiment.hpp"
 #include "topologies/generators/generators.hpp"
 
 using namespace snsim;
@@ -24,7 +25,9 @@ RunResult run(const Topology& t, Collective c, Algorithm a, double bytes, Routin
     return simulate(t, router, s, chips, {.alpha_s = alpha});
 }
 
-double relative(double got, double want) { return std::abs(got - want) / want; }
+double relative(double got, double want) {
+    return std::abs(got - want) / want;
+}
 
 } // namespace
 
@@ -77,7 +80,8 @@ TEST_CASE("oracle: a bidirectional ring is twice as fast on full-duplex cables",
     const Topology t = torus({{8}, true, {}, 1, {kB, 0, LinkKind::Electrical}});
     const double S = 1e9;
     const auto one = run(t, Collective::allreduce, Algorithm::ring, S, {RouteStrategy::Shortest, 0}, {}, 0);
-    const auto two = run(t, Collective::allreduce, Algorithm::bidirectional_ring, S, {RouteStrategy::Shortest, 0}, {}, 0);
+    const auto two =
+        run(t, Collective::allreduce, Algorithm::bidirectional_ring, S, {RouteStrategy::Shortest, 0}, {}, 0);
     CHECK(relative(one.time_s / two.time_s, 2.0) < 1e-9);
 }
 
@@ -98,7 +102,8 @@ TEST_CASE("contention: a ring laid badly on a torus is slower by what cable load
     const Topology t = torus({{8}, true, {}, 1, {kB, 0, LinkKind::Electrical}});
     const auto chips = t.nodes_of(NodeKind::Chip);
     std::vector<Topology::Vertex> strided;
-    for (int r = 0; r < 8; ++r) strided.push_back(chips[(3 * r) % 8]);
+    for (int r = 0; r < 8; ++r)
+        strided.push_back(chips[(3 * r) % 8]);
     const double S = 1e9;
     const RoutingOptions shortest{RouteStrategy::Shortest, 0};
     const auto good = run(t, Collective::allreduce, Algorithm::ring, S, shortest, chips, 0);
@@ -107,4 +112,36 @@ TEST_CASE("contention: a ring laid badly on a torus is slower by what cable load
     CHECK(relative(good.time_s, busiest(good) / kB) < 1e-9);
     CHECK(relative(bad.time_s, busiest(bad) / kB) < 1e-9);
     CHECK(relative(bad.time_s / good.time_s, 3.0) < 1e-9);
+}
+
+TEST_CASE("oracle: in-switch allreduce is 2(a + L + S/(kB)) with k reducing switches", "[oracle]") {
+    const int p = 8;
+    const double S = 1e9;
+    for (int planes : {1, 4}) {
+        INFO(planes << " planes, one switch chip each");
+        const Topology t = switched({p, planes, 1, 1, kLink});
+        std::vector<Topology::Vertex> endpoints = t.nodes_of(NodeKind::Chip);
+        const auto switches = t.nodes_of(NodeKind::Switch);
+        endpoints.insert(endpoints.end(), switches.begin(), switches.end());
+        Router router(t, {});
+        const Schedule s = build_schedule(Collective::allreduce, Algorithm::in_switch, p,
+                                          {.bytes = S, .switches = static_cast<Rank>(planes)});
+        const auto r = simulate(t, router, s, endpoints, {.alpha_s = kAlpha});
+        CHECK(relative(r.time_s, 2 * (kAlpha + kLat + S / (planes * kB))) < 1e-9);
+
+        // Through an experiment, which finds the switches cabled to every chip and bounds the row by S/B per chip.
+        const Experiment x{Collective::allreduce, Algorithm::in_switch, {S}, {}, {}, {.alpha_s = kAlpha}};
+        const auto rows = run_experiment(t, t.nodes_of(NodeKind::Chip), x, 0, [](const report::RunRow&) {}).rows;
+        REQUIRE(rows.size() == 1);
+        CHECK(relative(rows[0].time_s, r.time_s) < 1e-12);
+        CHECK(relative(rows[0].bound_s, S / (planes * kB) + kLat) < 1e-9);
+    }
+}
+
+TEST_CASE("in_switch is refused where no switch reaches every chip", "[oracle][errors]") {
+    const Topology t = torus({{4, 4}, true, {}, 1, kLink});
+    const Experiment x{Collective::allreduce, Algorithm::in_switch, {1e6}, {}, {}, {}};
+    CHECK_THROWS_WITH(run_experiment(t, t.nodes_of(NodeKind::Chip), x, 0, [](const report::RunRow&) {}),
+                      "in_switch needs switch chips cabled to every chip of the communicator; torus has none for "
+                      "these 16 chips");
 }

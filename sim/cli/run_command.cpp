@@ -117,9 +117,10 @@ Action add_run_command(CLI::App& app) {
     cmd->add_option("--collective", o->collective,
                     "allreduce, reduce_scatter, allgather, broadcast, reduce, alltoall or permutation "
                     "(overrides collective.name)");
-    cmd->add_option("--algorithm", o->algorithm,
-                    "ring, bidirectional_ring, multi_ring, direct, recursive_doubling, halving_doubling, "
-                    "binomial_tree, double_binary_tree, bruck, pairwise or hierarchical (docs/collectives.md)");
+    cmd->add_option(
+        "--algorithm", o->algorithm,
+        "ring, bidirectional_ring, multi_ring, direct, recursive_doubling, halving_doubling, "
+        "binomial_tree, double_binary_tree, bruck, pairwise, hierarchical or in_switch (docs/collectives.md)");
     cmd->add_option("--sizes", o->sizes,
                     "message sizes, e.g. 1K:8G:x2, 1M:64M:+1M, 256M or 1M,4M (overrides "
                     "collective.sizes)");

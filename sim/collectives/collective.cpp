@@ -74,6 +74,10 @@ void check(Collective collective, Algorithm algorithm, Rank ranks, const Collect
         check_dims(ranks, params.dims);
     else if (!params.dims.empty())
         throw InputError(fmt::format("dims applies to hierarchical only, not {}", alg));
+    if (algorithm == A::in_switch && params.switches == 0)
+        throw InputError("in_switch needs at least one reducing switch (switch chips cabled to every rank's chip)");
+    if (algorithm != A::in_switch && params.switches != 0)
+        throw InputError(fmt::format("switches applies to in_switch only, not {}", alg));
 }
 
 } // namespace
@@ -104,6 +108,7 @@ std::string_view to_string(Algorithm algorithm) {
     case A::bruck: return "bruck";
     case A::pairwise: return "pairwise";
     case A::hierarchical: return "hierarchical";
+    case A::in_switch: return "in_switch";
     }
     return "?";
 }
@@ -133,6 +138,7 @@ std::span<const Collective> collectives_of(Algorithm algorithm) {
     case A::bruck: return kBruck;
     case A::pairwise: return kAlltoall;
     case A::hierarchical: return kHierarchical;
+    case A::in_switch: return kAllreduce;
     }
     return {};
 }
@@ -157,6 +163,7 @@ Schedule build_schedule(Collective collective, Algorithm algorithm, Rank ranks, 
     case A::bruck: return bruck_schedule(collective, ranks, params);
     case A::pairwise: return pairwise_schedule(collective, ranks, params);
     case A::hierarchical: return hierarchical_schedule(collective, ranks, params);
+    case A::in_switch: return in_switch_schedule(collective, ranks, params);
     }
     throw std::logic_error("unknown algorithm");
 }

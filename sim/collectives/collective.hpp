@@ -46,6 +46,7 @@ enum class Algorithm {
     bruck,              // ceil(log2 p) steps at distance 2^k, any p
     pairwise,           // p-1 steps; at step k rank r sends to r+k
     hierarchical,       // ring phases along each dimension of the rank grid `dims`
+    in_switch,          // in-network reduction: ranks send to `switches` reducing switches that return the result
 };
 
 inline constexpr std::array kCollectives{Collective::allreduce,  Collective::reduce_scatter, Collective::allgather,
@@ -55,7 +56,7 @@ inline constexpr std::array kAlgorithms{
     Algorithm::ring,          Algorithm::bidirectional_ring, Algorithm::multi_ring,
     Algorithm::direct,        Algorithm::recursive_doubling, Algorithm::halving_doubling,
     Algorithm::binomial_tree, Algorithm::double_binary_tree, Algorithm::bruck,
-    Algorithm::pairwise,      Algorithm::hierarchical};
+    Algorithm::pairwise,      Algorithm::hierarchical,       Algorithm::in_switch};
 
 // Names as configs spell them (the enumerators' names).
 std::string_view to_string(Collective collective);
@@ -72,6 +73,7 @@ struct CollectiveParams {
     std::uint32_t chunks = 1;   // pipelining: every message becomes `chunks` flows
     std::vector<Rank> dims;     // hierarchical only: the rank grid, dimension 0 varying fastest, product p
     std::uint32_t channels = 1; // multi_ring only: number of rings
+    Rank switches = 0;          // in_switch only: reducing switches (Schedule endpoints after the ranks)
 };
 
 // Throws InputError, with a one-line reason, when the algorithm does not implement the collective, needs another

@@ -10,8 +10,8 @@ FlowId Schedule::add(const Flow& flow, std::initializer_list<FlowId> deps) {
 }
 
 FlowId Schedule::add(const Flow& flow, std::span<const FlowId> deps) {
-    if (flow.src >= ranks_ || flow.dst >= ranks_ || flow.src == flow.dst)
-        throw std::logic_error("flow between invalid ranks");
+    if (flow.src >= endpoints() || flow.dst >= endpoints() || flow.src == flow.dst)
+        throw std::logic_error("flow between invalid endpoints");
     if (!(flow.bytes >= 0)) throw std::logic_error("flow with negative size");
     if (flow.block_begin >= flow.block_end || flow.block_end > blocks_)
         throw std::logic_error("flow carries no valid blocks");

@@ -3,6 +3,10 @@
 // dependencies. It knows nothing of topology or SimGrid; the engine maps ranks to chips, routes each flow and
 // times it. A flow starts when every flow it depends on has finished (data it forwards or reduces has arrived,
 // or the port it uses is free again).
+//
+// Endpoints: ranks 0..ranks()-1 are the chips of the group. In-network algorithms (in-switch reduction) add
+// switches() more endpoints, ranks()..endpoints()-1: switch chips that combine what they receive and send the
+// result on. They hold no data of their own; the engine's caller says which switch chip each one is.
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -32,7 +36,10 @@ struct Flow {
 
 class Schedule {
   public:
-    Schedule(Rank ranks = 0, std::uint32_t blocks = 1) : ranks_(ranks), blocks_(blocks) { dep_offsets_.push_back(0); }
+    Schedule(Rank ranks = 0, std::uint32_t blocks = 1, Rank switches = 0)
+        : ranks_(ranks), switches_(switches), blocks_(blocks) {
+        dep_offsets_.push_back(0);
+    }
 
     // Adds a flow that may start once every flow in `deps` has finished; returns its id (ids are dense, in
     // order of addition, and every dependency must already exist).
@@ -40,6 +47,8 @@ class Schedule {
     FlowId add(const Flow& flow, std::span<const FlowId> deps);
 
     Rank ranks() const { return ranks_; }
+    Rank switches() const { return switches_; }
+    Rank endpoints() const { return ranks_ + switches_; }
     std::uint32_t blocks() const { return blocks_; }
     std::size_t size() const { return flows_.size(); }
     const Flow& flow(FlowId id) const { return flows_[id]; }
@@ -52,7 +61,7 @@ class Schedule {
     double total_bytes() const;
 
   private:
-    Rank ranks_;
+    Rank ranks_, switches_;
     std::uint32_t blocks_;
     std::vector<Flow> flows_;
     std::vector<std::uint32_t> dep_offsets_; // CSR: deps of flow i are dep_list_[dep_offsets_[i] .. [i+1])

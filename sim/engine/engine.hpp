@@ -41,8 +41,9 @@ struct RunResult {
     bool bundled = false;           // parallel cable directions were bundled into one SimGrid link each
 };
 
-// Simulates `schedule` with rank r on chip `chips[r]`. Throws InputError when a setting is refused (an unknown
-// SimGrid key, a rank without a chip) and std::runtime_error when the engine fails.
+// Simulates `schedule` with endpoint e on vertex `chips[e]`: rank r on chip chips[r], and for in-network
+// algorithms the schedule's reducing switch j on switch chip chips[ranks + j]. Throws InputError when a setting is
+// refused (an unknown SimGrid key, a rank without a chip) and std::runtime_error when the engine fails.
 RunResult simulate(const Topology& topology, Router& router, const Schedule& schedule,
                    const std::vector<Topology::Vertex>& chips, const EngineOptions& options);
 

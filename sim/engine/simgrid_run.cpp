@@ -41,11 +41,11 @@ struct Lane {
 };
 
 std::vector<Lane> lanes_of(const Schedule& s) {
-    std::vector<std::vector<FlowId>> first(s.ranks());
+    std::vector<std::vector<FlowId>> first(s.endpoints());
     for (FlowId f = 0; f < s.size(); ++f)
         if (s.deps(f).empty()) first[s.flow(f).src].push_back(f);
     std::vector<Lane> lanes;
-    for (Rank r = 0; r < s.ranks(); ++r)
+    for (Rank r = 0; r < s.endpoints(); ++r)
         if (!first[r].empty()) lanes.push_back({r, std::move(first[r])});
     return lanes;
 }

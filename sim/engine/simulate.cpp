@@ -112,9 +112,9 @@ const std::vector<std::string>& default_simgrid_cfg() {
 
 RunResult simulate(const Topology& t, Router& router, const Schedule& s, const std::vector<Topology::Vertex>& chips,
                    const EngineOptions& options) {
-    if (chips.size() != s.ranks())
-        throw InputError(
-            fmt::format("schedule has {} ranks but the communicator has {} chips", s.ranks(), chips.size()));
+    if (chips.size() != s.endpoints())
+        throw InputError(fmt::format("schedule has {} ranks and {} reducing switches but {} vertices were given",
+                                     s.ranks(), s.switches(), chips.size()));
     RunResult result;
     result.hop_bytes.assign(2 * t.num_links(), 0.0);
     std::vector<const std::vector<Path>*> stripes(s.size());

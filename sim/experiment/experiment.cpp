@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/report/bounds.hpp"
+#include "topologies/errors.hpp"
 #include "topologies/metrics/bisection.hpp"
 
 namespace snsim {
@@ -52,6 +53,28 @@ std::vector<report::CableUse> busiest(const Topology& t, const RunResult& run, s
     return out;
 }
 
+// Switch chips cabled to every chip of the communicator: those an in-switch reduction can use, in vertex order.
+std::vector<Topology::Vertex> reducing_switches(const Topology& t, const std::vector<Topology::Vertex>& chips) {
+    const auto& g = t.graph();
+    std::vector<char> member(boost::num_vertices(g), 0);
+    for (auto chip : chips)
+        member[chip] = 1;
+    std::vector<Topology::Vertex> out;
+    for (auto sw : t.nodes_of(NodeKind::Switch)) {
+        std::vector<Topology::Vertex> reached;
+        for (auto [e, end] = boost::out_edges(sw, g); e != end; ++e)
+            if (const auto v = boost::target(*e, g); member[v]) reached.push_back(v);
+        std::sort(reached.begin(), reached.end());
+        if (std::unique(reached.begin(), reached.end()) - reached.begin() == static_cast<std::ptrdiff_t>(chips.size()))
+            out.push_back(sw);
+    }
+    if (out.empty())
+        throw InputError(fmt::format("in_switch needs switch chips cabled to every chip of the communicator; {} has "
+                                     "none for these {} chips",
+                                     t.kind(), chips.size()));
+    return out;
+}
+
 } // namespace
 
 ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
@@ -59,14 +82,21 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
     Router router(t, x.routing);
     const auto p = static_cast<Rank>(chips.size());
     report::BoundInputs bounds = bound_inputs(t, router, chips, x.engine.alpha_s);
+    // The schedule's endpoints: the ranks' chips, then for in_switch the switches that reduce.
+    std::vector<Topology::Vertex> endpoints = chips;
+    CollectiveParams params = x.params;
+    if (x.algorithm == Algorithm::in_switch) {
+        const auto switches = reducing_switches(t, chips);
+        endpoints.insert(endpoints.end(), switches.begin(), switches.end());
+        params.switches = static_cast<Rank>(switches.size());
+    }
     ExperimentResult result;
     RunResult largest;
     for (double size : x.sizes) {
-        CollectiveParams params = x.params;
         params.bytes = size;
         const Schedule schedule = build_schedule(x.collective, x.algorithm, p, params);
-        RunResult run = simulate(t, router, schedule, chips, x.engine);
-        bounds.per_rank_bytes = size * report::busbw_factor(x.collective, p);
+        RunResult run = simulate(t, router, schedule, endpoints, x.engine);
+        bounds.per_rank_bytes = report::injected_bytes(x.collective, x.algorithm, p, size);
         bounds.bisection_bytes = report::bisection_bytes(x.collective, p, size);
         report::RunRow row{
             std::string(to_string(x.collective)),  std::string(to_string(x.algorithm)), size,           run.time_s,

@@ -17,6 +17,11 @@ double busbw_factor(Collective c, Rank p) {
     return 1.0;
 }
 
+double injected_bytes(Collective c, Algorithm a, Rank p, double bytes) {
+    if (a == Algorithm::in_switch && c == Collective::allreduce) return bytes;
+    return bytes * busbw_factor(c, p);
+}
+
 double bisection_bytes(Collective c, Rank p, double bytes) {
     switch (c) {
     case Collective::allreduce:

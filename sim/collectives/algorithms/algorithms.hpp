@@ -18,6 +18,7 @@ Schedule double_binary_tree_schedule(Collective collective, Rank p, const Collec
 Schedule bruck_schedule(Collective collective, Rank p, const CollectiveParams& params);
 Schedule pairwise_schedule(Collective collective, Rank p, const CollectiveParams& params);
 Schedule hierarchical_schedule(Collective collective, Rank p, const CollectiveParams& params);
+Schedule in_switch_schedule(Collective collective, Rank p, const CollectiveParams& params);
 
 // The rank whose share `block` (mod p) is in a hierarchical schedule over the grid `dims`.
 Rank hierarchical_share_owner(const std::vector<Rank>& dims, std::uint32_t block);

@@ -27,9 +27,9 @@ struct Send {
 
 class Builder {
   public:
-    // `blocks` per slice, each of `block_bytes`. Throws InputError when the schedule would need more than 2^32-1
-    // blocks.
-    Builder(Rank ranks, std::uint64_t blocks, std::uint32_t chunks, double block_bytes);
+    // `blocks` per slice, each of `block_bytes`; `switches` reducing switches after the ranks (Schedule). Throws
+    // InputError when the schedule would need more than 2^32-1 blocks.
+    Builder(Rank ranks, std::uint64_t blocks, std::uint32_t chunks, double block_bytes, Rank switches = 0);
 
     Msg send(const Send& send, std::uint32_t step, FlowOp op, std::span<const Msg> after = {});
 
