@@ -294,7 +294,9 @@ std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& sc
     char name[] = "snsim";
     char* argv[] = {name, nullptr};
     xbt_log_control_set("root.thres:critical");
-    sg4::Engine engine(&argc, argv);
+    // Never destroyed: this runs in a child process that exits right after (simulate.cpp), and tearing SimGrid's
+    // platform down costs ~2% of a large run.
+    auto& engine = *new sg4::Engine(&argc, argv);
     std::vector<std::string> settings = default_simgrid_cfg();
     settings.insert(settings.end(), options.simgrid_cfg.begin(), options.simgrid_cfg.end());
     for (const auto& setting : settings) {
