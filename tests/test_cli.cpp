@@ -160,7 +160,15 @@ TEST_CASE("snsim run sweeps sizes and writes CSV and JSON", "[cli][run]") {
     const auto j = nlohmann::json::parse(slurp(dir.file("r.json")));
     CHECK(j["rows"].size() == 2);
     CHECK(j["rows"][1]["busbw_gbps"] == Approx(50).epsilon(1e-9));
-    CHECK(j["busiest"][0]["utilization"] == Approx(1.0).epsilon(1e-9));
+    // Every cable direction the ring used is in the JSON: 8 of the 16, each busy all the time at 1 GB.
+    CHECK(j["cables_size_bytes"] == 1e9);
+    REQUIRE(j["cables"].size() == 8);
+    CHECK(j["idle_cable_directions"] == 8);
+    for (const auto& c : j["cables"]) {
+        CHECK(c["utilization"] == Approx(1.0).epsilon(1e-9));
+        CHECK(c["bytes"] == Approx(14 * 125e6));
+        CHECK(c["bandwidth_gbps"] == Approx(50));
+    }
 }
 
 TEST_CASE("snsim run refuses bad choices in one line with exit code 2", "[cli][run][errors]") {

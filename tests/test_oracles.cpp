@@ -131,7 +131,7 @@ TEST_CASE("oracle: in-switch allreduce is 2(a + L + S/(kB)) with k reducing swit
 
         // Through an experiment, which finds the switches cabled to every chip and bounds the row by S/B per chip.
         const Experiment x{Collective::allreduce, Algorithm::in_switch, {S}, {}, {}, {.alpha_s = kAlpha}};
-        const auto rows = run_experiment(t, t.nodes_of(NodeKind::Chip), x, 0, [](const report::RunRow&) {}).rows;
+        const auto rows = run_experiment(t, t.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {}).rows;
         REQUIRE(rows.size() == 1);
         CHECK(relative(rows[0].time_s, r.time_s) < 1e-12);
         CHECK(relative(rows[0].bound_s, S / (planes * kB) + kLat) < 1e-9);
@@ -141,7 +141,7 @@ TEST_CASE("oracle: in-switch allreduce is 2(a + L + S/(kB)) with k reducing swit
 TEST_CASE("in_switch is refused where no switch reaches every chip", "[oracle][errors]") {
     const Topology t = torus({{4, 4}, true, {}, 1, kLink});
     const Experiment x{Collective::allreduce, Algorithm::in_switch, {1e6}, {}, {}, {}};
-    CHECK_THROWS_WITH(run_experiment(t, t.nodes_of(NodeKind::Chip), x, 0, [](const report::RunRow&) {}),
+    CHECK_THROWS_WITH(run_experiment(t, t.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {}),
                       "in_switch needs switch chips cabled to every chip of the communicator; torus has none for "
                       "these 16 chips");
 }

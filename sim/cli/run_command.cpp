@@ -75,7 +75,7 @@ int run(const RunOptions& o) {
     // The heading waits for the first row, so that input refused by the engine (such as a --cfg setting) gives
     // only the one-line error.
     bool headed = false;
-    const ExperimentResult result = run_experiment(topology, chips, x, o.busiest, [&](const report::RunRow& row) {
+    const ExperimentResult result = run_experiment(topology, chips, x, [&](const report::RunRow& row) {
         if (!headed)
             std::cout << fmt::format("# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}\n",
                                      config.name(), to_string(x.collective), to_string(x.algorithm), chips.size(),
@@ -86,7 +86,7 @@ int run(const RunOptions& o) {
         std::cout << report::run_line(row) << std::flush;
     });
     std::cout << "\nbound: least time physics allows (injection, bisection, latency; sim/report/bounds.hpp)\n\n"
-              << report::busiest_table(result.busiest) << std::flush;
+              << report::busiest_table(result.cables, o.busiest) << std::flush;
 
     for (const auto& [option, path] : o.outputs) {
         if (option == "--csv")
@@ -97,9 +97,10 @@ int run(const RunOptions& o) {
                                             {"config", o.config},
                                             {"topology", topology.kind()},
                                             {"chips", chips.size()},
-                                            {"rows", report::rows_json(result.rows)}};
-                for (const auto& c : result.busiest)
-                    j["busiest"].push_back({{"cable", c.name}, {"bytes", c.bytes}, {"utilization", c.utilization}});
+                                            {"rows", report::rows_json(result.rows)},
+                                            {"cables_size_bytes", result.cables_size_bytes},
+                                            {"cables", report::cables_json(result.cables)},
+                                            {"idle_cable_directions", result.idle_cable_directions}};
                 out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
             });
     }
@@ -125,7 +126,10 @@ Action add_run_command(CLI::App& app) {
                     "message sizes, e.g. 1K:8G:x2, 1M:64M:+1M, 256M or 1M,4M (overrides "
                     "collective.sizes)");
     cmd->add_option("--csv", o->csv, "also write the rows as CSV to FILE")->type_name("FILE");
-    cmd->add_option("--json", o->json, "also write the rows and busiest cables as JSON to FILE")->type_name("FILE");
+    cmd->add_option("--json", o->json,
+                    "also write the rows, and every cable direction's bytes and utilization at the largest size, as "
+                    "JSON to FILE")
+        ->type_name("FILE");
     cmd->add_option("--cfg", o->simgrid_cfg, "SimGrid setting KEY:VALUE, applied after snsim's defaults (repeatable)")
         ->type_name("KEY:VALUE");
     cmd->add_option("--busiest", o->busiest, "how many of the busiest cable directions to list (default 5)");

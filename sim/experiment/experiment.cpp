@@ -37,19 +37,20 @@ report::BoundInputs bound_inputs(const Topology& t, Router& router, const std::v
     return in;
 }
 
-std::string cable_direction(const Topology& t, Hop hop) {
-    const auto [from, to] = hop_ends(t, hop);
-    return fmt::format("{} -> {} (cable {})", t.node(from).name, t.node(to).name, cable_of(hop));
-}
-
-std::vector<report::CableUse> busiest(const Topology& t, const RunResult& run, std::size_t count) {
-    std::vector<Hop> hops(run.hop_bytes.size());
-    std::iota(hops.begin(), hops.end(), 0);
+// Every cable direction that carried bytes in `run`, most bytes first.
+std::vector<report::CableUse> cable_use(const Topology& t, const RunResult& run) {
+    std::vector<Hop> hops;
+    for (Hop h = 0; h < run.hop_bytes.size(); ++h)
+        if (run.hop_bytes[h] > 0) hops.push_back(h);
     std::stable_sort(hops.begin(), hops.end(), [&](Hop a, Hop b) { return run.hop_bytes[a] > run.hop_bytes[b]; });
     std::vector<report::CableUse> out;
-    for (std::size_t i = 0; i < std::min(count, hops.size()) && run.hop_bytes[hops[i]] > 0; ++i)
-        out.push_back({cable_direction(t, hops[i]), run.hop_bytes[hops[i]],
-                       run.hop_bytes[hops[i]] / (t.cable(cable_of(hops[i])).bytes_per_s * run.time_s)});
+    for (Hop h : hops) {
+        const auto [from, to] = hop_ends(t, h);
+        const double bandwidth = t.cable(cable_of(h)).bytes_per_s;
+        out.push_back({fmt::format("{} -> {} (cable {})", t.node(from).name, t.node(to).name, cable_of(h)),
+                       t.node(from).name, t.node(to).name, cable_of(h), bandwidth, run.hop_bytes[h],
+                       run.hop_bytes[h] / (bandwidth * run.time_s)});
+    }
     return out;
 }
 
@@ -78,7 +79,7 @@ std::vector<Topology::Vertex> reducing_switches(const Topology& t, const std::ve
 } // namespace
 
 ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
-                                std::size_t busiest_count, const std::function<void(const report::RunRow&)>& on_row) {
+                                const std::function<void(const report::RunRow&)>& on_row) {
     Router router(t, x.routing);
     const auto p = static_cast<Rank>(chips.size());
     report::BoundInputs bounds = bound_inputs(t, router, chips, x.engine.alpha_s);
@@ -105,7 +106,9 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
         result.rows.push_back(std::move(row));
         if (size == *std::max_element(x.sizes.begin(), x.sizes.end())) largest = std::move(run);
     }
-    result.busiest = busiest(t, largest, busiest_count);
+    result.cables = cable_use(t, largest);
+    result.idle_cable_directions = largest.hop_bytes.size() - result.cables.size();
+    result.cables_size_bytes = *std::max_element(x.sizes.begin(), x.sizes.end());
     return result;
 }
 

@@ -23,11 +23,14 @@ struct Experiment {
 
 struct ExperimentResult {
     std::vector<report::RunRow> rows;
-    std::vector<report::CableUse> busiest; // of the largest size, most bytes first
+    // Of the largest size: every cable direction that carried bytes, most bytes first (ties by cable), and how
+    // many carried none.
+    std::vector<report::CableUse> cables;
+    std::size_t idle_cable_directions = 0;
+    double cables_size_bytes = 0;
 };
 
 ExperimentResult run_experiment(const Topology& topology, const std::vector<Topology::Vertex>& chips,
-                                const Experiment& experiment, std::size_t busiest_count,
-                                const std::function<void(const report::RunRow&)>& on_row);
+                                const Experiment& experiment, const std::function<void(const report::RunRow&)>& on_row);
 
 } // namespace snsim

@@ -1,5 +1,7 @@
 #include "sim/report/run_report.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "topologies/units.hpp"
@@ -9,12 +11,18 @@ namespace {
 
 constexpr const char* kLine = "{:>12}  {:>12}  {:>18}  {:>12.2f}  {:>11.2f}  {:>11.2f}  {:>11.2f}  {:>6.1f}%\n";
 
-double fraction(const RunRow& row) { return row.time_s > 0 ? row.bound_s / row.time_s : 0; }
+double fraction(const RunRow& row) {
+    return row.time_s > 0 ? row.bound_s / row.time_s : 0;
+}
 
 } // namespace
 
-double algbw_Bps(const RunRow& row) { return row.time_s > 0 ? row.size_bytes / row.time_s : 0; }
-double busbw_Bps(const RunRow& row) { return algbw_Bps(row) * row.busbw_factor; }
+double algbw_Bps(const RunRow& row) {
+    return row.time_s > 0 ? row.size_bytes / row.time_s : 0;
+}
+double busbw_Bps(const RunRow& row) {
+    return algbw_Bps(row) * row.busbw_factor;
+}
 
 std::string run_header() {
     return fmt::format("{:>12}  {:>12}  {:>18}  {:>12}  {:>11}  {:>11}  {:>11}  {:>7}\n", "size(B)", "count(f32)",
@@ -22,8 +30,8 @@ std::string run_header() {
 }
 
 std::string run_line(const RunRow& row) {
-    return fmt::format(kLine, row.size_bytes, row.size_bytes / 4, row.algorithm, row.time_s * 1e6,
-                       algbw_Bps(row) / 1e9, busbw_Bps(row) / 1e9, row.bound_s * 1e6, 100 * fraction(row));
+    return fmt::format(kLine, row.size_bytes, row.size_bytes / 4, row.algorithm, row.time_s * 1e6, algbw_Bps(row) / 1e9,
+                       busbw_Bps(row) / 1e9, row.bound_s * 1e6, 100 * fraction(row));
 }
 
 void write_csv(std::ostream& out, const std::vector<RunRow>& rows) {
@@ -50,10 +58,23 @@ nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows) {
     return out;
 }
 
-std::string busiest_table(const std::vector<CableUse>& cables) {
+std::string busiest_table(const std::vector<CableUse>& cables, std::size_t count) {
     std::string out = fmt::format("{:<40}  {:>12}  {:>11}\n", "busiest cable directions", "bytes", "utilization");
+    for (std::size_t i = 0; i < std::min(count, cables.size()); ++i)
+        out += fmt::format("{:<40}  {:>12}  {:>10.1f}%\n", cables[i].name, units::format_bytes(cables[i].bytes),
+                           100 * cables[i].utilization);
+    return out;
+}
+
+nlohmann::ordered_json cables_json(const std::vector<CableUse>& cables) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& c : cables)
-        out += fmt::format("{:<40}  {:>12}  {:>10.1f}%\n", c.name, units::format_bytes(c.bytes), 100 * c.utilization);
+        out.push_back({{"from", c.from},
+                       {"to", c.to},
+                       {"cable", c.cable},
+                       {"bandwidth_gbps", c.bandwidth_Bps / 1e9},
+                       {"bytes", c.bytes},
+                       {"utilization", c.utilization}});
     return out;
 }
 

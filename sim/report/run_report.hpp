@@ -1,7 +1,8 @@
 #pragma once
 // Presents collective runs the way the field reads them (nccl-tests): one row per message size with time,
 // algbw = size / time and busbw = algbw x the collective's bus factor, next to the lower bound on time for that
-// collective on that topology and the fraction of it achieved. Also the busiest cable directions.
+// collective on that topology and the fraction of it achieved. Also what each cable direction carried.
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -30,11 +31,18 @@ std::string run_line(const RunRow& row);
 void write_csv(std::ostream& out, const std::vector<RunRow>& rows);
 nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows);
 
+// One direction of one cable over a run.
 struct CableUse {
-    std::string name;        // "from -> to"
-    double bytes = 0;        // over the run
-    double utilization = 0;  // bytes / (bandwidth x run time)
+    std::string name;     // "from -> to (cable N)"
+    std::string from, to; // node names
+    std::uint32_t cable = 0;
+    double bandwidth_Bps = 0; // of this direction
+    double bytes = 0;         // over the run
+    double utilization = 0;   // bytes / (bandwidth x run time)
 };
-std::string busiest_table(const std::vector<CableUse>& cables);
+// The first `count` of `cables` (most used first) as a console table.
+std::string busiest_table(const std::vector<CableUse>& cables, std::size_t count);
+// Every entry of `cables`, for --json.
+nlohmann::ordered_json cables_json(const std::vector<CableUse>& cables);
 
 } // namespace snsim::report
