@@ -122,9 +122,9 @@ class Platform {
 // route is never marked, so the flows sharing it keep stale rates (the 5-flow case in tests/test_engine.cpp ends
 // a flow 19% early). So a communication with latency goes first through a "slot": a link of its lane's that no
 // other communication crosses while it is held and that never limits anything. Its first link is then never
-// marked before it leaves latency, and SimGrid's own latency is exact. A lane has kSlotsPerLane slots; when all
-// are held, the lane waits out the latency itself (a kernel timer) and starts the transfer without latency, which
-// costs one more wake-up.
+// marked before it leaves latency, and SimGrid's own latency is exact (FabricZone also keeps CM02 from sharing
+// bandwidth by latency). A lane has kSlotsPerLane slots; when all are held, the lane waits out the latency itself
+// (a kernel timer) and starts the transfer without latency, which costs one more wake-up.
 class Driver {
   public:
     Driver(const Schedule& s, const std::vector<Topology::Vertex>& chips, const LinkPlan& plan, Platform& platform,
