@@ -16,7 +16,8 @@ const LinkSpec k50{50e9, 100e-9, LinkKind::Electrical};
 
 std::set<std::uint32_t> first_cables(const std::vector<Path>& paths) {
     std::set<std::uint32_t> out;
-    for (const auto& p : paths) out.insert(cable_of(p.hops.front()));
+    for (const auto& p : paths)
+        out.insert(cable_of(p.hops.front()));
     return out;
 }
 
@@ -43,8 +44,26 @@ TEST_CASE("ecmp spreads two cables per plane over both", "[routing]") {
     REQUIRE(paths.size() == 14);
     std::set<std::uint32_t> all;
     for (const auto& p : paths)
-        for (Hop h : p.hops) all.insert(cable_of(h));
+        for (Hop h : p.hops)
+            all.insert(cable_of(h));
     CHECK(all.size() == 28); // every stripe on its own pair of cables
+}
+
+TEST_CASE("ecmp deals the stripes that reach a switch over its cables down, whatever their index", "[routing]") {
+    // HGX H100: 18 cables per GPU dealt 5, 4 over two switch chips in each of two planes. The 4 stripes that
+    // reach a 4-cable switch must leave it on 4 different cables (stripe index mod 4 would use two of them twice).
+    const Topology t = switched({8, 2, 2, 9, k50});
+    Router r(t, {});
+    const auto& paths = r.paths(0, 1);
+    REQUIRE(paths.size() == 18);
+    std::set<Hop> up, down;
+    for (const auto& p : paths) {
+        REQUIRE(p.hops.size() == 2);
+        up.insert(p.hops[0]);
+        down.insert(p.hops[1]);
+    }
+    CHECK(up.size() == 18);
+    CHECK(down.size() == 18);
 }
 
 TEST_CASE("Clos paths between nodes cross leaf and spine", "[routing]") {
@@ -52,7 +71,8 @@ TEST_CASE("Clos paths between nodes cross leaf and spine", "[routing]") {
     Router r(t, {RouteStrategy::Ecmp, 0});
     const auto& paths = r.paths(*t.find("n0.c0"), *t.find("n3.c1"));
     REQUIRE(paths.size() == 4); // 2 planes x 2 cables
-    for (const auto& p : paths) CHECK(p.hops.size() == 4);
+    for (const auto& p : paths)
+        CHECK(p.hops.size() == 4);
     CHECK(first_cables(paths).size() == 4);
     CHECK(r.paths(*t.find("n0.c0"), *t.find("n0.c1")).front().hops.size() == 2);
 }
@@ -71,7 +91,7 @@ TEST_CASE("dimension order fixes the lowest dimension first, the short way round
     Router r(t, {RouteStrategy::DimensionOrder, 0});
     const auto from = *t.find("c1.0"), to = *t.find("c7.1");
     const auto& paths = r.paths(from, to);
-    REQUIRE(paths.size() == 2); // two parallel cables per neighbour
+    REQUIRE(paths.size() == 2);       // two parallel cables per neighbour
     CHECK(paths[0].hops.size() == 3); // 1 -> 0 -> 7 (wrapping down), then 0 -> 1 in dimension 1
     CHECK(first_cables(paths).size() == 2);
     const auto& g = t.graph();

@@ -1,5 +1,7 @@
 #include "sim/routing/router.hpp"
 
+#include <unordered_map>
+
 #include <algorithm>
 #include <deque>
 #include <limits>
@@ -111,11 +113,12 @@ std::vector<Router::Step> Router::next_steps(Vertex at, Vertex to) {
     return options_.strategy == RouteStrategy::DimensionOrder ? dimension_steps(at, to) : shortest_steps(at, to);
 }
 
-Path Router::walk(Vertex from, Vertex to, std::uint32_t stripe) {
+Path Router::walk(Vertex from, Vertex to, std::unordered_map<Vertex, std::uint32_t>& arrivals) {
     Path path;
     for (Vertex at = from; at != to;) {
         const auto steps = next_steps(at, to);
-        const Step& s = options_.strategy == RouteStrategy::Shortest ? steps.front() : steps[stripe % steps.size()];
+        const Step& s =
+            options_.strategy == RouteStrategy::Shortest ? steps.front() : steps[arrivals[at]++ % steps.size()];
         path.hops.push_back(s.hop);
         path.latency_s += s.latency_s;
         at = s.next;
@@ -130,8 +133,9 @@ const std::vector<Path>& Router::paths(Vertex from, Vertex to) {
     std::uint32_t stripes = options_.stripes;
     if (options_.strategy == RouteStrategy::Shortest) stripes = 1;
     if (stripes == 0) stripes = static_cast<std::uint32_t>(next_steps(from, to).size());
+    std::unordered_map<Vertex, std::uint32_t> arrivals; // stripes of this pair that have left each vertex
     for (std::uint32_t s = 0; s < stripes; ++s)
-        it->second.push_back(walk(from, to, s));
+        it->second.push_back(walk(from, to, arrivals));
     return it->second;
 }
 

@@ -5,8 +5,10 @@
 // A message is striped over `stripes` paths (the planes or parallel ports a chip has); each path carries an
 // equal share. Strategies:
 //   shortest        one shortest path (fewest cables), ties broken by the lowest cable id at every hop;
-//   ecmp            equal-cost multipath: stripe i takes, at every hop, the (i mod n)-th of the n cables that
-//                   lie on a shortest path (ordered by cable id), so stripes spread over planes and switches;
+//   ecmp            equal-cost multipath: at every vertex, the stripes of a pair that reach it take in turn the
+//                   n cables that lie on a shortest path from it (ordered by cable id), so stripes spread evenly
+//                   over planes, switches and parallel cables (at a switch reached by 4 of 18 stripes, those 4
+//                   use 4 different cables down);
 //   dimension_order torus, mesh and nD full mesh: correct the lowest differing coordinate first (shorter way
 //                   round on a torus, ties go up); parallel cables are striped as in ecmp.
 // With stripes = 0 (auto), a pair gets as many stripes as the source chip has cables that start a path of the
@@ -70,7 +72,8 @@ class Router {
     std::vector<Step> next_steps(Vertex at, Vertex to); // candidate cables, by cable id
     std::vector<Step> shortest_steps(Vertex at, Vertex to);
     std::vector<Step> dimension_steps(Vertex at, Vertex to);
-    Path walk(Vertex from, Vertex to, std::uint32_t stripe);
+    // One stripe; `arrivals` counts the pair's stripes that have left each vertex so far.
+    Path walk(Vertex from, Vertex to, std::unordered_map<Vertex, std::uint32_t>& arrivals);
 
     const Topology& t_;
     RoutingOptions options_;
