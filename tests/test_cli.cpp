@@ -39,7 +39,7 @@ TEST_CASE("snsim topo with no config describes the default 128-chip supernode", 
 TEST_CASE("snsim topo writes JSON, DOT and GraphML", "[cli]") {
     snsim::test::TempDir dir;
     const auto r =
-        run_snsim(std::string("topo ") + SNSIM_SOURCE_DIR + "/configs/clos384.yaml --json " + dir.file("m.json") +
+        run_snsim(std::string("topo ") + SNSIM_SOURCE_DIR + "/configs/presets/cloudmatrix384.yaml --json " + dir.file("m.json") +
                   " --dot " + dir.file("g.dot") + " --graphml " + dir.file("g.graphml"));
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(slurp(dir.file("m.json")));
@@ -180,7 +180,7 @@ TEST_CASE("snsim run refuses bad choices in one line with exit code 2", "[cli][r
     CHECK(sizes.exit_code == 2);
     CHECK(sizes.output == "snsim: error: --sizes \"8G:1K:x2\": the last size is smaller than the first\n");
     const auto pow2 = run_snsim(std::string("run ") + SNSIM_SOURCE_DIR +
-                                "/configs/clos384.yaml --algorithm "
+                                "/configs/presets/cloudmatrix384.yaml --algorithm "
                                 "recursive_doubling --sizes 1M");
     CHECK(pow2.exit_code == 2);
     CHECK_THAT(pow2.output, Catch::EndsWith("snsim: error: recursive_doubling needs a power-of-two number of ranks, "

@@ -163,6 +163,15 @@ TEST_CASE("nd full mesh: every dimension a clique, optional switch tier", "[gene
         CHECK(uniform_chip_degree(t) == 2 * 7 + 7 + 3 + 3);
         CHECK(m.hops.diameter == 4);
     }
+    SECTION("a dimension of 0 cables is joined through the switch tier only (racks of full meshes)") {
+        const Topology t = nd_fullmesh({{4, 4, 3}, {1, 1, 0}, k50, 2, 2, k50});
+        const auto m = measure(t);
+        CHECK(uniform_chip_degree(t) == 3 + 3 + 2);
+        CHECK(m.cables == 48 * 6 / 2 + 48 * 2); // the racks' meshes, and one cable per chip to each switch
+        CHECK(m.hops.diameter == 2);
+        CHECK_THROWS_WITH(nd_fullmesh({{4, 4, 3}, {1, 1, 0}, k50, 0, 0, k50}),
+                          Catch::Contains("links_per_pair_by_dim"));
+    }
     SECTION("a switch tier keeps every chip within 2 hops of every other") {
         const Topology t = nd_fullmesh({{4, 4, 4}, {}, k50, 4, 4, k50});
         const auto m = measure(t);

@@ -74,7 +74,7 @@ Action add_topo_command(CLI::App& app) {
                                            "cables and injection bandwidth per chip, diameter and mean hops, "
                                            "bisection bandwidth, switch ports");
     cmd->add_option("config", options->config,
-                    "YAML config (default: the 128-chip switched supernode, configs/switched128.yaml); "
+                    "YAML config (default: the 128-chip Panjiu AL128 preset, configs/presets/al128.yaml); "
                     "`snsim keys` lists every key");
     cmd->add_option("--json", options->json, "also write the metrics as JSON to FILE (bandwidths in bytes/s)")
         ->type_name("FILE");

@@ -135,9 +135,10 @@ std::vector<KeyDecl> build() {
         {"topology.links_per_pair_by_dim",
          KeyType::IntegerList,
          "[]",
-         "per dimension: cables between chips that differ only in that coordinate ([] = 1 each)",
+         "per dimension: cables between chips that differ only in that coordinate ([] = 1 each; 0 = none, the "
+         "dimension's chips joined only through the switch tier)",
          {"nd_fullmesh"},
-         1},
+         0},
         {"topology.switches",
          KeyType::Integer,
          "0",

@@ -13,8 +13,9 @@ std::vector<int> links_per_dim(const NdFullMeshParams& p) {
     if (p.links_per_pair_by_dim.size() != p.dims.size())
         throw ParamError("links_per_pair_by_dim", std::to_string(p.links_per_pair_by_dim.size()) + " entries",
                          fmt::format("needs one entry per dimension ({})", p.dims.size()));
+    // 0: the dimension is a coordinate only, its chips joined through the switch tier (racks of a mesh).
     for (int l : p.links_per_pair_by_dim)
-        detail::require_at_least("links_per_pair_by_dim", l, 1);
+        detail::require_at_least("links_per_pair_by_dim", l, p.switches > 0 ? 0 : 1);
     return p.links_per_pair_by_dim;
 }
 
