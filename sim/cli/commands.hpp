@@ -11,6 +11,7 @@ using Action = std::function<int()>;
 
 Action add_topo_command(CLI::App& app);
 Action add_run_command(CLI::App& app);
+Action add_compare_command(CLI::App& app);
 Action add_keys_command(CLI::App& app);
 
 } // namespace snsim::cli

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/experiment_options.hpp"
 #include "sim/config/run_request.hpp"
 #include "sim/config/sizes.hpp"
 #include "sim/config/topology_request.hpp"
@@ -18,59 +19,18 @@ namespace {
 
 struct RunOptions {
     std::string config = SNSIM_DEFAULT_CONFIG;
-    std::string collective, algorithm, sizes, csv, json;
-    std::vector<std::string> simgrid_cfg;
+    ExperimentFlags flags;
+    std::string csv, json;
     std::size_t busiest = 5;
     std::vector<std::pair<std::string, std::string>> outputs; // given on the command line
 };
-
-// A collective or algorithm by name: from the command line when given there, else from the config key (an error
-// then points at the key's line).
-template <class T, class Parse>
-T choice(const config::Config& c, const std::string& key, const std::string& configured, const std::string& option,
-         const std::string& given, Parse parse, const auto& all) {
-    const std::string& value = given.empty() ? configured : given;
-    if (const auto v = parse(value)) return *v;
-    std::vector<std::string_view> names;
-    for (const auto& item : all)
-        names.push_back(to_string(item));
-    const std::string reason = fmt::format("expected one of {}", fmt::join(names, ", "));
-    if (given.empty()) throw c.error(key, reason);
-    throw InputError(fmt::format("{} \"{}\": {}", option, value, reason));
-}
-
-// The experiment the config describes, with the command line's overrides.
-Experiment experiment(const config::Config& c, const RunOptions& o) {
-    const config::RunRequest r = config::run_request(c);
-    Experiment x;
-    x.collective = choice<Collective>(c, "collective.name", r.collective, "--collective", o.collective, collective_from,
-                                      kCollectives);
-    x.algorithm = choice<Algorithm>(c, "collective.algorithm", r.algorithm, "--algorithm", o.algorithm, algorithm_from,
-                                    kAlgorithms);
-    x.sizes = r.sizes;
-    if (!o.sizes.empty()) {
-        try {
-            x.sizes = config::parse_sizes(o.sizes);
-        } catch (const units::UnitError& e) {
-            throw InputError(fmt::format("--sizes \"{}\": {}", o.sizes, e.what()));
-        }
-    }
-    x.params.root = r.root;
-    x.params.chunks = r.chunks;
-    x.params.channels = r.channels;
-    x.params.dims = r.dims;
-    x.routing = r.routing;
-    x.engine = r.engine;
-    x.engine.simgrid_cfg = o.simgrid_cfg;
-    return x;
-}
 
 int run(const RunOptions& o) {
     report::check_outputs(o.outputs);
     const auto config = config::Config::load(o.config);
     const Topology topology = config::build_topology(config);
     const auto chips = config::communicator(config, topology);
-    const Experiment x = experiment(config, o);
+    const Experiment x = experiment_of(config, o.flags);
 
     // The heading waits for the first row, so that input refused by the engine (such as a --cfg setting) gives
     // only the one-line error.
@@ -114,15 +74,15 @@ Action add_run_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("run", "Simulate a collective over a sweep of message sizes on a supernode and "
                                           "print nccl-tests-style results next to the lower bound");
     cmd->add_option("config", o->config,
-                    "YAML config (default: the 128-chip switched supernode, configs/switched128.yaml)");
-    cmd->add_option("--collective", o->collective,
+                    "YAML config (default: the 128-chip Panjiu AL128 preset, configs/presets/al128.yaml)");
+    cmd->add_option("--collective", o->flags.collective,
                     "allreduce, reduce_scatter, allgather, broadcast, reduce, alltoall or permutation "
                     "(overrides collective.name)");
     cmd->add_option(
-        "--algorithm", o->algorithm,
+        "--algorithm", o->flags.algorithm,
         "ring, bidirectional_ring, multi_ring, direct, recursive_doubling, halving_doubling, "
         "binomial_tree, double_binary_tree, bruck, pairwise, hierarchical or in_switch (docs/collectives.md)");
-    cmd->add_option("--sizes", o->sizes,
+    cmd->add_option("--sizes", o->flags.sizes,
                     "message sizes, e.g. 1K:8G:x2, 1M:64M:+1M, 256M or 1M,4M (overrides "
                     "collective.sizes)");
     cmd->add_option("--csv", o->csv, "also write the rows as CSV to FILE")->type_name("FILE");
@@ -130,7 +90,8 @@ Action add_run_command(CLI::App& app) {
                     "also write the rows, and every cable direction's bytes and utilization at the largest size, as "
                     "JSON to FILE")
         ->type_name("FILE");
-    cmd->add_option("--cfg", o->simgrid_cfg, "SimGrid setting KEY:VALUE, applied after snsim's defaults (repeatable)")
+    cmd->add_option("--cfg", o->flags.simgrid_cfg,
+                    "SimGrid setting KEY:VALUE, applied after snsim's defaults (repeatable)")
         ->type_name("KEY:VALUE");
     cmd->add_option("--busiest", o->busiest, "how many of the busiest cable directions to list (default 5)");
     cmd->footer("Columns: size and count (float32) as nccl-tests; time in microseconds; algbw = size / time and "

@@ -171,7 +171,31 @@ class Loader {
     std::string file_;
 };
 
-Config Config::parse(const std::string& yaml_text, const std::string& file) {
+namespace {
+
+// Sets `key` (dotted) in `root` to `value` parsed as YAML, creating maps on the way. Errors name the override.
+void apply(YAML::Node root, const std::string& file, const std::string& key, const std::string& value) {
+    YAML::Node parsed;
+    try {
+        parsed = YAML::Load(value);
+    } catch (const YAML::Exception& e) {
+        throw ConfigError(located(file, 0, key, value, "override is not a YAML value: " + e.msg));
+    }
+    if (!root.IsMap()) throw ConfigError(located(file, 0, key, value, "the config is not a map of keys"));
+    std::vector<YAML::Node> path{root};
+    std::size_t start = 0;
+    for (std::size_t dot = key.find('.'); dot != std::string::npos; start = dot + 1, dot = key.find('.', start)) {
+        YAML::Node next = path.back()[key.substr(start, dot - start)];
+        if (next.IsDefined() && !next.IsMap())
+            throw ConfigError(located(file, 0, key, value, "cannot override below a key that is not a map"));
+        path.push_back(next);
+    }
+    path.back()[key.substr(start)] = parsed;
+}
+
+} // namespace
+
+Config Config::parse(const std::string& yaml_text, const std::string& file, const Overrides& overrides) {
     Config c;
     c.file_ = file;
     YAML::Node root;
@@ -180,11 +204,13 @@ Config Config::parse(const std::string& yaml_text, const std::string& file) {
     } catch (const YAML::Exception& e) {
         throw ConfigError(located(file, e.mark.line + 1, "", "", "malformed YAML: " + e.msg));
     }
+    for (const auto& [key, value] : overrides)
+        apply(root, file, key, value);
     Loader(c, file).read(root);
     return c;
 }
 
-Config Config::load(const std::string& path) {
+Config Config::load(const std::string& path, const Overrides& overrides) {
     if (std::filesystem::is_directory(path))
         throw ConfigError(located(path, 0, "", "", "is a directory, not a config file"));
     std::ifstream in(path);
@@ -192,7 +218,7 @@ Config Config::load(const std::string& path) {
         throw ConfigError(located(path, 0, "", "", fmt::format("cannot open config file: {}", std::strerror(errno))));
     std::ostringstream text;
     text << in.rdbuf();
-    return parse(text.str(), path);
+    return parse(text.str(), path, overrides);
 }
 
 std::string Config::name() const {

@@ -20,9 +20,13 @@ class ConfigError : public InputError {
 
 class Config {
   public:
-    static Config load(const std::string& path);
+    // A key (dotted, e.g. topology.planes) and the value to use instead of the file's, as YAML text ("4",
+    // "[8, 8]").
+    using Overrides = std::vector<std::pair<std::string, std::string>>;
+
+    static Config load(const std::string& path, const Overrides& overrides = {});
     // Parses YAML text; `file` is the name used in messages and the base of relative paths.
-    static Config parse(const std::string& yaml_text, const std::string& file);
+    static Config parse(const std::string& yaml_text, const std::string& file, const Overrides& overrides = {});
 
     const std::string& file() const { return file_; }
     std::string name() const; // `name`, or the file name without directory and extension

@@ -11,11 +11,11 @@ namespace {
 
 constexpr const char* kLine = "{:>12}  {:>12}  {:>18}  {:>12.2f}  {:>11.2f}  {:>11.2f}  {:>11.2f}  {:>6.1f}%\n";
 
+} // namespace
+
 double fraction(const RunRow& row) {
     return row.time_s > 0 ? row.bound_s / row.time_s : 0;
 }
-
-} // namespace
 
 double algbw_Bps(const RunRow& row) {
     return row.time_s > 0 ? row.size_bytes / row.time_s : 0;
@@ -34,12 +34,20 @@ std::string run_line(const RunRow& row) {
                        busbw_Bps(row) / 1e9, row.bound_s * 1e6, 100 * fraction(row));
 }
 
+std::string csv_header() {
+    return "collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows";
+}
+
+std::string csv_line(const RunRow& r) {
+    return fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.6f},{}", r.collective, r.algorithm, r.size_bytes,
+                       r.size_bytes / 4, r.time_s * 1e6, algbw_Bps(r) / 1e9, busbw_Bps(r) / 1e9, r.bound_s * 1e6,
+                       fraction(r), r.flows);
+}
+
 void write_csv(std::ostream& out, const std::vector<RunRow>& rows) {
-    out << "collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows\n";
+    out << csv_header() << '\n';
     for (const auto& r : rows)
-        out << fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.6f},{}\n", r.collective, r.algorithm,
-                           r.size_bytes, r.size_bytes / 4, r.time_s * 1e6, algbw_Bps(r) / 1e9, busbw_Bps(r) / 1e9,
-                           r.bound_s * 1e6, fraction(r), r.flows);
+        out << csv_line(r) << '\n';
 }
 
 nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows) {

@@ -22,6 +22,7 @@ struct RunRow {
 
 double algbw_Bps(const RunRow& row);
 double busbw_Bps(const RunRow& row);
+double fraction(const RunRow& row); // bound / time
 
 std::string run_header();
 std::string run_line(const RunRow& row);
@@ -29,6 +30,8 @@ std::string run_line(const RunRow& row);
 // CSV columns: collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows
 // (count = size / 4, float32 elements as nccl-tests; GB/s = 1e9 bytes/s).
 void write_csv(std::ostream& out, const std::vector<RunRow>& rows);
+std::string csv_header(); // the columns above, without a line end
+std::string csv_line(const RunRow& row);
 nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows);
 
 // One direction of one cable over a run.

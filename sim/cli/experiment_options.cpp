@@ -1,0 +1,56 @@
+#include "sim/cli/experiment_options.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "sim/config/run_request.hpp"
+#include "sim/config/sizes.hpp"
+#include "topologies/errors.hpp"
+#include "topologies/units.hpp"
+
+namespace snsim::cli {
+namespace {
+
+// A collective or algorithm by name: from the command line when given there, else from the config key (an error
+// then points at the key's line).
+template <class T, class Parse>
+T choice(const config::Config& c, const std::string& key, const std::string& configured, const std::string& option,
+         const std::string& given, Parse parse, const auto& all) {
+    const std::string& value = given.empty() ? configured : given;
+    if (const auto v = parse(value)) return *v;
+    std::vector<std::string_view> names;
+    for (const auto& item : all)
+        names.push_back(to_string(item));
+    const std::string reason = fmt::format("expected one of {}", fmt::join(names, ", "));
+    if (given.empty()) throw c.error(key, reason);
+    throw InputError(fmt::format("{} \"{}\": {}", option, value, reason));
+}
+
+} // namespace
+
+Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
+    const config::RunRequest r = config::run_request(c);
+    Experiment x;
+    x.collective = choice<Collective>(c, "collective.name", r.collective, "--collective", o.collective, collective_from,
+                                      kCollectives);
+    x.algorithm = choice<Algorithm>(c, "collective.algorithm", r.algorithm, "--algorithm", o.algorithm, algorithm_from,
+                                    kAlgorithms);
+    x.sizes = r.sizes;
+    if (!o.sizes.empty()) {
+        try {
+            x.sizes = config::parse_sizes(o.sizes);
+        } catch (const units::UnitError& e) {
+            throw InputError(fmt::format("--sizes \"{}\": {}", o.sizes, e.what()));
+        }
+    }
+    x.params.root = r.root;
+    x.params.chunks = r.chunks;
+    x.params.channels = r.channels;
+    x.params.dims = r.dims;
+    x.routing = r.routing;
+    x.engine = r.engine;
+    x.engine.simgrid_cfg = o.simgrid_cfg;
+    return x;
+}
+
+} // namespace snsim::cli

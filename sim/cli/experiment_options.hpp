@@ -1,0 +1,20 @@
+#pragma once
+// What `snsim run` and `snsim compare` share: the experiment a config describes, with the command line's
+// overrides of collective, algorithm, sizes and SimGrid settings.
+#include <string>
+#include <vector>
+
+#include "sim/config/config.hpp"
+#include "sim/experiment/experiment.hpp"
+
+namespace snsim::cli {
+
+struct ExperimentFlags {
+    std::string collective, algorithm, sizes; // empty: the config's
+    std::vector<std::string> simgrid_cfg;
+};
+
+// Throws InputError naming the flag, or the config key at its line, when a choice is not valid.
+Experiment experiment_of(const config::Config& config, const ExperimentFlags& flags);
+
+} // namespace snsim::cli

@@ -1,0 +1,70 @@
+#include "sim/report/compare_report.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "topologies/units.hpp"
+
+namespace snsim::report {
+namespace {
+
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char c : text)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+} // namespace
+
+std::string compare_table(const std::vector<SystemResult>& systems, bool show_algorithm) {
+    const int algorithm_width = show_algorithm ? 19 : 0;
+    const int width = 10 + 12 + 8 + 4 + algorithm_width; // time, busbw, %bound and their gaps
+    std::string out = fmt::format("{:>12}", "");
+    for (const auto& s : systems)
+        out += fmt::format("  {:^{}}", s.name.substr(0, width), width);
+    out += fmt::format("\n{:>12}", "size(B)");
+    for (std::size_t i = 0; i < systems.size(); ++i) {
+        out += fmt::format("  {:>10}  {:>12}  {:>7}", "time(us)", "busbw(GB/s)", "%bound");
+        if (show_algorithm) out += fmt::format("  {:>18}", "algorithm");
+    }
+    out += '\n';
+    const std::size_t rows = systems.empty() ? 0 : systems.front().rows.size();
+    for (std::size_t r = 0; r < rows; ++r) {
+        out += fmt::format("{:>12}", systems.front().rows[r].size_bytes);
+        for (const auto& s : systems) {
+            const RunRow& row = s.rows[r];
+            out += fmt::format("  {:>10.2f}  {:>12.2f}  {:>6.1f}%", row.time_s * 1e6, busbw_Bps(row) / 1e9,
+                               100 * fraction(row));
+            if (show_algorithm) out += fmt::format("  {:>18}", row.algorithm);
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+void write_compare_csv(std::ostream& out, const std::vector<SystemResult>& systems) {
+    out << "system,config,vary,chips," << csv_header() << '\n';
+    for (const auto& s : systems)
+        for (const auto& row : s.rows)
+            out << csv_field(s.name) << ',' << csv_field(s.config) << ',' << csv_field(s.vary) << ',' << s.chips << ','
+                << csv_line(row) << '\n';
+}
+
+nlohmann::ordered_json compare_json(const std::vector<SystemResult>& systems) {
+    auto out = nlohmann::ordered_json::array();
+    for (const auto& s : systems)
+        out.push_back({{"system", s.name},
+                       {"config", s.config},
+                       {"vary", s.vary},
+                       {"chips", s.chips},
+                       {"rows", rows_json(s.rows)},
+                       {"cables_size_bytes", s.cables_size_bytes},
+                       {"cables", cables_json(s.cables)},
+                       {"idle_cable_directions", s.idle_cable_directions}});
+    return out;
+}
+
+} // namespace snsim::report
