@@ -1,10 +1,13 @@
 #pragma once
-// Test helpers: a scratch directory removed at the end of the test, and a way to run the snsim binary.
+// Test helpers: a scratch directory removed at the end of the test, reading files, and running the snsim binary
+// (or any command line).
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <sys/wait.h>
 
@@ -34,21 +37,37 @@ class TempDir {
     std::filesystem::path path_;
 };
 
+inline std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+inline std::size_t lines(const std::string& text) {
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
 struct RunResult {
     int exit_code = -1;
     std::string output; // stdout and stderr together
 };
 
-// Runs `snsim ARGS` through the shell.
-inline RunResult run_snsim(const std::string& args) {
+// Runs a shell command line.
+inline RunResult run_shell(const std::string& command) {
     RunResult r;
-    FILE* pipe = ::popen((std::string(SNSIM_BIN) + " " + args + " 2>&1").c_str(), "r");
+    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
     std::array<char, 4096> buffer{};
     while (std::fgets(buffer.data(), buffer.size(), pipe))
         r.output += buffer.data();
     const int status = ::pclose(pipe);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
+}
+
+// Runs `snsim ARGS` through the shell.
+inline RunResult run_snsim(const std::string& args) {
+    return run_shell(std::string(SNSIM_BIN) + " " + args);
 }
 
 } // namespace snsim::test

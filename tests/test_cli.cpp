@@ -12,20 +12,8 @@
 
 using snsim::test::run_snsim;
 
-namespace {
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::size_t lines(const std::string& text) {
-    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
-} // namespace
+using snsim::test::lines;
+using snsim::test::slurp;
 
 TEST_CASE("snsim topo with no config describes the default 128-chip supernode", "[cli]") {
     const auto r = run_snsim("topo");
@@ -39,8 +27,8 @@ TEST_CASE("snsim topo with no config describes the default 128-chip supernode", 
 TEST_CASE("snsim topo writes JSON, DOT and GraphML", "[cli]") {
     snsim::test::TempDir dir;
     const auto r =
-        run_snsim(std::string("topo ") + SNSIM_SOURCE_DIR + "/configs/presets/cloudmatrix384.yaml --json " + dir.file("m.json") +
-                  " --dot " + dir.file("g.dot") + " --graphml " + dir.file("g.graphml"));
+        run_snsim(std::string("topo ") + SNSIM_SOURCE_DIR + "/configs/presets/cloudmatrix384.yaml --json " +
+                  dir.file("m.json") + " --dot " + dir.file("g.dot") + " --graphml " + dir.file("g.graphml"));
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(slurp(dir.file("m.json")));
     CHECK(j["chips"] == 384);

@@ -1,5 +1,6 @@
 // snsim compare: one experiment over several systems (configs), or over the values of one config key, as one
 // side-by-side table, written as CSV and JSON into a directory that scripts/plot draws from.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -23,6 +24,7 @@ struct CompareOptions {
     std::vector<std::string> configs;
     ExperimentFlags flags; // flags.algorithm may be "best"
     std::string vary, out;
+    config::Config::Overrides set; // applied to every config (an experiment file's `set`)
 };
 
 struct System {
@@ -51,7 +53,7 @@ std::vector<System> systems_of(const CompareOptions& o) {
     std::vector<System> out;
     if (o.vary.empty()) {
         for (const auto& c : o.configs)
-            out.push_back({c, {}, ""});
+            out.push_back({c, o.set, ""});
         return out;
     }
     const auto eq = o.vary.find('=');
@@ -62,13 +64,16 @@ std::vector<System> systems_of(const CompareOptions& o) {
     const std::string key = o.vary.substr(0, eq);
     for (const auto& value : split_values(o.vary.substr(eq + 1))) {
         if (value.empty()) throw InputError(fmt::format("--vary \"{}\": an empty value", o.vary));
-        out.push_back({o.configs[0], {{key, value}}, key + "=" + value});
+        auto overrides = o.set;
+        overrides.emplace_back(key, value);
+        out.push_back({o.configs[0], std::move(overrides), key + "=" + value});
     }
     return out;
 }
 
 // An experiment file (configs/experiments/): a map with key `compare` holding configs (paths relative to the
-// file), and optionally collective, algorithm, sizes, vary and out. The command line's options win.
+// file), and optionally collective, algorithm, sizes, vary, out, and set (config keys and values applied to
+// every config, e.g. communicator.count: 128). The command line's options win.
 bool read_experiment_file(CompareOptions& o) {
     if (o.configs.size() != 1) return false;
     const std::string& file = o.configs[0];
@@ -92,9 +97,16 @@ bool read_experiment_file(CompareOptions& o) {
     };
     for (const auto& entry : c) {
         const std::string key = entry.first.Scalar();
-        static const std::vector<std::string> known = {"configs", "collective", "algorithm", "sizes", "vary", "out"};
+        static const std::vector<std::string> known = {"configs", "collective", "algorithm", "sizes",
+                                                       "vary",    "out",        "set"};
         if (std::find(known.begin(), known.end(), key) == known.end())
-            throw bad(entry.first, key, "unknown key; expected configs, collective, algorithm, sizes, vary or out");
+            throw bad(entry.first, key,
+                      "unknown key; expected configs, collective, algorithm, sizes, vary, out or set");
+    }
+    if (const YAML::Node set = c["set"]) {
+        if (!set.IsMap()) throw bad(set, "set", "expected a map of config keys to values");
+        for (const auto& entry : set)
+            o.set.emplace_back(entry.first.Scalar(), YAML::Dump(entry.second));
     }
     if (!c["configs"] || !c["configs"].IsSequence() || c["configs"].size() == 0)
         throw bad(c["configs"] ? c["configs"] : c, "configs", "expected a list of config files");
@@ -162,27 +174,50 @@ int compare(CompareOptions o) {
         report::check_outputs({{"--out", o.out + "/compare.csv"}, {"--out", o.out + "/compare.json"}});
     }
 
-    std::vector<report::SystemResult> results;
+    // Every system is loaded and checked before any is simulated, so bad input stops with its one line.
+    struct Prepared {
+        config::Config config;
+        Topology topology;
+        std::vector<Topology::Vertex> chips;
+        Experiment experiment;
+        std::string label;
+    };
+    std::vector<Prepared> prepared;
     std::vector<double> sizes;
     for (const auto& s : systems) {
-        const auto start = std::chrono::steady_clock::now();
-        const auto config = config::Config::load(s.config, s.overrides);
-        const Topology topology = config::build_topology(config);
-        const auto chips = config::communicator(config, topology);
-        Experiment x = experiment_of(config, flags);
+        auto config = config::Config::load(s.config, s.overrides);
+        Topology topology = config::build_topology(config);
+        auto chips = config::communicator(config, topology);
+        ExperimentFlags system_flags = flags;
+        if (s.vary.rfind("collective.algorithm=", 0) == 0) // as --algorithm: the config's dims etc. then adapt
+            system_flags.algorithm = s.vary.substr(s.vary.find('=') + 1);
+        Experiment x = experiment_of(config, system_flags);
         if (sizes.empty()) sizes = x.sizes; // every system runs the first one's sizes (or --sizes)
         x.sizes = sizes;
-        const std::string label = s.vary.empty() ? config.name() : config.name() + " " + s.vary;
-        ExperimentResult r = run_system(topology, chips, x, best, label);
-        std::cerr << fmt::format("# {}: {} chips, {} sizes in {:.1f} s\n", label, chips.size(), sizes.size(),
+        // Labels name the varied key by its last part: "gb200_nvl72 algorithm=ring".
+        std::string label = s.vary.empty()
+                                ? config.name()
+                                : config.name() + " " + s.vary.substr(s.vary.rfind('.', s.vary.find('=')) + 1);
+        prepared.push_back({std::move(config), std::move(topology), std::move(chips), std::move(x), std::move(label)});
+    }
+
+    std::vector<report::SystemResult> results;
+    for (std::size_t i = 0; i < prepared.size(); ++i) {
+        const auto& p = prepared[i];
+        const auto start = std::chrono::steady_clock::now();
+        ExperimentResult r = run_system(p.topology, p.chips, p.experiment, best, p.label);
+        std::cerr << fmt::format("# {}: {} chips, {} sizes in {:.1f} s\n", p.label, p.chips.size(), sizes.size(),
                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        results.push_back({label, s.config, s.vary, chips.size(), std::move(r.rows), std::move(r.cables),
-                           r.idle_cable_directions, r.cables_size_bytes});
+        results.push_back({p.label, systems[i].config, systems[i].vary, p.chips.size(), std::move(r.rows),
+                           std::move(r.cables), r.idle_cable_directions, r.cables_size_bytes});
     }
 
     const auto& first = results.front().rows.front();
+    const bool one_algorithm = std::all_of(results.begin(), results.end(),
+                                           [&](const auto& r) { return r.rows.front().algorithm == first.algorithm; });
+    const std::string algorithm = best ? "best algorithm per size" : one_algorithm ? first.algorithm : "as labelled";
     std::cout << fmt::format("# {} ({}), {} systems; time in us, busbw in GB/s, %bound = that system's bound / time\n",
-                             first.collective, best ? "best algorithm per size" : first.algorithm, results.size())
+                             first.collective, algorithm, results.size())
               << report::compare_table(results, best) << std::flush;
     if (!o.out.empty()) {
         report::write_atomically("--out", o.out + "/compare.csv",

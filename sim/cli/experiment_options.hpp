@@ -14,7 +14,8 @@ struct ExperimentFlags {
     std::vector<std::string> simgrid_cfg;
 };
 
-// Throws InputError naming the flag, or the config key at its line, when a choice is not valid.
+// Throws InputError naming the flag, or the config key at its line, when a choice is not valid. An algorithm
+// given in `flags` drops the config's dims and channels when it does not take them.
 Experiment experiment_of(const config::Config& config, const ExperimentFlags& flags);
 
 } // namespace snsim::cli

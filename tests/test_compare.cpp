@@ -1,0 +1,134 @@
+// snsim compare and scripts/plot end to end: the side-by-side table, the CSV and JSON in --out, the figures, the
+// parameter sweep (--vary), the best algorithm per size, experiment files, and bad input.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "support.hpp"
+
+using snsim::test::lines;
+using snsim::test::run_shell;
+using snsim::test::run_snsim;
+using snsim::test::slurp;
+
+namespace {
+
+std::string preset(const std::string& name) {
+    return std::string(SNSIM_SOURCE_DIR) + "/configs/presets/" + name + ".yaml";
+}
+
+// The CSV line of `system` at `size`, split at commas.
+std::vector<std::string> csv_line(const std::string& csv, const std::string& system, const std::string& size) {
+    std::istringstream in(csv);
+    for (std::string line; std::getline(in, line);) {
+        std::vector<std::string> fields;
+        std::istringstream parts(line);
+        for (std::string f; std::getline(parts, f, ',');)
+            fields.push_back(f);
+        if (fields.size() > 6 && fields[0] == system && fields[6] == size) return fields;
+    }
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("compare: three presets side by side, CSV, JSON and both figures", "[cli][compare]") {
+    snsim::test::TempDir dir;
+    const auto out = dir.file("cmp");
+    const auto r = run_snsim("compare " + preset("al128") + " " + preset("gb200_nvl72") + " " + preset("mi300x") +
+                             " --sizes 1MB,64MB --out " + out);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("# allreduce (ring), 3 systems"));
+    CHECK_THAT(r.output, Catch::Contains("al128") && Catch::Contains("gb200_nvl72") && Catch::Contains("mi300x"));
+
+    const std::string csv = slurp(out + "/compare.csv");
+    CHECK_THAT(csv, Catch::StartsWith("system,config,vary,chips,collective,algorithm,size_bytes,count,time_us,"
+                                      "algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows\n"));
+    CHECK(lines(csv) == 1 + 3 * 2);
+    // MI300X: a ring on a full mesh of 64 GB/s cables is contention-free: 2(p-1)(L + S/(pB)) = 14 (0.2 + 125) us.
+    const auto mi = csv_line(csv, "mi300x", "64000000");
+    REQUIRE(mi.size() == 14);
+    CHECK(mi[3] == "8");
+    CHECK(std::stod(mi[8]) == Approx(14 * (0.2 + 125)).epsilon(1e-9));
+
+    const auto j = nlohmann::json::parse(slurp(out + "/compare.json"));
+    REQUIRE(j.size() == 3);
+    CHECK(j[1]["system"] == "gb200_nvl72");
+    CHECK(j[1]["rows"].size() == 2);
+    CHECK(j[1]["cables_size_bytes"] == 64e6);
+    CHECK(j[1]["cables"].size() + j[1]["idle_cable_directions"].get<std::size_t>() == 2 * 72 * 18);
+
+    const auto plot = run_shell(std::string(SNSIM_SOURCE_DIR) + "/scripts/plot " + out);
+    INFO(plot.output);
+    REQUIRE(plot.exit_code == 0);
+    for (const char* figure : {"busbw", "links"}) {
+        INFO(figure);
+        CHECK_THAT(slurp(out + "/" + figure + ".png"), Catch::StartsWith("\x89PNG\r\n\x1a\n"));
+        const std::string svg = slurp(out + "/" + figure + ".svg");
+        CHECK_THAT(svg, Catch::StartsWith("<?xml") && Catch::Contains("<svg") && Catch::EndsWith("</svg>\n"));
+    }
+    CHECK_THAT(slurp(out + "/busbw.svg"), Catch::Contains("gb200_nvl72"));
+}
+
+TEST_CASE("compare: --vary runs one config per value; best keeps the fastest algorithm per size", "[cli][compare]") {
+    snsim::test::TempDir dir;
+    const auto varied = run_snsim("compare " + preset("gb200_nvl72") +
+                                  " --vary collective.algorithm=ring,in_switch --sizes 1G --out " + dir.file("v"));
+    REQUIRE(varied.exit_code == 0);
+    const std::string csv = slurp(dir.file("v/compare.csv"));
+    const auto ring = csv_line(csv, "gb200_nvl72 algorithm=ring", "1073741824");
+    const auto nvls = csv_line(csv, "gb200_nvl72 algorithm=in_switch", "1073741824");
+    REQUIRE(ring.size() == 14);
+    REQUIRE(nvls.size() == 14);
+    CHECK(ring[2] == "collective.algorithm=ring");
+    CHECK(nvls[5] == "in_switch");
+
+    const auto best =
+        run_snsim("compare " + preset("mi300x") + " --algorithm best --sizes 1K,1G --out " + dir.file("b"));
+    REQUIRE(best.exit_code == 0);
+    CHECK_THAT(best.output, Catch::Contains("best algorithm per size"));
+    CHECK_THAT(best.output, Catch::Contains("in_switch skipped: in_switch needs switch chips"));
+    const std::string bcsv = slurp(dir.file("b/compare.csv"));
+    // Every candidate was timed; at 1 GiB on a full mesh the one-shot direct allreduce uses all 7 cables.
+    CHECK(csv_line(bcsv, "mi300x", "1073741824")[5] == "direct");
+}
+
+TEST_CASE("compare: experiment files name configs relative to themselves", "[cli][compare]") {
+    snsim::test::TempDir dir;
+    const auto file = dir.write("e.yaml", "compare:\n  configs:\n    - " + preset("hgx_h100") + "\n    - " +
+                                              preset("mi300x") + "\n  sizes: 1M\n  set:\n    collective.chunks: 2\n");
+    const auto r = run_snsim("compare " + file + " --out " + dir.file("e"));
+    REQUIRE(r.exit_code == 0);
+    CHECK(lines(slurp(dir.file("e/compare.csv"))) == 3);
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(SNSIM_SOURCE_DIR) + "/configs/experiments")) {
+        INFO(entry.path());
+        const auto dry = run_snsim("compare " + entry.path().string() + " --sizes 1K --collective allreduce --out " +
+                                   dir.file(entry.path().stem().string()));
+        CHECK(dry.exit_code == 0);
+    }
+}
+
+TEST_CASE("compare: bad input is one line and exit code 2, nothing written", "[cli][compare][errors]") {
+    snsim::test::TempDir dir;
+    const auto no_eq = run_snsim("compare " + preset("mi300x") + " --vary topology.chips --out " + dir.file("x"));
+    CHECK(no_eq.exit_code == 2);
+    CHECK(no_eq.output == "snsim: error: --vary \"topology.chips\": expected KEY=VALUE1,VALUE2,...\n");
+    const auto bad_value =
+        run_snsim("compare " + preset("mi300x") + " --vary topology.chips=8,1 --out " + dir.file("x"));
+    CHECK(bad_value.exit_code == 2);
+    CHECK(lines(bad_value.output) == 1);
+    CHECK_THAT(bad_value.output, Catch::Contains("topology.chips"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("x/compare.csv")));
+    const auto file = dir.write("bad.yaml", "compare:\n  configs: [a.yaml]\n  colective: allreduce\n");
+    const auto unknown = run_snsim("compare " + file);
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.output == "snsim: error: " + file +
+                                ":3: compare.colective: unknown key; expected configs, collective, algorithm, sizes, "
+                                "vary, out or set (got \"colective\")\n");
+    const auto plot = run_shell(std::string(SNSIM_SOURCE_DIR) + "/scripts/plot " + dir.file("nothing"));
+    CHECK(plot.exit_code == 2);
+    CHECK(lines(plot.output) == 1);
+}
