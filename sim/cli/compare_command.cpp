@@ -130,7 +130,6 @@ ExperimentResult run_system(const Topology& t, const std::vector<Topology::Verte
     const auto quiet = [](const report::RunRow&) {};
     if (!best) return run_experiment(t, chips, x, quiet);
     ExperimentResult winner;
-    std::vector<double> largest_time;
     for (Algorithm a : kAlgorithms) {
         if (!supports(a, x.collective) || (a == Algorithm::multi_ring && x.params.channels == 1)) continue;
         Experiment candidate = x;
