@@ -171,13 +171,14 @@ void check_result(const Case& k, const Schedule& s, const test::Execution& e) {
 // same per block everywhere.
 void check_structure(const Case& k, const Schedule& s) {
     REQUIRE(s.ranks() == k.p);
+    REQUIRE(s.chunks() == k.params.chunks);
     REQUIRE(s.blocks() % k.params.chunks == 0);
     const std::uint32_t slice = s.blocks() / k.params.chunks;
     if (k.collective == Collective::reduce_scatter || k.collective == Collective::allgather ||
         k.collective == Collective::permutation)
         REQUIRE(slice % k.p == 0);
     if (k.collective == Collective::alltoall) REQUIRE(slice == k.p * k.p);
-    const auto chunk = [&](FlowId f) { return s.flow(f).block_begin / slice; };
+    const auto chunk = [&](FlowId f) { return s.chunk_of(f); };
     for (FlowId f = 0; f < s.size(); ++f) {
         const Flow& flow = s.flow(f);
         REQUIRE((flow.block_end - 1) / slice == chunk(f));

@@ -249,6 +249,9 @@ Action add_compare_command(CLI::App& app) {
                     "collective.algorithm=ring,in_switch");
     cmd->add_option("--out", o->out, "write compare.csv and compare.json into DIR (created if missing)")
         ->type_name("DIR");
+    cmd->add_option("--engine", o->flags.engine,
+                    "simgrid (discrete events, default) or analytic (per step and chunk from cable loads; exact "
+                    "where no cable is shared within a step, docs/architecture.md)");
     cmd->add_option("--cfg", o->flags.simgrid_cfg, "SimGrid setting KEY:VALUE (repeatable)")->type_name("KEY:VALUE");
     cmd->footer("Every system runs the same sizes. The CSV has one line per system and size (columns of snsim run's "
                 "CSV after system,config,vary,chips);\nthe JSON adds each system's cable statistics. "

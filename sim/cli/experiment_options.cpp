@@ -54,6 +54,11 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     x.routing = r.routing;
     x.engine = r.engine;
     x.engine.simgrid_cfg = o.simgrid_cfg;
+    if (!o.engine.empty()) {
+        const auto kind = engine_from(o.engine);
+        if (!kind) throw InputError(fmt::format("--engine \"{}\": expected simgrid or analytic", o.engine));
+        x.engine.kind = *kind;
+    }
     return x;
 }
 

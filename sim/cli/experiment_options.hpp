@@ -11,6 +11,7 @@ namespace snsim::cli {
 
 struct ExperimentFlags {
     std::string collective, algorithm, sizes; // empty: the config's
+    std::string engine;                       // simgrid (default) or analytic
     std::vector<std::string> simgrid_cfg;
 };
 

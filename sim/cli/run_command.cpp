@@ -37,10 +37,12 @@ int run(const RunOptions& o) {
     bool headed = false;
     const ExperimentResult result = run_experiment(topology, chips, x, [&](const report::RunRow& row) {
         if (!headed)
-            std::cout << fmt::format("# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}\n",
+            std::cout << fmt::format("# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}, "
+                                     "engine {}\n",
                                      config.name(), to_string(x.collective), to_string(x.algorithm), chips.size(),
                                      topology.count(NodeKind::Chip), topology.kind(), to_string(x.routing.strategy),
-                                     units::format_time(x.engine.alpha_s), x.engine.efficiency)
+                                     units::format_time(x.engine.alpha_s), x.engine.efficiency,
+                                     to_string(x.engine.kind))
                       << report::run_header();
         headed = true;
         std::cout << report::run_line(row) << std::flush;
@@ -90,6 +92,9 @@ Action add_run_command(CLI::App& app) {
                     "also write the rows, and every cable direction's bytes and utilization at the largest size, as "
                     "JSON to FILE")
         ->type_name("FILE");
+    cmd->add_option("--engine", o->flags.engine,
+                    "simgrid (discrete events, default) or analytic (per step and chunk from cable loads; exact "
+                    "where no cable is shared within a step, docs/architecture.md)");
     cmd->add_option("--cfg", o->flags.simgrid_cfg,
                     "SimGrid setting KEY:VALUE, applied after snsim's defaults (repeatable)")
         ->type_name("KEY:VALUE");

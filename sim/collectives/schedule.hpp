@@ -36,8 +36,9 @@ struct Flow {
 
 class Schedule {
   public:
-    Schedule(Rank ranks = 0, std::uint32_t blocks = 1, Rank switches = 0)
-        : ranks_(ranks), switches_(switches), blocks_(blocks) {
+    // `blocks` in `chunks` equal slices (a pipelined algorithm's chunk c moves slice c; see Builder).
+    Schedule(Rank ranks = 0, std::uint32_t blocks = 1, Rank switches = 0, std::uint32_t chunks = 1)
+        : ranks_(ranks), switches_(switches), blocks_(blocks), chunks_(chunks) {
         dep_offsets_.push_back(0);
     }
 
@@ -50,6 +51,8 @@ class Schedule {
     Rank switches() const { return switches_; }
     Rank endpoints() const { return ranks_ + switches_; }
     std::uint32_t blocks() const { return blocks_; }
+    std::uint32_t chunks() const { return chunks_; }
+    std::uint32_t chunk_of(FlowId id) const { return flows_[id].block_begin / (blocks_ / chunks_); }
     std::size_t size() const { return flows_.size(); }
     const Flow& flow(FlowId id) const { return flows_[id]; }
     const std::vector<Flow>& flows() const { return flows_; }
@@ -62,7 +65,7 @@ class Schedule {
 
   private:
     Rank ranks_, switches_;
-    std::uint32_t blocks_;
+    std::uint32_t blocks_, chunks_;
     std::vector<Flow> flows_;
     std::vector<std::uint32_t> dep_offsets_; // CSR: deps of flow i are dep_list_[dep_offsets_[i] .. [i+1])
     std::vector<FlowId> dep_list_;

@@ -1,14 +1,20 @@
 #pragma once
-// The discrete-event engine: times a Schedule on a Topology with SimGrid (max-min sharing of every cable
-// direction among the flows crossing it). This header has no SimGrid types; only sim/engine/*.cpp include
+// The engines: time a Schedule on a Topology. This header has no SimGrid types; only sim/engine/*.cpp include
 // SimGrid.
+//
+// simgrid (discrete events): max-min sharing of every cable direction among the flows crossing it, as it
+// evolves. analytic (sim/engine/analytic.cpp): the same routes, dependencies and latencies, but each flow
+// moves at the rate its busiest cable direction allows given everything its step and chunk put there; exact
+// where no cable is shared within a step and chunk, an estimate otherwise.
 //
 // Each flow is striped over the paths the Router gives for its chip pair, one SimGrid communication per stripe
 // (or one per flow over bundled links, see link_plan.hpp), started as soon as the flows it depends on have
 // finished (after their route's latency), by the actor that saw the last of them finish (memory follows the flows
 // in flight). SimGrid's Engine is a process-wide singleton, so every simulate() call runs SimGrid in a child
 // process and returns the timings; the caller can simulate any number of schedules.
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/collectives/schedule.hpp"
@@ -17,7 +23,12 @@
 
 namespace snsim {
 
+enum class EngineKind { simgrid, analytic };
+std::string_view to_string(EngineKind kind);
+std::optional<EngineKind> engine_from(std::string_view name);
+
 struct EngineOptions {
+    EngineKind kind = EngineKind::simgrid;
     double alpha_s = 0;                   // software latency added to every flow (per step of an algorithm)
     double efficiency = 1.0;              // fraction of each cable's bandwidth that flows achieve
     std::vector<std::string> simgrid_cfg; // extra SimGrid settings "key:value", applied after snsim's defaults

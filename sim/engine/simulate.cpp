@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/engine/analytic.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/link_plan.hpp"
 #include "sim/engine/simgrid_run.hpp"
@@ -102,6 +103,16 @@ std::vector<FlowTiming> run_in_child(const Topology& t, const Schedule& s, const
 
 } // namespace
 
+std::string_view to_string(EngineKind kind) {
+    return kind == EngineKind::analytic ? "analytic" : "simgrid";
+}
+
+std::optional<EngineKind> engine_from(std::string_view name) {
+    if (name == "simgrid") return EngineKind::simgrid;
+    if (name == "analytic") return EngineKind::analytic;
+    return std::nullopt;
+}
+
 const std::vector<std::string>& default_simgrid_cfg() {
     static const std::vector<std::string> settings = {
         "network/model:CM02",     "network/bandwidth-factor:1", "network/TCP-gamma:0",
@@ -126,10 +137,16 @@ RunResult simulate(const Topology& t, Router& router, const Schedule& s, const s
             for (Hop hop : path.hops)
                 result.hop_bytes[hop] += share;
     }
-    const LinkPlan plan = plan_links(t, stripes, options.efficiency, options.bundle_stripes);
-    result.communications = plan.communications();
-    result.bundled = plan.bundled();
-    result.flows = run_in_child(t, s, chips, plan, options);
+    if (options.kind == EngineKind::analytic) {
+        result.flows = engine::run_analytic(t, s, stripes, options);
+        for (const auto* paths : stripes)
+            result.communications += paths->size();
+    } else {
+        const LinkPlan plan = plan_links(t, stripes, options.efficiency, options.bundle_stripes);
+        result.communications = plan.communications();
+        result.bundled = plan.bundled();
+        result.flows = run_in_child(t, s, chips, plan, options);
+    }
     for (const auto& timing : result.flows)
         result.time_s = std::max(result.time_s, timing.finish_s);
     return result;

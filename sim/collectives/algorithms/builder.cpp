@@ -22,7 +22,7 @@ std::uint32_t total_blocks(std::uint64_t blocks, std::uint32_t chunks) {
 } // namespace
 
 Builder::Builder(Rank ranks, std::uint64_t blocks, std::uint32_t chunks, double block_bytes, Rank switches)
-    : schedule_(ranks, total_blocks(blocks, chunks), switches), blocks_(static_cast<std::uint32_t>(blocks)),
+    : schedule_(ranks, total_blocks(blocks, chunks), switches, chunks), blocks_(static_cast<std::uint32_t>(blocks)),
       chunks_(chunks), block_bytes_(block_bytes) {}
 
 Msg Builder::send(const Send& send, std::uint32_t step, FlowOp op, std::span<const Msg> after) {
