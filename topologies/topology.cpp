@@ -88,6 +88,13 @@ const Link& Topology::cable(std::uint32_t id) const {
     throw std::logic_error("cable id not in the graph");
 }
 
+std::vector<const Link*> Topology::cables() const {
+    std::vector<const Link*> out(num_links(), nullptr);
+    for (auto [e, end] = boost::edges(graph_); e != end; ++e)
+        out[graph_[*e].id] = &graph_[*e];
+    return out;
+}
+
 void Topology::set_chip_orbits(std::vector<ChipOrbit> orbits, std::string why) {
     chip_orbits_ = std::move(orbits);
     symmetry_ = std::move(why);

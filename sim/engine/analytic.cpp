@@ -14,6 +14,7 @@ std::vector<FlowTiming> run_analytic(const Topology& t, const Schedule& s,
     const auto group = [&](FlowId f) { return std::pair{s.flow(f).step, s.chunk_of(f)}; };
     std::stable_sort(order.begin(), order.end(), [&](FlowId a, FlowId b) { return group(a) < group(b); });
 
+    const auto cables = t.cables();
     std::vector<double> load(2 * t.num_links(), 0.0); // bytes of the current group per direction
     std::vector<Hop> touched;
     std::vector<double> duration(s.size(), 0.0);
@@ -36,7 +37,7 @@ std::vector<FlowTiming> run_analytic(const Topology& t, const Schedule& s,
             for (const auto& path : *stripes[f]) {
                 double drain = 0;
                 for (Hop hop : path.hops)
-                    drain = std::max(drain, load[hop] / (t.cable(cable_of(hop)).bytes_per_s * options.efficiency));
+                    drain = std::max(drain, load[hop] / (cables[cable_of(hop)]->bytes_per_s * options.efficiency));
                 longest = std::max(longest, path.latency_s + drain);
             }
             duration[f] = options.alpha_s + longest;

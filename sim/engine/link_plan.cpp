@@ -23,7 +23,7 @@ std::vector<const std::vector<Path>*> distinct_sets(const std::vector<const std:
 
 class Builder {
   public:
-    Builder(const Topology& t, double efficiency) : t_(t), efficiency_(efficiency) {}
+    Builder(const Topology& t, double efficiency) : cables_(t.cables()), efficiency_(efficiency) {}
 
     // The link standing for exactly `members` (sorted), created on first use; nullopt when a member already
     // belongs to another link or the members differ in bandwidth or latency.
@@ -33,10 +33,10 @@ class Builder {
             if (plan_.links[found->second].hops != members) return std::nullopt;
             return found->second;
         }
-        const Link& first = t_.cable(cable_of(members.front()));
+        const Link& first = *cables_[cable_of(members.front())];
         PlannedLink planned{members, 0, first.latency_s};
         for (Hop hop : members) {
-            const Link& cable = t_.cable(cable_of(hop));
+            const Link& cable = *cables_[cable_of(hop)];
             if (cable.bytes_per_s != first.bytes_per_s || cable.latency_s != first.latency_s ||
                 link_of_.count(hop) != 0)
                 return std::nullopt;
@@ -87,7 +87,7 @@ class Builder {
     LinkPlan& plan() { return plan_; }
 
   private:
-    const Topology& t_;
+    std::vector<const Link*> cables_; // by cable id
     double efficiency_;
     LinkPlan plan_;
     std::unordered_map<Hop, std::uint32_t> link_of_;

@@ -44,9 +44,10 @@ std::vector<report::CableUse> cable_use(const Topology& t, const RunResult& run)
         if (run.hop_bytes[h] > 0) hops.push_back(h);
     std::stable_sort(hops.begin(), hops.end(), [&](Hop a, Hop b) { return run.hop_bytes[a] > run.hop_bytes[b]; });
     std::vector<report::CableUse> out;
+    const auto cables = t.cables();
     for (Hop h : hops) {
         const auto [from, to] = hop_ends(t, h);
-        const double bandwidth = t.cable(cable_of(h)).bytes_per_s;
+        const double bandwidth = cables[cable_of(h)]->bytes_per_s;
         out.push_back({fmt::format("{} -> {} (cable {})", t.node(from).name, t.node(to).name, cable_of(h)),
                        t.node(from).name, t.node(to).name, cable_of(h), bandwidth, run.hop_bytes[h],
                        run.hop_bytes[h] / (bandwidth * run.time_s)});
