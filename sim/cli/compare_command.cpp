@@ -239,21 +239,15 @@ Action add_compare_command(CLI::App& app) {
     cmd->add_option("configs", o->configs,
                     "YAML configs (e.g. configs/presets/*.yaml), or one experiment file from configs/experiments/")
         ->required();
-    cmd->add_option("--collective", o->flags.collective, "the collective (overrides each config's collective.name)");
-    cmd->add_option("--algorithm", o->flags.algorithm,
-                    "an algorithm (docs/collectives.md), or best: every algorithm that fits each system, the "
-                    "fastest kept per size");
-    cmd->add_option("--sizes", o->flags.sizes, "message sizes, e.g. 1K:8G:x2 (default: the first config's)");
+    add_experiment_options(*cmd, o->flags,
+                           ", or best (every algorithm that fits each system, the fastest kept per size)");
     cmd->add_option("--vary", o->vary,
                     "KEY=V1,V2,...: one config run with each value of KEY, e.g. topology.planes=7,4,1 or "
                     "collective.algorithm=ring,in_switch");
     cmd->add_option("--out", o->out, "write compare.csv and compare.json into DIR (created if missing)")
         ->type_name("DIR");
-    cmd->add_option("--engine", o->flags.engine,
-                    "simgrid (discrete events, default) or analytic (per step and chunk from cable loads; exact "
-                    "where no cable is shared within a step, docs/architecture.md)");
-    cmd->add_option("--cfg", o->flags.simgrid_cfg, "SimGrid setting KEY:VALUE (repeatable)")->type_name("KEY:VALUE");
-    cmd->footer("Every system runs the same sizes. The CSV has one line per system and size (columns of snsim run's "
+    cmd->footer("Every system runs the same sizes (--sizes, or the first config's). The CSV has one line per system "
+                "and size (columns of snsim run's "
                 "CSV after system,config,vary,chips);\nthe JSON adds each system's cable statistics. "
                 "scripts/plot DIR draws busbw vs size and per-link utilization. Exit code 2 on bad input.");
     return [cmd, o] {

@@ -11,6 +11,14 @@
 namespace snsim::cli {
 namespace {
 
+// "a, b, c": the names of every collective or algorithm.
+std::string names_of(const auto& all) {
+    std::vector<std::string_view> names;
+    for (const auto& item : all)
+        names.push_back(to_string(item));
+    return fmt::format("{}", fmt::join(names, ", "));
+}
+
 // A collective or algorithm by name: from the command line when given there, else from the config key (an error
 // then points at the key's line).
 template <class T, class Parse>
@@ -18,15 +26,27 @@ T choice(const config::Config& c, const std::string& key, const std::string& con
          const std::string& given, Parse parse, const auto& all) {
     const std::string& value = given.empty() ? configured : given;
     if (const auto v = parse(value)) return *v;
-    std::vector<std::string_view> names;
-    for (const auto& item : all)
-        names.push_back(to_string(item));
-    const std::string reason = fmt::format("expected one of {}", fmt::join(names, ", "));
+    const std::string reason = "expected one of " + names_of(all);
     if (given.empty()) throw c.error(key, reason);
     throw InputError(fmt::format("{} \"{}\": {}", option, value, reason));
 }
 
 } // namespace
+
+void add_experiment_options(CLI::App& cmd, ExperimentFlags& flags, const std::string& also_algorithm) {
+    cmd.add_option("--collective", flags.collective,
+                   fmt::format("{} (overrides collective.name)", names_of(kCollectives)));
+    cmd.add_option("--algorithm", flags.algorithm,
+                   fmt::format("{}{} (docs/collectives.md; overrides collective.algorithm)", names_of(kAlgorithms),
+                               also_algorithm));
+    cmd.add_option("--sizes", flags.sizes,
+                   "message sizes, e.g. 1K:8G:x2, 1M:64M:+1M, 256M or 1M,4M (overrides collective.sizes)");
+    cmd.add_option("--engine", flags.engine,
+                   "simgrid (discrete events, default) or analytic (per step and chunk from cable loads; exact "
+                   "where no cable is shared within a step, docs/architecture.md)");
+    cmd.add_option("--cfg", flags.simgrid_cfg, "SimGrid setting KEY:VALUE, applied after snsim's defaults (repeatable)")
+        ->type_name("KEY:VALUE");
+}
 
 Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     const config::RunRequest r = config::run_request(c);

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "sim/config/config.hpp"
 #include "sim/experiment/experiment.hpp"
 
@@ -14,6 +16,10 @@ struct ExperimentFlags {
     std::string engine;                       // simgrid (default) or analytic
     std::vector<std::string> simgrid_cfg;
 };
+
+// Registers --collective, --algorithm, --sizes, --engine and --cfg on `cmd`; `also_algorithm` is appended to the
+// list of algorithm names in --algorithm's help (compare's "best").
+void add_experiment_options(CLI::App& cmd, ExperimentFlags& flags, const std::string& also_algorithm = "");
 
 // Throws InputError naming the flag, or the config key at its line, when a choice is not valid. An algorithm
 // given in `flags` drops the config's dims and channels when it does not take them.

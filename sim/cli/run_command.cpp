@@ -77,27 +77,12 @@ Action add_run_command(CLI::App& app) {
                                           "print nccl-tests-style results next to the lower bound");
     cmd->add_option("config", o->config,
                     "YAML config (default: the 128-chip Panjiu AL128 preset, configs/presets/al128.yaml)");
-    cmd->add_option("--collective", o->flags.collective,
-                    "allreduce, reduce_scatter, allgather, broadcast, reduce, alltoall or permutation "
-                    "(overrides collective.name)");
-    cmd->add_option(
-        "--algorithm", o->flags.algorithm,
-        "ring, bidirectional_ring, multi_ring, direct, recursive_doubling, halving_doubling, "
-        "binomial_tree, double_binary_tree, bruck, pairwise, hierarchical or in_switch (docs/collectives.md)");
-    cmd->add_option("--sizes", o->flags.sizes,
-                    "message sizes, e.g. 1K:8G:x2, 1M:64M:+1M, 256M or 1M,4M (overrides "
-                    "collective.sizes)");
+    add_experiment_options(*cmd, o->flags);
     cmd->add_option("--csv", o->csv, "also write the rows as CSV to FILE")->type_name("FILE");
     cmd->add_option("--json", o->json,
                     "also write the rows, and every cable direction's bytes and utilization at the largest size, as "
                     "JSON to FILE")
         ->type_name("FILE");
-    cmd->add_option("--engine", o->flags.engine,
-                    "simgrid (discrete events, default) or analytic (per step and chunk from cable loads; exact "
-                    "where no cable is shared within a step, docs/architecture.md)");
-    cmd->add_option("--cfg", o->flags.simgrid_cfg,
-                    "SimGrid setting KEY:VALUE, applied after snsim's defaults (repeatable)")
-        ->type_name("KEY:VALUE");
     cmd->add_option("--busiest", o->busiest, "how many of the busiest cable directions to list (default 5)");
     cmd->footer("Columns: size and count (float32) as nccl-tests; time in microseconds; algbw = size / time and "
                 "busbw = algbw x the bus factor, in GB/s (1e9 B/s);\nbound = least time the topology allows and "
