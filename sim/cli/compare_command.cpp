@@ -221,9 +221,7 @@ int compare(CompareOptions o) {
     if (!o.out.empty()) {
         report::write_atomically("--out", o.out + "/compare.csv",
                                  [&](std::ostream& out) { report::write_compare_csv(out, results); });
-        report::write_atomically("--out", o.out + "/compare.json", [&](std::ostream& out) {
-            out << report::compare_json(results).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-        });
+        report::write_json("--out", o.out + "/compare.json", report::compare_json(results));
         std::cout << fmt::format("\nwrote {0}/compare.csv and {0}/compare.json; draw them with scripts/plot {0}\n",
                                  o.out);
     }

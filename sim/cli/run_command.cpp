@@ -54,17 +54,15 @@ int run(const RunOptions& o) {
         if (option == "--csv")
             report::write_atomically(option, path, [&](std::ostream& out) { report::write_csv(out, result.rows); });
         else
-            report::write_atomically(option, path, [&](std::ostream& out) {
-                nlohmann::ordered_json j = {{"name", config.name()},
-                                            {"config", o.config},
-                                            {"topology", topology.kind()},
-                                            {"chips", chips.size()},
-                                            {"rows", report::rows_json(result.rows)},
-                                            {"cables_size_bytes", result.cables_size_bytes},
-                                            {"cables", report::cables_json(result.cables)},
-                                            {"idle_cable_directions", result.idle_cable_directions}};
-                out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-            });
+            report::write_json(option, path,
+                               {{"name", config.name()},
+                                {"config", o.config},
+                                {"topology", topology.kind()},
+                                {"chips", chips.size()},
+                                {"rows", report::rows_json(result.rows)},
+                                {"cables_size_bytes", result.cables_size_bytes},
+                                {"cables", report::cables_json(result.cables)},
+                                {"idle_cable_directions", result.idle_cable_directions}});
     }
     return 0;
 }

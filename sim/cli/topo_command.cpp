@@ -53,12 +53,7 @@ int run_topo(const TopoOptions& o) {
     const report::TopoSource source{config.name(), o.config,
                                     static_cast<std::uint64_t>(config.integer("metrics.seed"))};
     std::cout << report::topo_table(source, metrics) << std::flush;
-    if (wanted(o, "--json"))
-        report::write_atomically("--json", o.json, [&](std::ostream& out) {
-            // Names come from user files: replace invalid UTF-8 rather than fail after the work is done.
-            out << report::topo_json(source, metrics).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-                << '\n';
-        });
+    if (wanted(o, "--json")) report::write_json("--json", o.json, report::topo_json(source, metrics));
     if (wanted(o, "--dot"))
         report::write_atomically("--dot", o.dot, [&](std::ostream& out) { write_dot(out, topology); });
     if (wanted(o, "--graphml"))

@@ -91,4 +91,10 @@ void write_atomically(const std::string& option, const std::string& path,
     }
 }
 
+void write_json(const std::string& option, const std::string& path, const nlohmann::ordered_json& json) {
+    write_atomically(option, path, [&](std::ostream& out) {
+        out << json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    });
+}
+
 } // namespace snsim::report

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace snsim::report {
 
 // Throws InputError "`option` "PATH": reason" for an empty path, a directory, or a missing or read-only directory.
@@ -17,5 +19,8 @@ void check_writable(const std::string& option, const std::string& path);
 void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
 void write_atomically(const std::string& option, const std::string& path,
                       const std::function<void(std::ostream&)>& write);
+// `json` indented by 2, written atomically. Names come from user files: invalid UTF-8 is replaced rather than
+// failing after the work is done.
+void write_json(const std::string& option, const std::string& path, const nlohmann::ordered_json& json);
 
 } // namespace snsim::report
