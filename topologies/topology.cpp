@@ -82,12 +82,6 @@ double Topology::injection_bytes_per_s(Vertex v) const {
     return sum;
 }
 
-const Link& Topology::cable(std::uint32_t id) const {
-    for (auto [e, end] = boost::out_edges(ends(id).first, graph_); e != end; ++e)
-        if (graph_[*e].id == id) return graph_[*e];
-    throw std::logic_error("cable id not in the graph");
-}
-
 std::vector<const Link*> Topology::cables() const {
     std::vector<const Link*> out(num_links(), nullptr);
     for (auto [e, end] = boost::edges(graph_); e != end; ++e)

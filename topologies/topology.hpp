@@ -83,9 +83,8 @@ class Topology {
     std::size_t count(NodeKind kind) const;
     std::size_t degree(Vertex v) const { return boost::out_degree(v, graph_); }
     double injection_bytes_per_s(Vertex v) const; // sum over the vertex's cables, one direction
-    // A cable by its id (Link::id): its ends in the order they were given to add_link, and its properties.
+    // A cable by its id (Link::id): its ends in the order they were given to add_link.
     const std::pair<Vertex, Vertex>& ends(std::uint32_t cable) const { return ends_.at(cable); }
-    const Link& cable(std::uint32_t id) const; // walks an end's cables: use cables() for many lookups
     // Every cable, indexed by id, in one pass over the graph; valid while this Topology is not changed.
     std::vector<const Link*> cables() const;
 

@@ -74,16 +74,16 @@ std::vector<System> systems_of(const CompareOptions& o) {
 // An experiment file (configs/experiments/): a map with key `compare` holding configs (paths relative to the
 // file), and optionally collective, algorithm, sizes, vary, out, and set (config keys and values applied to
 // every config, e.g. communicator.count: 128). The command line's options win.
-bool read_experiment_file(CompareOptions& o) {
-    if (o.configs.size() != 1) return false;
+void read_experiment_file(CompareOptions& o) {
+    if (o.configs.size() != 1) return;
     const std::string& file = o.configs[0];
     YAML::Node root;
     try {
         root = YAML::LoadFile(file);
     } catch (const YAML::Exception&) {
-        return false; // not YAML we can read: let the config loader report it
+        return; // not YAML we can read: let the config loader report it
     }
-    if (!root.IsMap() || !root["compare"]) return false;
+    if (!root.IsMap() || !root["compare"]) return;
     const auto base = std::filesystem::path(file).parent_path();
     const auto bad = [&](const YAML::Node& n, const std::string& key, const std::string& reason) {
         return InputError(located(file, n.Mark().line + 1, "compare." + key, n.IsScalar() ? n.Scalar() : "", reason));
@@ -120,7 +120,6 @@ bool read_experiment_file(CompareOptions& o) {
     scalar("sizes", o.flags.sizes);
     scalar("vary", o.vary);
     scalar("out", o.out);
-    return true;
 }
 
 // Runs x on one system; with best, every algorithm that implements the collective and accepts the system is
