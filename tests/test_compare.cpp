@@ -121,6 +121,9 @@ TEST_CASE("compare: bad input is one line and exit code 2, nothing written", "[c
     CHECK(bad_value.exit_code == 2);
     CHECK(lines(bad_value.output) == 1);
     CHECK_THAT(bad_value.output, Catch::Contains("topology.chips"));
+    // The varied value is on no line of the file, so the message gives none.
+    CHECK(bad_value.output ==
+          "snsim: error: " + preset("mi300x") + ": topology.chips: must be at least 2 (got \"1\")\n");
     CHECK_FALSE(std::filesystem::exists(dir.file("x/compare.csv")));
     const auto file = dir.write("bad.yaml", "compare:\n  configs: [a.yaml]\n  colective: allreduce\n");
     const auto unknown = run_snsim("compare " + file);

@@ -173,11 +173,25 @@ class Loader {
 
 namespace {
 
+// A copy of `n` without positions: an overridden value is not on any line of the file, so messages about it
+// give none.
+YAML::Node unplaced(const YAML::Node& n) {
+    if (n.IsScalar()) return YAML::Node(n.Scalar());
+    YAML::Node out(n.Type());
+    if (n.IsSequence())
+        for (const auto& item : n)
+            out.push_back(unplaced(item));
+    if (n.IsMap())
+        for (const auto& entry : n)
+            out[entry.first.Scalar()] = unplaced(entry.second);
+    return out;
+}
+
 // Sets `key` (dotted) in `root` to `value` parsed as YAML, creating maps on the way. Errors name the override.
 void apply(YAML::Node root, const std::string& file, const std::string& key, const std::string& value) {
     YAML::Node parsed;
     try {
-        parsed = YAML::Load(value);
+        parsed = unplaced(YAML::Load(value));
     } catch (const YAML::Exception& e) {
         throw ConfigError(located(file, 0, key, value, "override is not a YAML value: " + e.msg));
     }
