@@ -72,6 +72,7 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     if (!o.algorithm.empty() && x.algorithm != Algorithm::hierarchical) x.params.dims.clear();
     if (!o.algorithm.empty() && x.algorithm != Algorithm::multi_ring) x.params.channels = 1;
     x.routing = r.routing;
+    x.seed = static_cast<std::uint64_t>(c.integer("seed"));
     x.engine = r.engine;
     x.engine.simgrid_cfg = o.simgrid_cfg;
     if (!o.engine.empty()) {

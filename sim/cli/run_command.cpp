@@ -59,6 +59,7 @@ int run(const RunOptions& o) {
                                 {"config", o.config},
                                 {"topology", topology.kind()},
                                 {"chips", chips.size()},
+                                {"seed", x.seed},
                                 {"rows", report::rows_json(result.rows)},
                                 {"cables_size_bytes", result.cables_size_bytes},
                                 {"cables", report::cables_json(result.cables)},

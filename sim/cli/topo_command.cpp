@@ -51,7 +51,7 @@ int run_topo(const TopoOptions& o) {
     log->debug("metrics in {:.3f} s ({} BFS runs)", seconds_since(start), metrics.hops.sources);
 
     const report::TopoSource source{config.name(), o.config,
-                                    static_cast<std::uint64_t>(config.integer("metrics.seed"))};
+                                    static_cast<std::uint64_t>(config.integer("seed"))};
     std::cout << report::topo_table(source, metrics) << std::flush;
     if (wanted(o, "--json")) report::write_json("--json", o.json, report::topo_json(source, metrics));
     if (wanted(o, "--dot"))

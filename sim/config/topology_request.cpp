@@ -84,7 +84,7 @@ Topology build_topology(const Config& c) {
 
 HopOptions hop_options(const Config& c) {
     return HopOptions{c.real("metrics.work_budget"), static_cast<std::size_t>(c.integer("metrics.samples")),
-                      static_cast<std::uint64_t>(c.integer("metrics.seed"))};
+                      static_cast<std::uint64_t>(c.integer("seed"))};
 }
 
 } // namespace snsim::config

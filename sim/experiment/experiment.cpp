@@ -100,9 +100,14 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
         RunResult run = simulate(t, router, schedule, endpoints, x.engine);
         bounds.per_rank_bytes = report::injected_bytes(x.collective, x.algorithm, p, size);
         bounds.bisection_bytes = report::bisection_bytes(x.collective, p, size);
-        report::RunRow row{
-            std::string(to_string(x.collective)),  std::string(to_string(x.algorithm)), size,           run.time_s,
-            report::busbw_factor(x.collective, p), report::lower_bound_s(bounds),       schedule.size()};
+        report::RunRow row{std::string(to_string(x.collective)),
+                           std::string(to_string(x.algorithm)),
+                           size,
+                           run.time_s,
+                           report::busbw_factor(x.collective, p),
+                           report::lower_bound_s(bounds),
+                           schedule.size(),
+                           x.seed};
         on_row(row);
         result.rows.push_back(std::move(row));
         if (size == *std::max_element(x.sizes.begin(), x.sizes.end())) largest = std::move(run);

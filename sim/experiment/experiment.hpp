@@ -19,6 +19,7 @@ struct Experiment {
     CollectiveParams params; // bytes is set per size
     RoutingOptions routing;
     EngineOptions engine;
+    std::uint64_t seed = 1; // echoed in every row
 };
 
 struct ExperimentResult {

@@ -18,6 +18,7 @@ struct RunRow {
     double busbw_factor = 1; // nccl-tests: allreduce 2(n-1)/n; allgather, reduce-scatter, alltoall (n-1)/n; else 1
     double bound_s = 0;      // lower bound on time (sim/report/bounds.hpp)
     std::size_t flows = 0;
+    std::uint64_t seed = 1; // the config's seed, echoed
 };
 
 double algbw_Bps(const RunRow& row);
@@ -27,7 +28,7 @@ double fraction(const RunRow& row); // bound / time
 std::string run_header();
 std::string run_line(const RunRow& row);
 
-// CSV columns: collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows
+// CSV columns: collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed
 // (count = size / 4, float32 elements as nccl-tests; GB/s = 1e9 bytes/s).
 void write_csv(std::ostream& out, const std::vector<RunRow>& rows);
 std::string csv_header(); // the columns above, without a line end
