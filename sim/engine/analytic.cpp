@@ -1,7 +1,6 @@
 #include "sim/engine/analytic.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 namespace snsim::engine {
 
@@ -9,21 +8,23 @@ std::vector<FlowTiming> run_analytic(const Topology& t, const Schedule& s,
                                      const std::vector<const std::vector<Path>*>& stripes,
                                      const EngineOptions& options) {
     // Flows grouped by (step, chunk): within a group, bytes per cable direction, then each flow's duration.
-    std::vector<FlowId> order(s.size());
-    std::iota(order.begin(), order.end(), 0);
-    const auto group = [&](FlowId f) { return std::pair{s.flow(f).step, s.chunk_of(f)}; };
-    std::stable_sort(order.begin(), order.end(), [&](FlowId a, FlowId b) { return group(a) < group(b); });
+    std::vector<std::pair<std::uint64_t, FlowId>> order(s.size());
+    for (FlowId f = 0; f < s.size(); ++f)
+        order[f] = {std::uint64_t{s.flow(f).step} << 32 | s.chunk_of(f), f};
+    std::sort(order.begin(), order.end());
 
-    const auto cables = t.cables();
+    std::vector<double> rate(2 * t.num_links()); // bytes/s of each cable direction, read once per hop
+    for (const Link* cable : t.cables())
+        rate[2 * cable->id] = rate[2 * cable->id + 1] = cable->bytes_per_s * options.efficiency;
     std::vector<double> load(2 * t.num_links(), 0.0); // bytes of the current group per direction
     std::vector<Hop> touched;
     std::vector<double> duration(s.size(), 0.0);
     for (std::size_t begin = 0; begin < order.size();) {
         std::size_t end = begin;
-        while (end < order.size() && group(order[end]) == group(order[begin]))
+        while (end < order.size() && order[end].first == order[begin].first)
             ++end;
         for (std::size_t i = begin; i < end; ++i) {
-            const FlowId f = order[i];
+            const FlowId f = order[i].second;
             const double share = s.flow(f).bytes / static_cast<double>(stripes[f]->size());
             for (const auto& path : *stripes[f])
                 for (Hop hop : path.hops) {
@@ -32,12 +33,12 @@ std::vector<FlowTiming> run_analytic(const Topology& t, const Schedule& s,
                 }
         }
         for (std::size_t i = begin; i < end; ++i) {
-            const FlowId f = order[i];
+            const FlowId f = order[i].second;
             double longest = 0;
             for (const auto& path : *stripes[f]) {
                 double drain = 0;
                 for (Hop hop : path.hops)
-                    drain = std::max(drain, load[hop] / (cables[cable_of(hop)]->bytes_per_s * options.efficiency));
+                    drain = std::max(drain, load[hop] / rate[hop]);
                 longest = std::max(longest, path.latency_s + drain);
             }
             duration[f] = options.alpha_s + longest;

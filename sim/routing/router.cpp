@@ -3,7 +3,6 @@
 #include <unordered_map>
 
 #include <algorithm>
-#include <deque>
 #include <limits>
 
 #include <fmt/format.h>
@@ -13,7 +12,7 @@
 namespace snsim {
 namespace {
 
-constexpr std::uint16_t kUnreached = std::numeric_limits<std::uint16_t>::max();
+constexpr std::uint32_t kNoMeeting = std::numeric_limits<std::uint32_t>::max();
 
 bool grid_kind(const std::string& kind) {
     return kind == "torus" || kind == "mesh" || kind == "nd_fullmesh";
@@ -44,37 +43,102 @@ Router::Router(const Topology& topology, RoutingOptions options) : t_(topology),
     }
 }
 
-const std::vector<std::uint16_t>& Router::distances_to(Vertex to) {
-    auto [it, fresh] = distances_.try_emplace(to);
-    if (!fresh) return it->second;
-    auto& dist = it->second;
-    dist.assign(t_.num_nodes(), kUnreached);
-    dist[to] = 0;
-    std::deque<Vertex> queue{to};
-    const auto& g = t_.graph();
-    while (!queue.empty()) {
-        const Vertex v = queue.front();
-        queue.pop_front();
-        for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
-            const Vertex w = boost::target(*e, g);
-            if (dist[w] == kUnreached) {
-                dist[w] = static_cast<std::uint16_t>(dist[v] + 1);
-                queue.push_back(w);
-            }
-        }
+void Router::Ball::reset(Vertex root, std::size_t nodes) {
+    if (stamp.size() != nodes) {
+        dist.assign(nodes, 0);
+        stamp.assign(nodes, 0);
+        current = 0;
     }
-    return dist;
+    if (++current == 0) { // wrapped after 2^32 pairs: forget every old label
+        std::fill(stamp.begin(), stamp.end(), 0);
+        current = 1;
+    }
+    order.clear();
+    starts.assign({0});
+    add(root, 0);
+    starts.push_back(order.size());
 }
 
-std::vector<Router::Step> Router::shortest_steps(Vertex at, Vertex to) {
-    const auto& dist = distances_to(to);
-    if (dist[at] == kUnreached)
-        throw InputError(fmt::format("chip {} cannot reach chip {}", t_.node(at).name, t_.node(to).name));
+void Router::Ball::add(Vertex v, std::uint16_t d) {
+    dist[v] = d;
+    stamp[v] = current;
+    order.push_back(v);
+}
+
+std::uint32_t Router::grow(Ball& ball, const Ball& other) {
+    const auto& g = t_.graph();
+    const auto next = static_cast<std::uint16_t>(ball.radius() + 1);
+    std::uint32_t meet = kNoMeeting;
+    for (std::size_t i = ball.starts[ball.radius()]; i < ball.starts.back(); ++i)
+        for (auto [e, end] = boost::out_edges(ball.order[i], g); e != end; ++e) {
+            const Vertex w = boost::target(*e, g);
+            if (ball.has(w)) continue;
+            ball.add(w, next);
+            if (other.has(w)) meet = std::min<std::uint32_t>(meet, other.dist[w]);
+        }
+    ball.starts.push_back(ball.order.size());
+    return meet;
+}
+
+void Router::find_dag(Vertex from, Vertex to) {
+    const auto& g = t_.graph();
+    from_ball_.reset(from, t_.num_nodes());
+    to_ball_.reset(to, t_.num_nodes());
+    const auto frontier_edges = [&](const Ball& b) {
+        std::size_t edges = 0;
+        for (std::size_t i = b.starts[b.radius()]; i < b.starts.back(); ++i)
+            edges += boost::out_degree(b.order[i], g);
+        return edges;
+    };
+    // Grow the side whose next layer costs fewer edge visits until the balls meet; then the source's layer
+    // `meet_layer` holds the DAG's vertices that both balls label.
+    std::size_t distance = 0, meet_layer = 0;
+    for (;;) {
+        const bool grow_from = frontier_edges(from_ball_) <= frontier_edges(to_ball_);
+        Ball& ball = grow_from ? from_ball_ : to_ball_;
+        if (ball.starts[ball.radius()] == ball.starts.back())
+            throw InputError(fmt::format("chip {} cannot reach chip {}", t_.node(from).name, t_.node(to).name));
+        const std::uint32_t meet = grow(ball, grow_from ? to_ball_ : from_ball_);
+        if (meet == kNoMeeting) continue;
+        distance = ball.radius() + meet;
+        meet_layer = grow_from ? ball.radius() : meet;
+        break;
+    }
+    if (++dag_ == 0 || dag_stamp_.size() != t_.num_nodes()) {
+        dag_stamp_.assign(t_.num_nodes(), 0);
+        layer_.assign(t_.num_nodes(), 0);
+        dag_ = 1;
+    }
+    const auto mark = [&](Vertex v, std::size_t layer) {
+        dag_stamp_[v] = dag_;
+        layer_[v] = static_cast<std::uint16_t>(layer);
+    };
+    const auto in_dag = [&](Vertex v, std::size_t layer) { return dag_stamp_[v] == dag_ && layer_[v] == layer; };
+    const auto leads_to = [&](Vertex v, std::size_t layer) {
+        for (auto [e, end] = boost::out_edges(v, g); e != end; ++e)
+            if (in_dag(boost::target(*e, g), layer)) return true;
+        return false;
+    };
+    for (std::size_t i = from_ball_.starts[meet_layer]; i < from_ball_.starts[meet_layer + 1]; ++i) {
+        const Vertex v = from_ball_.order[i];
+        if (to_ball_.has(v) && to_ball_.dist[v] == distance - meet_layer) mark(v, meet_layer);
+    }
+    // Towards the source: a vertex of layer k is on a shortest path when it has a cable into the DAG's layer
+    // k + 1; towards the destination likewise from the other ball (its layer j is the source's d - j).
+    for (std::size_t k = meet_layer; k-- > 0;)
+        for (std::size_t i = from_ball_.starts[k]; i < from_ball_.starts[k + 1]; ++i)
+            if (leads_to(from_ball_.order[i], k + 1)) mark(from_ball_.order[i], k);
+    for (std::size_t j = distance - meet_layer; j-- > 0;)
+        for (std::size_t i = to_ball_.starts[j]; i < to_ball_.starts[j + 1]; ++i)
+            if (leads_to(to_ball_.order[i], distance - j - 1)) mark(to_ball_.order[i], distance - j);
+}
+
+std::vector<Router::Step> Router::shortest_steps(Vertex at) {
     const auto& g = t_.graph();
     std::vector<Step> steps;
     for (auto [e, end] = boost::out_edges(at, g); e != end; ++e) {
         const Vertex w = boost::target(*e, g);
-        if (dist[w] + 1 != dist[at]) continue;
+        if (dag_stamp_[w] != dag_ || layer_[w] != layer_[at] + 1) continue;
         steps.push_back({make_hop(g[*e].id, at, w), w, g[*e].latency_s});
     }
     std::sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.hop < b.hop; });
@@ -110,7 +174,7 @@ std::vector<Router::Step> Router::dimension_steps(Vertex at, Vertex to) {
 }
 
 std::vector<Router::Step> Router::next_steps(Vertex at, Vertex to) {
-    return options_.strategy == RouteStrategy::DimensionOrder ? dimension_steps(at, to) : shortest_steps(at, to);
+    return options_.strategy == RouteStrategy::DimensionOrder ? dimension_steps(at, to) : shortest_steps(at);
 }
 
 Path Router::walk(Vertex from, Vertex to, std::unordered_map<Vertex, std::uint32_t>& arrivals) {
@@ -130,6 +194,7 @@ const std::vector<Path>& Router::paths(Vertex from, Vertex to) {
     const std::uint64_t key = static_cast<std::uint64_t>(from) << 32 | to;
     auto [it, fresh] = paths_.try_emplace(key);
     if (!fresh) return it->second;
+    if (options_.strategy != RouteStrategy::DimensionOrder) find_dag(from, to);
     std::uint32_t stripes = options_.stripes;
     if (options_.strategy == RouteStrategy::Shortest) stripes = 1;
     if (stripes == 0) stripes = static_cast<std::uint32_t>(next_steps(from, to).size());

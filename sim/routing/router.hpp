@@ -68,19 +68,41 @@ class Router {
         Vertex next;
         double latency_s;
     };
-    const std::vector<std::uint16_t>& distances_to(Vertex to);
+    // The shortest-path DAG of one pair, found by a bidirectional BFS (balls of radius about d/2 around both
+    // ends, so a pair costs the edges near its ends, not the whole graph): `layer_` holds each DAG vertex's
+    // distance from the source, stamped with `dag_stamp_`.
+    void find_dag(Vertex from, Vertex to);
     std::vector<Step> next_steps(Vertex at, Vertex to); // candidate cables, by cable id
-    std::vector<Step> shortest_steps(Vertex at, Vertex to);
+    std::vector<Step> shortest_steps(Vertex at);        // in the DAG of the last find_dag
     std::vector<Step> dimension_steps(Vertex at, Vertex to);
     // One stripe; `arrivals` counts the pair's stripes that have left each vertex so far.
     Path walk(Vertex from, Vertex to, std::unordered_map<Vertex, std::uint32_t>& arrivals);
 
+    // One side of the bidirectional BFS: distance labels (valid where stamp == current) and the vertices found,
+    // in layers: layer k is order[starts[k], starts[k+1]).
+    struct Ball {
+        std::vector<std::uint16_t> dist;
+        std::vector<std::uint32_t> stamp;
+        std::vector<Vertex> order;
+        std::vector<std::size_t> starts;
+        std::uint32_t current = 0;
+        bool has(Vertex v) const { return stamp[v] == current; }
+        std::size_t radius() const { return starts.size() - 2; }
+        void reset(Vertex root, std::size_t nodes);
+        void add(Vertex v, std::uint16_t d);
+    };
+    // Expands `ball` by one layer; returns the least `other` distance among the new vertices both balls reach.
+    std::uint32_t grow(Ball& ball, const Ball& other);
+
     const Topology& t_;
     RoutingOptions options_;
-    std::map<std::vector<int>, Vertex> by_coords_;                     // chips of grid topologies
-    std::vector<int> extent_;                                          // grid length of each dimension
-    std::unordered_map<Vertex, std::vector<std::uint16_t>> distances_; // lookup only, never iterated
-    std::unordered_map<std::uint64_t, std::vector<Path>> paths_;       // lookup only, never iterated
+    std::map<std::vector<int>, Vertex> by_coords_; // chips of grid topologies
+    std::vector<int> extent_;                      // grid length of each dimension
+    Ball from_ball_, to_ball_;
+    std::vector<std::uint16_t> layer_;
+    std::vector<std::uint32_t> dag_stamp_;
+    std::uint32_t dag_ = 0;
+    std::unordered_map<std::uint64_t, std::vector<Path>> paths_; // lookup only, never iterated
 };
 
 } // namespace snsim
