@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/engine/analytic_alltoall.hpp"
 #include "sim/report/bounds.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/metrics/bisection.hpp"
@@ -77,6 +78,14 @@ std::vector<Topology::Vertex> reducing_switches(const Topology& t, const std::ve
     return out;
 }
 
+// Direct alltoall on the analytic engine is computed without listing its p(p-1) flows
+// (sim/engine/analytic_alltoall.hpp): the same result, at 15,488 chips in seconds instead of 240 million flows.
+bool listless_alltoall(const Experiment& x) {
+    return x.collective == Collective::alltoall && x.algorithm == Algorithm::direct &&
+           x.engine.kind == EngineKind::analytic && x.params.chunks == 1 &&
+           x.routing.strategy != RouteStrategy::DimensionOrder;
+}
+
 } // namespace
 
 ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
@@ -96,18 +105,21 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
     RunResult largest;
     for (double size : x.sizes) {
         params.bytes = size;
-        const Schedule schedule = build_schedule(x.collective, x.algorithm, p, params);
-        RunResult run = simulate(t, router, schedule, endpoints, x.engine);
+        RunResult run;
+        std::size_t flows = 0;
+        if (listless_alltoall(x)) {
+            run = engine::analytic_alltoall(t, router, chips, size / p, x.engine);
+            flows = std::size_t{p} * (p - 1);
+        } else {
+            const Schedule schedule = build_schedule(x.collective, x.algorithm, p, params);
+            run = simulate(t, router, schedule, endpoints, x.engine);
+            flows = schedule.size();
+        }
         bounds.per_rank_bytes = report::injected_bytes(x.collective, x.algorithm, p, size);
         bounds.bisection_bytes = report::bisection_bytes(x.collective, p, size);
-        report::RunRow row{std::string(to_string(x.collective)),
-                           std::string(to_string(x.algorithm)),
-                           size,
-                           run.time_s,
-                           report::busbw_factor(x.collective, p),
-                           report::lower_bound_s(bounds),
-                           schedule.size(),
-                           x.seed};
+        report::RunRow row{
+            std::string(to_string(x.collective)),  std::string(to_string(x.algorithm)), size,  run.time_s,
+            report::busbw_factor(x.collective, p), report::lower_bound_s(bounds),       flows, x.seed};
         on_row(row);
         result.rows.push_back(std::move(row));
         if (size == *std::max_element(x.sizes.begin(), x.sizes.end())) largest = std::move(run);

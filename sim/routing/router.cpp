@@ -13,6 +13,7 @@ namespace snsim {
 namespace {
 
 constexpr std::uint32_t kNoMeeting = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint16_t kUnreachedClass = std::numeric_limits<std::uint16_t>::max();
 
 bool grid_kind(const std::string& kind) {
     return kind == "torus" || kind == "mesh" || kind == "nd_fullmesh";
@@ -181,8 +182,8 @@ Path Router::walk(Vertex from, Vertex to, std::unordered_map<Vertex, std::uint32
     Path path;
     for (Vertex at = from; at != to;) {
         const auto steps = next_steps(at, to);
-        const Step& s =
-            options_.strategy == RouteStrategy::Shortest ? steps.front() : steps[arrivals[at]++ % steps.size()];
+        const Step& s = options_.strategy == RouteStrategy::Shortest ? steps.front()
+                                                                     : steps[(from + arrivals[at]++) % steps.size()];
         path.hops.push_back(s.hop);
         path.latency_s += s.latency_s;
         at = s.next;
@@ -202,6 +203,83 @@ const std::vector<Path>& Router::paths(Vertex from, Vertex to) {
     for (std::uint32_t s = 0; s < stripes; ++s)
         it->second.push_back(walk(from, to, arrivals));
     return it->second;
+}
+
+void Router::aim(const std::vector<Vertex>& neighbours) {
+    const std::size_t n = t_.num_nodes();
+    if (class_stamp_.size() != n) {
+        class_stamp_.assign(n, 0);
+        class_steps_.assign(n, {});
+        multiplicity_.assign(n, 0);
+        aim_ = 0;
+    }
+    ++aim_;
+    class_dist_.assign(n, kUnreachedClass);
+    std::fill(multiplicity_.begin(), multiplicity_.end(), 0);
+    std::vector<Vertex> frontier;
+    for (Vertex v : neighbours) {
+        if (multiplicity_[v]++ == 0) frontier.push_back(v);
+        class_dist_[v] = 0;
+    }
+    const auto& g = t_.graph();
+    for (std::uint16_t d = 1; !frontier.empty(); ++d) {
+        std::vector<Vertex> next;
+        for (Vertex v : frontier)
+            for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
+                const Vertex w = boost::target(*e, g);
+                if (class_dist_[w] != kUnreachedClass) continue;
+                class_dist_[w] = d;
+                next.push_back(w);
+            }
+        frontier = std::move(next);
+    }
+}
+
+const std::vector<Router::Step>& Router::class_steps(Vertex at) {
+    auto& steps = class_steps_[at];
+    if (class_stamp_[at] == aim_) return steps;
+    class_stamp_[at] = aim_;
+    steps.clear();
+    const auto& g = t_.graph();
+    for (auto [e, end] = boost::out_edges(at, g); e != end; ++e) {
+        const Vertex w = boost::target(*e, g);
+        if (class_dist_[w] + 1 == class_dist_[at]) steps.push_back({make_hop(g[*e].id, at, w), w, g[*e].latency_s});
+    }
+    std::sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.hop < b.hop; });
+    return steps;
+}
+
+std::vector<Router::OpenPath> Router::open_paths(Vertex from) {
+    if (options_.strategy == RouteStrategy::DimensionOrder)
+        throw std::logic_error("open_paths: dimension_order routes each pair on its own");
+    if (class_dist_[from] == kUnreachedClass)
+        throw InputError(fmt::format("chip {} cannot reach every chip of the communicator", t_.node(from).name));
+    const bool shortest = options_.strategy == RouteStrategy::Shortest;
+    // As paths(): a chip next to the class goes straight down its cables to the chip, else the next steps.
+    const std::size_t first_choices = class_dist_[from] == 0 ? multiplicity_[from] : class_steps(from).size();
+    std::uint32_t stripes = shortest ? 1 : options_.stripes;
+    if (stripes == 0) stripes = static_cast<std::uint32_t>(first_choices);
+    std::vector<std::pair<Vertex, std::uint32_t>> arrivals; // stripes that have left each vertex (few vertices)
+    const auto leave = [&](Vertex v) -> std::uint32_t {
+        for (auto& [vertex, count] : arrivals)
+            if (vertex == v) return count++;
+        arrivals.emplace_back(v, 1);
+        return 0;
+    };
+    std::vector<OpenPath> out(stripes);
+    for (auto& path : out) {
+        Vertex at = from;
+        while (class_dist_[at] > 0) {
+            const auto& steps = class_steps(at);
+            const Step& s = shortest ? steps.front() : steps[(from + leave(at)) % steps.size()];
+            path.hops.push_back(s.hop);
+            path.latency_s += s.latency_s;
+            at = s.next;
+        }
+        path.last = at;
+        path.arrival = shortest ? 0 : static_cast<std::uint32_t>(from) + leave(at);
+    }
+    return out;
 }
 
 } // namespace snsim

@@ -8,7 +8,9 @@
 //   ecmp            equal-cost multipath: at every vertex, the stripes of a pair that reach it take in turn the
 //                   n cables that lie on a shortest path from it (ordered by cable id), so stripes spread evenly
 //                   over planes, switches and parallel cables (at a switch reached by 4 of 18 stripes, those 4
-//                   use 4 different cables down);
+//                   use 4 different cables down). The turn starts at the cable numbered (source chip's vertex
+//                   index mod n), as a source hash would: the 64 chips of a Clos node sending to another node
+//                   go up through 64 different spines instead of all through the first;
 //   dimension_order torus, mesh and nD full mesh: correct the lowest differing coordinate first (shorter way
 //                   round on a torus, ties go up); parallel cables are striped as in ecmp.
 // With stripes = 0 (auto), a pair gets as many stripes as the source chip has cables that start a path of the
@@ -61,6 +63,22 @@ class Router {
     const std::vector<Path>& paths(Topology::Vertex from, Topology::Vertex to);
     std::size_t cached_pairs() const { return paths_.size(); }
 
+    // Routing towards a destination class: the chips whose neighbours are exactly the multiset `neighbours`
+    // (the chips under the same leaf switches, say). Every stripe from one source to any chip of the class
+    // crosses the same cables but the last, because a chip's distance from any vertex but itself is one more than
+    // the vertex's distance from the chip's neighbours; so the analytic engine routes direct alltoall once per
+    // (source, class) instead of once per pair. An OpenPath is a stripe of paths() without its last hop: it
+    // reaches `last`, one of the neighbours, and goes down the `arrival`-th (modulo their number, the source's offset
+    // included) of the cables from there to the chip, as paths() deals them. Shortest and ecmp only.
+    struct OpenPath {
+        std::vector<Hop> hops;
+        double latency_s = 0; // of `hops`
+        Topology::Vertex last = 0;
+        std::uint32_t arrival = 0;
+    };
+    void aim(const std::vector<Topology::Vertex>& neighbours); // sorted; the class of the next open_paths calls
+    std::vector<OpenPath> open_paths(Topology::Vertex from);   // from any vertex that is not in the class
+
   private:
     using Vertex = Topology::Vertex;
     struct Step {
@@ -94,6 +112,8 @@ class Router {
     // Expands `ball` by one layer; returns the least `other` distance among the new vertices both balls reach.
     std::uint32_t grow(Ball& ball, const Ball& other);
 
+    const std::vector<Step>& class_steps(Vertex at); // towards the aimed class, from a vertex not next to it
+
     const Topology& t_;
     RoutingOptions options_;
     std::map<std::vector<int>, Vertex> by_coords_; // chips of grid topologies
@@ -103,6 +123,13 @@ class Router {
     std::vector<std::uint32_t> dag_stamp_;
     std::uint32_t dag_ = 0;
     std::unordered_map<std::uint64_t, std::vector<Path>> paths_; // lookup only, never iterated
+    // The aimed class: each vertex's distance from its nearest neighbour of the class, how many of the class's
+    // neighbour slots each vertex fills, and next steps found so far (valid where class_stamp_ == aim_).
+    std::vector<std::uint16_t> class_dist_;
+    std::vector<std::uint32_t> multiplicity_;
+    std::vector<std::vector<Step>> class_steps_;
+    std::vector<std::uint32_t> class_stamp_;
+    std::uint32_t aim_ = 0;
 };
 
 } // namespace snsim

@@ -1,0 +1,168 @@
+#include "sim/engine/analytic_alltoall.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+namespace snsim::engine {
+namespace {
+
+using Vertex = Topology::Vertex;
+
+struct DestinationClass {
+    std::vector<Vertex> neighbours; // sorted, a vertex once per cable
+    std::vector<Rank> members;      // ascending
+    std::uint32_t multiplicity(Vertex v) const {
+        const auto [lo, hi] = std::equal_range(neighbours.begin(), neighbours.end(), v);
+        return static_cast<std::uint32_t>(hi - lo);
+    }
+};
+
+// Ranks grouped by their chip's neighbours, classes in order of their first rank.
+std::vector<DestinationClass> destination_classes(const Topology& t, const std::vector<Vertex>& chips) {
+    const auto& g = t.graph();
+    std::map<std::vector<Vertex>, std::size_t> index;
+    std::vector<DestinationClass> out;
+    for (Rank r = 0; r < chips.size(); ++r) {
+        std::vector<Vertex> neighbours;
+        for (auto [e, end] = boost::out_edges(chips[r], g); e != end; ++e)
+            neighbours.push_back(boost::target(*e, g));
+        std::sort(neighbours.begin(), neighbours.end());
+        const auto [it, fresh] = index.try_emplace(neighbours, out.size());
+        if (fresh) out.push_back({std::move(neighbours), {}});
+        out[it->second].members.push_back(r);
+    }
+    return out;
+}
+
+// A last hop of a class: down from neighbour `from`, the `index`-th of its cables to the chip.
+using LastHop = std::pair<Vertex, std::uint32_t>;
+
+// The cable directions from `from` down to `chip`, by hop as the Router orders them.
+std::vector<Hop> down(const Topology& t, Vertex from, Vertex chip) {
+    const auto& g = t.graph();
+    std::vector<Hop> hops;
+    for (auto [e, end] = boost::out_edges(chip, g); e != end; ++e)
+        if (boost::target(*e, g) == from) hops.push_back(make_hop(g[*e].id, from, chip));
+    std::sort(hops.begin(), hops.end());
+    return hops;
+}
+
+// The two largest values over a class's chips and whose they are, so the largest over all chips but one is known.
+struct TopTwo {
+    double first = -std::numeric_limits<double>::infinity(), second = first;
+    Rank first_of = std::numeric_limits<Rank>::max();
+    void add(double value, Rank rank) {
+        if (value > first) {
+            second = first;
+            first = value;
+            first_of = rank;
+        } else if (value > second) {
+            second = value;
+        }
+    }
+    double without(Rank rank) const { return rank == first_of ? second : first; }
+};
+
+class Alltoall {
+  public:
+    Alltoall(const Topology& t, Router& router, const std::vector<Vertex>& chips, double pair_bytes,
+             const EngineOptions& options)
+        : t_(t), router_(router), chips_(chips), pair_bytes_(pair_bytes), options_(options), cables_(t.cables()),
+          rate_(2 * t.num_links()), load_(2 * t.num_links(), 0.0) {
+        for (const Link* cable : cables_)
+            rate_[2 * cable->id] = rate_[2 * cable->id + 1] = cable->bytes_per_s * options.efficiency;
+    }
+
+    // Every byte on every cable direction: one walk per (source, class), then each class's last hops.
+    void count_bytes(const DestinationClass& c) {
+        router_.aim(c.neighbours);
+        std::map<LastHop, double> down_bytes;                        // from every source
+        std::map<Rank, std::vector<std::pair<LastHop, double>>> own; // sources inside the class, to take back out
+        for (Rank s = 0; s < chips_.size(); ++s) {
+            const bool inside = std::binary_search(c.members.begin(), c.members.end(), s);
+            const double receivers = static_cast<double>(c.members.size() - (inside ? 1 : 0));
+            if (receivers == 0) continue;
+            const auto open = router_.open_paths(chips_[s]);
+            const double share = pair_bytes_ / static_cast<double>(open.size());
+            communications_ += open.size() * static_cast<std::size_t>(receivers);
+            for (const auto& path : open) {
+                for (Hop hop : path.hops)
+                    load_[hop] += receivers * share;
+                const LastHop last{path.last, path.arrival % c.multiplicity(path.last)};
+                down_bytes[last] += share;
+                if (inside) own[s].emplace_back(last, share);
+            }
+        }
+        for (Rank d : c.members) {
+            std::map<LastHop, double> bytes = down_bytes;
+            for (const auto& [last, share] : own[d])
+                bytes[last] -= share;
+            for (const auto& [last, b] : bytes)
+                load_[down(t_, last.first, chips_[d])[last.second]] += b;
+        }
+    }
+
+    // The slowest stripe towards the class, once every byte is counted.
+    double slowest(const DestinationClass& c) {
+        router_.aim(c.neighbours);
+        // Per last hop, over the class's chips: the largest latency, and the largest latency + drain.
+        std::map<LastHop, std::pair<TopTwo, TopTwo>> last_hops;
+        double worst = 0;
+        for (Rank s = 0; s < chips_.size(); ++s) {
+            const bool inside = std::binary_search(c.members.begin(), c.members.end(), s);
+            if (c.members.size() == (inside ? 1u : 0u)) continue;
+            for (const auto& path : router_.open_paths(chips_[s])) {
+                double drain = 0;
+                for (Hop hop : path.hops)
+                    drain = std::max(drain, load_[hop] / rate_[hop]);
+                const LastHop last{path.last, path.arrival % c.multiplicity(path.last)};
+                auto [it, fresh] = last_hops.try_emplace(last);
+                if (fresh)
+                    for (Rank d : c.members) {
+                        const Hop hop = down(t_, last.first, chips_[d])[last.second];
+                        const double latency = cables_[cable_of(hop)]->latency_s;
+                        it->second.first.add(latency, d);
+                        it->second.second.add(latency + load_[hop] / rate_[hop], d);
+                    }
+                const double latency = it->second.first.without(s), latency_drain = it->second.second.without(s);
+                worst = std::max(worst, path.latency_s + std::max(latency + drain, latency_drain));
+            }
+        }
+        return options_.alpha_s + worst;
+    }
+
+    RunResult result(double time_s) && {
+        RunResult out;
+        out.time_s = time_s;
+        out.hop_bytes = std::move(load_);
+        out.communications = communications_;
+        return out;
+    }
+
+  private:
+    const Topology& t_;
+    Router& router_;
+    const std::vector<Vertex>& chips_;
+    double pair_bytes_;
+    const EngineOptions& options_;
+    std::vector<const Link*> cables_; // by id
+    std::vector<double> rate_, load_;
+    std::size_t communications_ = 0;
+};
+
+} // namespace
+
+RunResult analytic_alltoall(const Topology& t, Router& router, const std::vector<Vertex>& chips, double pair_bytes,
+                            const EngineOptions& options) {
+    const auto classes = destination_classes(t, chips);
+    Alltoall alltoall(t, router, chips, pair_bytes, options);
+    for (const auto& c : classes)
+        alltoall.count_bytes(c);
+    double time_s = 0;
+    for (const auto& c : classes)
+        time_s = std::max(time_s, alltoall.slowest(c));
+    return std::move(alltoall).result(chips.size() > 1 ? time_s : 0);
+}
+
+} // namespace snsim::engine
