@@ -42,6 +42,52 @@ std::vector<KeyDecl> link_keys(const std::string& section, const std::string& wh
     };
 }
 
+// The `faults` section (docs/faults.md): parts removed, or degraded, by name, pattern, plane or at random.
+std::vector<KeyDecl> fault_keys() {
+    auto selection = [](const std::string& section, const std::string& verb) {
+        return std::vector<KeyDecl>{
+            {section + ".chips", KeyType::StringList, "[]",
+             "chips " + verb + ", by name or pattern (c5, \"n3.c*\"); ranks re-form in chip order around failed ones"},
+            {section + ".switches", KeyType::StringList, "[]",
+             "switch chips " + verb + ", by name or pattern (p3.sw0)"},
+            {section + ".links", KeyType::StringList, "[]",
+             "cables " + verb + ", as \"A - B\" (node names or patterns; every parallel cable between them)"},
+            {section + ".planes",
+             KeyType::IntegerList,
+             "[]",
+             "planes " + verb + " by number: every cable in the plane and its switch chips",
+             {},
+             0},
+        };
+    };
+    std::vector<KeyDecl> keys = selection("faults", "that fail (removed from the graph)");
+    const auto degrade = selection("faults.degrade", "whose cables run at faults.degrade.bandwidth_fraction");
+    keys.insert(keys.end(), degrade.begin(), degrade.end());
+    keys.push_back({"faults.degrade.bandwidth_fraction",
+                    KeyType::Real,
+                    "0.5",
+                    "fraction of its bandwidth a degraded cable keeps (at most 1)",
+                    {},
+                    0,
+                    true});
+    keys.push_back({"faults.random.kind",
+                    KeyType::String,
+                    "links",
+                    "what fails at random",
+                    {},
+                    0,
+                    false,
+                    {"links", "switches", "chips"}});
+    keys.push_back({"faults.random.fraction",
+                    KeyType::Real,
+                    "0",
+                    "fraction of every part of faults.random.kind that fails, drawn with `seed` (rounded to whole "
+                    "parts; 0 = none)",
+                    {},
+                    0});
+    return keys;
+}
+
 // Keys of `snsim run`: what to simulate on the topology, and the cost-model parameters.
 std::vector<KeyDecl> run_keys() {
     return {
@@ -228,6 +274,7 @@ std::vector<KeyDecl> build() {
     add(link_keys("topology.uplink", "leaf-spine cables", {"clos"}));
     add(link_keys("topology.switch_link", "chip-switch cables", {"nd_fullmesh"}));
     add(link_keys("topology.global_link", "cables between groups", {"dragonfly"}, "optical"));
+    add(fault_keys());
     add(run_keys());
     return keys;
 }
@@ -260,6 +307,7 @@ std::string_view describe(KeyType type) {
     case KeyType::Time: return "a time such as 1.2us, 200ns";
     case KeyType::Bytes: return "a size such as 8GiB, 64KB, 4096";
     case KeyType::IntegerList: return "a list of whole numbers such as [4, 4, 4]";
+    case KeyType::StringList: return "a list of texts such as [c5, \"p3.*\"]";
     }
     return "";
 }
