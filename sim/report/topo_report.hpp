@@ -13,6 +13,7 @@ struct TopoSource {
     std::string name;   // experiment label
     std::string config; // config file path
     std::uint64_t seed = 1;
+    FaultSummary faults; // what the config's faults removed or degraded
 };
 
 std::string topo_table(const TopoSource& source, const TopologyMetrics& m);
