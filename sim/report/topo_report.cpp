@@ -26,13 +26,13 @@ nlohmann::ordered_json spread_json(const Spread& s) {
     return {{"min", s.min}, {"mean", s.mean}, {"max", s.max}};
 }
 
+} // namespace
+
 std::string faults_text(const FaultSummary& f) {
     return fmt::format("removed {} chip{}, {} switch chip{}, {} CPU{}, {} cable{}; {} cable{} degraded", f.chips,
                        f.chips == 1 ? "" : "s", f.switches, f.switches == 1 ? "" : "s", f.cpus, f.cpus == 1 ? "" : "s",
                        f.cables, f.cables == 1 ? "" : "s", f.degraded_cables, f.degraded_cables == 1 ? "" : "s");
 }
-
-} // namespace
 
 std::string topo_table(const TopoSource& source, const TopologyMetrics& m) {
     std::vector<std::pair<std::string, std::string>> rows = {
