@@ -44,48 +44,48 @@ std::vector<KeyDecl> link_keys(const std::string& section, const std::string& wh
 
 // The `faults` section (docs/faults.md): parts removed, or degraded, by name, pattern, plane or at random.
 std::vector<KeyDecl> fault_keys() {
-    auto selection = [](const std::string& section, const std::string& verb) {
-        return std::vector<KeyDecl>{
-            {section + ".chips", KeyType::StringList, "[]",
-             "chips " + verb + ", by name or pattern (c5, \"n3.c*\"); ranks re-form in chip order around failed ones"},
-            {section + ".switches", KeyType::StringList, "[]",
-             "switch chips " + verb + ", by name or pattern (p3.sw0)"},
-            {section + ".links", KeyType::StringList, "[]",
-             "cables " + verb + ", as \"A - B\" (node names or patterns; every parallel cable between them)"},
-            {section + ".planes",
-             KeyType::IntegerList,
-             "[]",
-             "planes " + verb + " by number: every cable in the plane and its switch chips",
-             {},
-             0},
-        };
+    const std::string degraded = "whose cables keep faults.degrade.bandwidth_fraction of their bandwidth";
+    const auto list = [](std::string path, std::string doc) {
+        return KeyDecl{std::move(path), KeyType::StringList, "[]", std::move(doc)};
     };
-    std::vector<KeyDecl> keys = selection("faults", "that fail (removed from the graph)");
-    const auto degrade = selection("faults.degrade", "whose cables run at faults.degrade.bandwidth_fraction");
-    keys.insert(keys.end(), degrade.begin(), degrade.end());
-    keys.push_back({"faults.degrade.bandwidth_fraction",
-                    KeyType::Real,
-                    "0.5",
-                    "fraction of its bandwidth a degraded cable keeps (at most 1)",
-                    {},
-                    0,
-                    true});
-    keys.push_back({"faults.random.kind",
-                    KeyType::String,
-                    "links",
-                    "what fails at random",
-                    {},
-                    0,
-                    false,
-                    {"links", "switches", "chips"}});
-    keys.push_back({"faults.random.fraction",
-                    KeyType::Real,
-                    "0",
-                    "fraction of every part of faults.random.kind that fails, drawn with `seed` (rounded to whole "
-                    "parts; 0 = none)",
-                    {},
-                    0});
-    return keys;
+    const auto planes = [](std::string path, std::string doc) {
+        return KeyDecl{std::move(path), KeyType::IntegerList, "[]", std::move(doc), {}, 0};
+    };
+    return {
+        list("faults.chips", "chips that fail, by name or pattern (c5, \"n3.c*\"): removed with their cables; "
+                             "communicators re-form in chip order around them"),
+        list("faults.switches", "switch chips that fail, by name or pattern (p3.sw0): removed with their cables"),
+        list("faults.links", "cables that fail, as \"A - B\" (names or patterns of the two ends; every parallel "
+                             "cable between them)"),
+        planes("faults.planes", "planes that fail, by number: every cable and switch chip in the plane"),
+        list("faults.degrade.chips", "chips " + degraded),
+        list("faults.degrade.switches", "switch chips " + degraded),
+        list("faults.degrade.links", "cables (\"A - B\") that keep faults.degrade.bandwidth_fraction of their "
+                                     "bandwidth"),
+        planes("faults.degrade.planes", "planes " + degraded),
+        {"faults.degrade.bandwidth_fraction",
+         KeyType::Real,
+         "0.5",
+         "fraction of its bandwidth a degraded cable keeps (at most 1)",
+         {},
+         0,
+         true},
+        {"faults.random.kind",
+         KeyType::String,
+         "links",
+         "what fails at random",
+         {},
+         0,
+         false,
+         {"links", "switches", "chips"}},
+        {"faults.random.fraction",
+         KeyType::Real,
+         "0",
+         "fraction of every part of faults.random.kind that fails, drawn with `seed` (rounded to whole parts; 0 = "
+         "none)",
+         {},
+         0},
+    };
 }
 
 // Keys of `snsim run`: what to simulate on the topology, and the cost-model parameters.
