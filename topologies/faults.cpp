@@ -135,10 +135,8 @@ Topology apply_faults(const Topology& healthy, const FaultSpec& spec) {
             renumbered[v] = out.add_node(node);
             continue;
         }
-        (node.kind == NodeKind::Chip     ? summary.chips
-         : node.kind == NodeKind::Switch ? summary.switches
-                                         : summary.cpus)++;
         if (node.kind == NodeKind::Chip) summary.failed_chips.push_back(node.name);
+        ++(node.kind == NodeKind::Chip ? summary.chips : summary.switches); // no fault selects a CPU
     }
     const auto cables = healthy.cables();
     for (std::uint32_t id = 0; id < cables.size(); ++id) {

@@ -64,11 +64,11 @@ struct ChipOrbit {
 // What faults removed or degraded (topologies/faults.hpp), for reports and for algorithms that cannot re-form
 // around failed chips. All zero for a healthy topology.
 struct FaultSummary {
-    std::size_t chips = 0, switches = 0, cpus = 0, cables = 0; // removed (cables: with their ends or alone)
+    std::size_t chips = 0, switches = 0, cables = 0; // removed (cables: with their ends or alone)
     std::size_t degraded_cables = 0;
     std::vector<std::string> failed_chips; // names, in chip order
-    bool any() const { return chips + switches + cpus + cables + degraded_cables > 0; }
-    bool removed_any() const { return chips + switches + cpus + cables > 0; }
+    bool any() const { return chips + switches + cables + degraded_cables > 0; }
+    bool removed_any() const { return chips + switches + cables > 0; }
 };
 
 class Topology {

@@ -29,9 +29,9 @@ nlohmann::ordered_json spread_json(const Spread& s) {
 } // namespace
 
 std::string faults_text(const FaultSummary& f) {
-    return fmt::format("removed {} chip{}, {} switch chip{}, {} CPU{}, {} cable{}; {} cable{} degraded", f.chips,
-                       f.chips == 1 ? "" : "s", f.switches, f.switches == 1 ? "" : "s", f.cpus, f.cpus == 1 ? "" : "s",
-                       f.cables, f.cables == 1 ? "" : "s", f.degraded_cables, f.degraded_cables == 1 ? "" : "s");
+    return fmt::format("removed {} chip{}, {} switch chip{}, {} cable{}; {} cable{} degraded", f.chips,
+                       f.chips == 1 ? "" : "s", f.switches, f.switches == 1 ? "" : "s", f.cables,
+                       f.cables == 1 ? "" : "s", f.degraded_cables, f.degraded_cables == 1 ? "" : "s");
 }
 
 std::string topo_table(const TopoSource& source, const TopologyMetrics& m) {
@@ -92,7 +92,6 @@ nlohmann::ordered_json topo_json(const TopoSource& source, const TopologyMetrics
         {"faults",
          {{"removed_chips", source.faults.chips},
           {"removed_switches", source.faults.switches},
-          {"removed_cpus", source.faults.cpus},
           {"removed_cables", source.faults.cables},
           {"degraded_cables", source.faults.degraded_cables},
           {"failed_chips", source.faults.failed_chips}}},

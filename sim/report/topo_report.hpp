@@ -16,7 +16,7 @@ struct TopoSource {
     FaultSummary faults; // what the config's faults removed or degraded
 };
 
-// "removed 1 chip, 0 switch chips, 0 CPUs, 14 cables; 0 cables degraded".
+// "removed 1 chip, 0 switch chips, 14 cables; 0 cables degraded".
 std::string faults_text(const FaultSummary& faults);
 std::string topo_table(const TopoSource& source, const TopologyMetrics& m);
 nlohmann::ordered_json topo_json(const TopoSource& source, const TopologyMetrics& m);
