@@ -246,6 +246,14 @@ TEST_CASE("faults: algorithms that cannot re-form, and disconnected communicator
                               "cannot reach c0: c1, c2, c3, c4\n");
     }
 
+    const auto many = dir.write("m.yaml", "topology:\n  kind: torus\n  dims: [16]\nfaults:\n"
+                                          "  links: [c0 - c1, c8 - c9]\n");
+    const auto m = run_snsim("topo " + many);
+    CHECK(m.exit_code == 2);
+    CHECK(m.output == "snsim: error: " + many +
+                          ":5: faults.links: the faults leave the communicator disconnected: 8 of its 16 chips "
+                          "cannot reach c0: c1, c2, c3, c4, c5 and 3 more\n");
+
     const auto dim = dir.write("d.yaml", "topology:\n  kind: torus\n  dims: [8]\nrouting:\n  strategy: "
                                          "dimension_order\nfaults:\n  links: [c0 - c1]\n");
     const auto d = run_snsim("run " + dim + " --sizes 1M");
