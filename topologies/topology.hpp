@@ -61,6 +61,16 @@ struct ChipOrbit {
     std::size_t size;
 };
 
+// What faults removed or degraded (topologies/faults.hpp), for reports and for algorithms that cannot re-form
+// around failed chips. All zero for a healthy topology.
+struct FaultSummary {
+    std::size_t chips = 0, switches = 0, cables = 0; // removed (cables: with their ends or alone)
+    std::size_t degraded_cables = 0;
+    std::vector<std::string> failed_chips; // names, in chip order
+    bool any() const { return chips + switches + cables + degraded_cables > 0; }
+    bool removed_any() const { return chips + switches + cables > 0; }
+};
+
 class Topology {
   public:
     using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, Node, Link>;
@@ -95,6 +105,8 @@ class Topology {
     void set_chip_orbits(std::vector<ChipOrbit> orbits, std::string why);
     const std::vector<ChipOrbit>& chip_orbits() const { return chip_orbits_; }
     const std::string& symmetry() const { return symmetry_; }
+    void set_faults(FaultSummary faults) { faults_ = std::move(faults); }
+    const FaultSummary& faults() const { return faults_; }
 
   private:
     std::string kind_;
@@ -104,6 +116,7 @@ class Topology {
     std::optional<BisectionHint> bisection_hint_;
     std::vector<ChipOrbit> chip_orbits_;
     std::string symmetry_;
+    FaultSummary faults_;
 };
 
 } // namespace snsim

@@ -11,6 +11,7 @@
 #include "sim/config/topology_request.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/report/output_file.hpp"
+#include "sim/report/topo_report.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/units.hpp"
 
@@ -37,12 +38,13 @@ int run(const RunOptions& o) {
     bool headed = false;
     const ExperimentResult result = run_experiment(topology, chips, x, [&](const report::RunRow& row) {
         if (!headed)
-            std::cout << fmt::format("# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}, "
-                                     "engine {}\n",
-                                     config.name(), to_string(x.collective), to_string(x.algorithm), chips.size(),
-                                     topology.count(NodeKind::Chip), topology.kind(), to_string(x.routing.strategy),
-                                     units::format_time(x.engine.alpha_s), x.engine.efficiency,
-                                     to_string(x.engine.kind))
+            std::cout << fmt::format(
+                             "# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}, "
+                             "engine {}{}\n",
+                             config.name(), to_string(x.collective), to_string(x.algorithm), chips.size(),
+                             topology.count(NodeKind::Chip), topology.kind(), to_string(x.routing.strategy),
+                             units::format_time(x.engine.alpha_s), x.engine.efficiency, to_string(x.engine.kind),
+                             topology.faults().any() ? "; faults " + report::faults_text(topology.faults()) : "")
                       << report::run_header();
         headed = true;
         std::cout << report::run_line(row) << std::flush;

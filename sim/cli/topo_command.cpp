@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "sim/cli/commands.hpp"
+#include "sim/config/fault_request.hpp"
 #include "sim/config/topology_request.hpp"
 #include "sim/report/output_file.hpp"
 #include "sim/report/topo_report.hpp"
@@ -46,12 +47,13 @@ int run_topo(const TopoOptions& o) {
     const Topology topology = config::build_topology(config);
     log->debug("built {} topology: {} vertices, {} cables in {:.3f} s", topology.kind(), topology.num_nodes(),
                topology.num_links(), seconds_since(start));
+    config::check_connected(config, topology, topology.nodes_of(NodeKind::Chip));
     start = std::chrono::steady_clock::now();
     const TopologyMetrics metrics = measure(topology, config::hop_options(config));
     log->debug("metrics in {:.3f} s ({} BFS runs)", seconds_since(start), metrics.hops.sources);
 
-    const report::TopoSource source{config.name(), o.config,
-                                    static_cast<std::uint64_t>(config.integer("seed"))};
+    const report::TopoSource source{config.name(), o.config, static_cast<std::uint64_t>(config.integer("seed")),
+                                    topology.faults()};
     std::cout << report::topo_table(source, metrics) << std::flush;
     if (wanted(o, "--json")) report::write_json("--json", o.json, report::topo_json(source, metrics));
     if (wanted(o, "--dot"))

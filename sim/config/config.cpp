@@ -81,6 +81,16 @@ class Loader {
             e.value = std::move(items);
             return e;
         }
+        if (decl.type == KeyType::StringList) {
+            if (!n.IsSequence()) fail(n, decl.path, fmt::format("expected {}", describe(decl.type)));
+            std::vector<std::string> items;
+            for (const auto& item : n) {
+                if (!item.IsScalar() || item.Scalar().empty()) fail(item, decl.path, "expected a non-empty text");
+                items.push_back(item.Scalar());
+            }
+            e.value = std::move(items);
+            return e;
+        }
         return scalar(decl, n);
     }
 
@@ -109,6 +119,7 @@ class Loader {
             break;
         }
         case KeyType::String:
+        case KeyType::StringList:
             if (!decl.choices.empty() && std::find(decl.choices.begin(), decl.choices.end(), s) == decl.choices.end())
                 fail(n, decl.path, fmt::format("expected one of {}", fmt::join(decl.choices, ", ")));
             e.value = s;
@@ -257,6 +268,9 @@ const std::string& Config::string(const std::string& key) const {
 }
 const std::vector<long long>& Config::integers(const std::string& key) const {
     return std::get<std::vector<long long>>(entry(key).value);
+}
+const std::vector<std::string>& Config::strings(const std::string& key) const {
+    return std::get<std::vector<std::string>>(entry(key).value);
 }
 
 bool Config::given(const std::string& key) const {

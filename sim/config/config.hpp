@@ -36,6 +36,7 @@ class Config {
     double real(const std::string& key) const; // Real, Bandwidth (bytes/s), Time (s), Bytes
     const std::string& string(const std::string& key) const;
     const std::vector<long long>& integers(const std::string& key) const;
+    const std::vector<std::string>& strings(const std::string& key) const;
 
     bool given(const std::string& key) const; // written in the file (not a default)
     // An error about `key`, at its line in the file (or the topology.kind line for defaults).
@@ -43,7 +44,7 @@ class Config {
     ConfigError error(const std::string& key, const std::string& value, const std::string& reason) const;
 
   private:
-    using Value = std::variant<long long, double, std::string, std::vector<long long>>;
+    using Value = std::variant<long long, double, std::string, std::vector<long long>, std::vector<std::string>>;
     struct Entry {
         Value value;
         std::string text; // as written, for messages

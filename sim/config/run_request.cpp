@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/config/fault_request.hpp"
 #include "sim/config/sizes.hpp"
 #include "topologies/units.hpp"
 
@@ -28,7 +29,8 @@ RunRequest run_request(const Config& c) {
     r.root = static_cast<std::uint32_t>(c.integer("collective.root"));
     r.chunks = static_cast<std::uint32_t>(std::min<long long>(c.integer("collective.chunks"), 1 << 20));
     r.channels = static_cast<std::uint32_t>(std::min<long long>(c.integer("collective.channels"), 1 << 20));
-    for (long long d : c.integers("collective.dims")) r.dims.push_back(static_cast<std::uint32_t>(d));
+    for (long long d : c.integers("collective.dims"))
+        r.dims.push_back(static_cast<std::uint32_t>(d));
     r.routing = {strategy(c.string("routing.strategy")),
                  static_cast<std::uint32_t>(std::min<long long>(c.integer("routing.stripes"), 1 << 16))};
     const double efficiency = c.real("cost.efficiency");
@@ -47,13 +49,15 @@ std::vector<Topology::Vertex> communicator(const Config& c, const Topology& t) {
         throw c.error("communicator.first", fmt::format("the topology has only {} chips", chips.size()));
     const std::size_t available = (chips.size() - first + stride - 1) / stride;
     if (count > available)
-        throw c.error("communicator.count", fmt::format("only {} chips fit from chip {} with stride {}", available,
-                                                        first, stride));
+        throw c.error("communicator.count",
+                      fmt::format("only {} chips fit from chip {} with stride {}", available, first, stride));
     std::vector<Topology::Vertex> out;
-    for (std::size_t i = 0; i < (count ? count : available); ++i) out.push_back(chips[first + i * stride]);
+    for (std::size_t i = 0; i < (count ? count : available); ++i)
+        out.push_back(chips[first + i * stride]);
     if (out.size() < 2)
         throw c.error(count ? "communicator.count" : "communicator.first",
                       fmt::format("selects {} chip; a communicator needs at least 2", out.size()));
+    check_connected(c, t, out);
     return out;
 }
 

@@ -22,7 +22,8 @@ struct RunRequest {
 RunRequest run_request(const Config& config);
 
 // Chips of the communicator in rank order: communicator.count chips from communicator.first, every
-// communicator.stride-th, in chip (vertex) order.
+// communicator.stride-th, in chip (vertex) order. Chips that faults removed are not there, so ranks re-form
+// around them; throws when faults left the chips disconnected.
 std::vector<Topology::Vertex> communicator(const Config& config, const Topology& topology);
 
 } // namespace snsim::config

@@ -42,6 +42,52 @@ std::vector<KeyDecl> link_keys(const std::string& section, const std::string& wh
     };
 }
 
+// The `faults` section (docs/faults.md): parts removed, or degraded, by name, pattern, plane or at random.
+std::vector<KeyDecl> fault_keys() {
+    const std::string degraded = "whose cables keep faults.degrade.bandwidth_fraction of their bandwidth";
+    const auto list = [](std::string path, std::string doc) {
+        return KeyDecl{std::move(path), KeyType::StringList, "[]", std::move(doc)};
+    };
+    const auto planes = [](std::string path, std::string doc) {
+        return KeyDecl{std::move(path), KeyType::IntegerList, "[]", std::move(doc), {}, 0};
+    };
+    return {
+        list("faults.chips", "chips that fail, by name or pattern (c5, \"n3.c*\"): removed with their cables; "
+                             "communicators re-form in chip order around them"),
+        list("faults.switches", "switch chips that fail, by name or pattern (p3.sw0): removed with their cables"),
+        list("faults.links", "cables that fail, as \"A - B\" (names or patterns of the two ends; every parallel "
+                             "cable between them)"),
+        planes("faults.planes", "planes that fail, by number: every cable and switch chip in the plane"),
+        list("faults.degrade.chips", "chips " + degraded),
+        list("faults.degrade.switches", "switch chips " + degraded),
+        list("faults.degrade.links", "cables (\"A - B\") that keep faults.degrade.bandwidth_fraction of their "
+                                     "bandwidth"),
+        planes("faults.degrade.planes", "planes " + degraded),
+        {"faults.degrade.bandwidth_fraction",
+         KeyType::Real,
+         "0.5",
+         "fraction of its bandwidth a degraded cable keeps (at most 1)",
+         {},
+         0,
+         true},
+        {"faults.random.kind",
+         KeyType::String,
+         "links",
+         "what fails at random",
+         {},
+         0,
+         false,
+         {"links", "switches", "chips"}},
+        {"faults.random.fraction",
+         KeyType::Real,
+         "0",
+         "fraction of every part of faults.random.kind that fails, drawn with `seed` (rounded to whole parts; 0 = "
+         "none)",
+         {},
+         0},
+    };
+}
+
 // Keys of `snsim run`: what to simulate on the topology, and the cost-model parameters.
 std::vector<KeyDecl> run_keys() {
     return {
@@ -228,6 +274,7 @@ std::vector<KeyDecl> build() {
     add(link_keys("topology.uplink", "leaf-spine cables", {"clos"}));
     add(link_keys("topology.switch_link", "chip-switch cables", {"nd_fullmesh"}));
     add(link_keys("topology.global_link", "cables between groups", {"dragonfly"}, "optical"));
+    add(fault_keys());
     add(run_keys());
     return keys;
 }
@@ -260,6 +307,7 @@ std::string_view describe(KeyType type) {
     case KeyType::Time: return "a time such as 1.2us, 200ns";
     case KeyType::Bytes: return "a size such as 8GiB, 64KB, 4096";
     case KeyType::IntegerList: return "a list of whole numbers such as [4, 4, 4]";
+    case KeyType::StringList: return "a list of texts such as [c5, \"p3.*\"]";
     }
     return "";
 }

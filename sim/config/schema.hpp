@@ -7,7 +7,7 @@
 
 namespace snsim::config {
 
-enum class KeyType { Integer, Real, String, Bandwidth, Time, Bytes, IntegerList };
+enum class KeyType { Integer, Real, String, Bandwidth, Time, Bytes, IntegerList, StringList };
 
 std::string_view describe(KeyType type); // "a whole number", "a bandwidth such as 392GB/s", ...
 

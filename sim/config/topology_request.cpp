@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/config/fault_request.hpp"
+
 namespace snsim::config {
 namespace {
 
@@ -75,7 +77,7 @@ Topology build_topology(const Config& c) {
     try {
         const TopologyParams params = topology_params(c);
         check_fits(params, c.real("limits.graph_memory"));
-        return generate(params);
+        return with_faults(c, generate(params));
     } catch (const ParamError& e) {
         const std::string key = "topology." + e.key();
         throw c.given(key) ? c.error(key, e.reason()) : c.error(key, e.value(), e.reason());

@@ -1,6 +1,7 @@
 #pragma once
 // From a validated Config to a built Topology: maps `topology.*` keys onto generator parameters, applies the
-// memory guard rail before anything is allocated, and reports a generator's ParamError at the key's line.
+// memory guard rail before anything is allocated, reports a generator's ParamError at the key's line, and applies
+// the `faults` section (sim/config/fault_request.hpp).
 #include "sim/config/config.hpp"
 #include "topologies/generate.hpp"
 #include "topologies/metrics/hops.hpp"

@@ -86,10 +86,30 @@ bool listless_alltoall(const Experiment& x) {
            x.routing.strategy != RouteStrategy::DimensionOrder;
 }
 
+// Faults remove parts the healthy structure relied on: refuse what cannot re-form around them, with the reason.
+void check_fits_faults(const Topology& t, const Experiment& x, std::size_t ranks) {
+    const FaultSummary& f = t.faults();
+    if (x.routing.strategy == RouteStrategy::DimensionOrder && f.removed_any())
+        throw InputError(fmt::format("routing.strategy dimension_order cannot route around failed parts ({} cable{} "
+                                     "removed by faults); use ecmp or shortest",
+                                     f.cables, f.cables == 1 ? "" : "s"));
+    if (x.algorithm != Algorithm::hierarchical || f.chips == 0 || x.params.dims.empty()) return;
+    std::size_t product = 1;
+    for (Rank d : x.params.dims)
+        product *= d;
+    if (product == ranks) return;
+    throw InputError(fmt::format("hierarchical: its rank grid collective.dims [{}] ({} ranks) cannot re-form around "
+                                 "{} failed chip{} (first: {}), which leave {} ranks; use ring or another flat "
+                                 "algorithm, or dims for {} ranks",
+                                 fmt::join(x.params.dims, ", "), product, f.chips, f.chips == 1 ? "" : "s",
+                                 f.failed_chips.front(), ranks, ranks));
+}
+
 } // namespace
 
 ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
                                 const std::function<void(const report::RunRow&)>& on_row) {
+    check_fits_faults(t, x, chips.size());
     Router router(t, x.routing);
     const auto p = static_cast<Rank>(chips.size());
     report::BoundInputs bounds = bound_inputs(t, router, chips, x.engine.alpha_s);

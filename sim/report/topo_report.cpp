@@ -28,8 +28,14 @@ nlohmann::ordered_json spread_json(const Spread& s) {
 
 } // namespace
 
+std::string faults_text(const FaultSummary& f) {
+    return fmt::format("removed {} chip{}, {} switch chip{}, {} cable{}; {} cable{} degraded", f.chips,
+                       f.chips == 1 ? "" : "s", f.switches, f.switches == 1 ? "" : "s", f.cables,
+                       f.cables == 1 ? "" : "s", f.degraded_cables, f.degraded_cables == 1 ? "" : "s");
+}
+
 std::string topo_table(const TopoSource& source, const TopologyMetrics& m) {
-    const std::vector<std::pair<std::string, std::string>> rows = {
+    std::vector<std::pair<std::string, std::string>> rows = {
         {"topology", fmt::format("{} ({})", source.name, m.kind)},
         {"chips", fmt::format("{}", m.chips)},
         {"switch chips", fmt::format("{}", m.switches)},
@@ -47,6 +53,7 @@ std::string topo_table(const TopoSource& source, const TopologyMetrics& m) {
          fmt::format("{} per direction ({} cables){}", units::format_bandwidth(m.bisection.bytes_per_s),
                      m.bisection.cables, m.bisection.exact ? "" : " (upper bound)")},
     };
+    if (source.faults.any()) rows.insert(rows.begin() + 1, {"faults", faults_text(source.faults)});
     std::size_t width = 0;
     for (const auto& row : rows)
         width = std::max(width, row.first.size());
@@ -82,6 +89,12 @@ nlohmann::ordered_json topo_json(const TopoSource& source, const TopologyMetrics
         {"bisection_cables", m.bisection.cables},
         {"bisection_exact", m.bisection.exact},
         {"bisection_method", m.bisection.method},
+        {"faults",
+         {{"removed_chips", source.faults.chips},
+          {"removed_switches", source.faults.switches},
+          {"removed_cables", source.faults.cables},
+          {"degraded_cables", source.faults.degraded_cables},
+          {"failed_chips", source.faults.failed_chips}}},
     };
 }
 

@@ -13,8 +13,11 @@ struct TopoSource {
     std::string name;   // experiment label
     std::string config; // config file path
     std::uint64_t seed = 1;
+    FaultSummary faults; // what the config's faults removed or degraded
 };
 
+// "removed 1 chip, 0 switch chips, 14 cables; 0 cables degraded".
+std::string faults_text(const FaultSummary& faults);
 std::string topo_table(const TopoSource& source, const TopologyMetrics& m);
 nlohmann::ordered_json topo_json(const TopoSource& source, const TopologyMetrics& m);
 
