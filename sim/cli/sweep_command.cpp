@@ -213,7 +213,8 @@ Action add_sweep_command(CLI::App& app) {
     o->jobs = static_cast<unsigned>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
     auto* cmd = app.add_subcommand("sweep", "Run a grid of experiments from a sweep spec (configs x config-key values, "
                                             "e.g. configs/sweeps/), on every core, resumably");
-    cmd->add_option("spec", o->spec, "sweep spec YAML (docs/sweeps.md), e.g. configs/sweeps/al64_bandwidth.yaml")
+    cmd->add_option("spec", o->spec,
+                    "sweep spec YAML (docs/sweeps.md), e.g. configs/sweeps/al64_bandwidth_latency.yaml")
         ->required();
     cmd->add_option("shard_journals", o->shard_files,
                     "with --merge: the shards' journals (default: every shard-I-of-N.jsonl in the output directory)");

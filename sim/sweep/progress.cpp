@@ -3,6 +3,17 @@
 #include <fmt/format.h>
 
 namespace snsim::sweep {
+namespace {
+
+// "45 s", "12 min", "3 h 05 min".
+std::string duration(double s) {
+    if (s < 120) return fmt::format("{:.0f} s", s);
+    if (s < 7200) return fmt::format("{:.0f} min", s / 60);
+    const auto minutes = static_cast<long long>(s / 60);
+    return fmt::format("{} h {:02} min", minutes / 60, minutes % 60);
+}
+
+} // namespace
 
 Progress::Progress(std::ostream& out, bool terminal, std::size_t total, std::size_t done)
     : out_(out), terminal_(terminal), total_(total), done_before_(done) {
@@ -25,7 +36,7 @@ void Progress::point_done() {
 void Progress::draw() {
     const double rate = done_ > 0 ? done_ / elapsed_s() : 0;
     const std::size_t left = total_ - done_before_ - done_;
-    const std::string eta = rate > 0 ? fmt::format("{:.0f} s", left / rate) : "?";
+    const std::string eta = rate > 0 ? duration(left / rate) : "?";
     out_ << fmt::format("\r# sweep: {}/{} points, {:.1f} points/s, ETA {}\x1b[K", done_before_ + done_, total_, rate,
                         eta)
          << std::flush;
