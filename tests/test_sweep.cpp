@@ -84,6 +84,10 @@ std::string fmt_points(std::size_t n) {
     return std::to_string(n) + " points run in";
 }
 
+std::string fmt_points_valid(int points) {
+    return ": " + std::to_string(points) + " points, ";
+}
+
 // The first child of `pid` (the sweep's worker) is listed here.
 std::string fmt_children(pid_t pid) {
     return "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children";
@@ -288,4 +292,30 @@ TEST_CASE("sweep: a bad spec is one line naming the spec, line, key and value; e
                Catch::Contains(spec + ":2: sweep.configs: no such config file"));
     CHECK(refused(head + "    topology.chips: [4]\n", " --shard 1/1") ==
           "snsim: error: --shard \"1/1\": expected I/N with 0 <= I < N, e.g. 0/4");
+}
+
+TEST_CASE("sweep: the specs in configs/sweeps and bench/configs are valid; the analytic example runs", "[cli][sweep]") {
+    const std::string root = SNSIM_SOURCE_DIR;
+    for (const auto& [spec, points] : {std::pair{"/configs/sweeps/al64_bandwidth_latency.yaml", 27},
+                                       {"/configs/sweeps/nvl72_algorithms_chunks.yaml", 9},
+                                       {"/bench/configs/sweep_1000.yaml", 1000}}) {
+        const auto r = run_snsim(std::string("sweep ") + root + spec + " --check");
+        INFO(r.output);
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.output, Catch::Contains(fmt_points_valid(points)));
+    }
+    snsim::test::TempDir dir;
+    const auto r = run_snsim("sweep " + root + "/configs/sweeps/al64_bandwidth_latency.yaml --out " + dir.file("o"));
+    REQUIRE(r.exit_code == 0);
+    const auto rows = csv_lines(slurp(dir.file("o/sweep.csv")));
+    REQUIRE(rows.size() == 1 + 27 * 3);
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        const auto f = fields(rows[i]);
+        REQUIRE(f.size() == 17);
+        CHECK(f[5] == "ok");
+        // No allreduce moves more than 2(p-1)/p x S through a chip's 14 cables: busbw <= 14 x the cable bandwidth
+        // (in-switch reduction halves what a chip sends, so it may reach twice that).
+        const double cable_gbps = std::stod(f[2]); // "25GB/s" -> 25
+        CHECK(std::stod(f[12]) <= (f[4] == "in_switch" ? 2 : 1) * 14 * cable_gbps * (1 + 1e-9));
+    }
 }

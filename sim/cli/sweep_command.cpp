@@ -28,7 +28,7 @@ struct SweepOptions {
     std::vector<std::string> shard_files; // with --merge
     unsigned jobs = 1;
     std::string shard, out;
-    bool resume = false, restart = false, merge = false;
+    bool resume = false, restart = false, merge = false, check = false;
 };
 
 struct Shard {
@@ -202,6 +202,15 @@ int sweep_command(SweepOptions o) {
     if (!o.shard_files.empty())
         throw InputError(fmt::format("\"{}\": shard journals are read only with --merge", o.shard_files.front()));
     if (o.resume && o.restart) throw InputError("--resume and --restart: choose one");
+    if (o.check) {
+        const auto info = check_points(spec);
+        std::size_t rows = 0;
+        for (const auto& i : info)
+            rows += i.sizes.size();
+        std::cout << fmt::format("{}: {} points, {} rows, every point valid; outputs would go to {}\n", spec.file,
+                                 info.size(), rows, spec.out);
+        return 0;
+    }
     if (o.jobs == 0) throw InputError("--jobs 0: needs at least one job");
     return run_sweep(spec, o, shard);
 }
@@ -227,6 +236,9 @@ Action add_sweep_command(CLI::App& app) {
         ->type_name("I/N");
     cmd->add_flag("--resume", o->resume, "keep the points already in the journal and run only the missing ones");
     cmd->add_flag("--restart", o->restart, "discard the journal of an earlier run and run every point again");
+    cmd->add_flag("--check", o->check,
+                  "check every point of the spec and print how many points and rows it has; run "
+                  "nothing");
     cmd->add_flag("--merge", o->merge,
                   "merge shard journals into OUT/sweep.csv and OUT/sweep.json (checks that they are of this spec and "
                   "that every point is there once)");
