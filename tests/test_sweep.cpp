@@ -288,6 +288,11 @@ TEST_CASE("sweep: a bad spec is one line naming the spec, line, key and value; e
           "snsim: error: " + spec +
               ":5: sweep.engin: unknown key; expected configs, grid, set, collective, sizes, engine or out (got "
               "\"engin\")");
+    CHECK(refused(head + "    collective.algorithm: [ring,\n      rnig]\n") ==
+          "snsim: error: " + spec +
+              ":5: collective.algorithm: unknown algorithm (snsim run --help lists them) (got \"rnig\")");
+    CHECK(refused("sweep:\n  configs: [" + kFullMesh + "]\n  set:\n    topology.chips: 1\n") ==
+          "snsim: error: " + spec + ":4: topology.chips: must be at least 2 (got \"1\")");
     CHECK_THAT(refused("sweep:\n  configs: [nowhere.yaml]\n"),
                Catch::Contains(spec + ":2: sweep.configs: no such config file"));
     CHECK(refused(head + "    topology.chips: [4]\n", " --shard 1/1") ==
@@ -318,4 +323,12 @@ TEST_CASE("sweep: the specs in configs/sweeps and bench/configs are valid; the a
         const double cable_gbps = std::stod(f[2]); // "25GB/s" -> 25
         CHECK(std::stod(f[12]) <= (f[4] == "in_switch" ? 2 : 1) * 14 * cable_gbps * (1 + 1e-9));
     }
+}
+
+TEST_CASE("sweep --help explains every option", "[cli][sweep]") {
+    const auto r = run_snsim("sweep --help");
+    CHECK(r.exit_code == 0);
+    for (const char* option : {"spec", "shard_journals", "--jobs", "--shard", "--resume", "--restart", "--check",
+                               "--merge", "--out", "SIGTERM", "sweep.csv"})
+        CHECK_THAT(r.output, Catch::Contains(option));
 }

@@ -17,6 +17,9 @@ PreparedPoint prepare(const sweep::SweepSpec& spec, const sweep::Point& p) {
     ExperimentFlags flags;
     flags.collective = spec.collective;
     flags.algorithm = spec.value_of(p, "collective.algorithm");
+    if (!flags.algorithm.empty() && !algorithm_from(flags.algorithm)) // said as the config key it is in the spec
+        throw InputError(located(spec.config_paths[p.config], 0, "collective.algorithm", flags.algorithm,
+                                 "unknown algorithm (snsim run --help lists them)"));
     flags.sizes = spec.sizes;
     flags.engine = spec.engine;
     Experiment x = experiment_of(config, flags);
@@ -27,13 +30,14 @@ PreparedPoint prepare(const sweep::SweepSpec& spec, const sweep::Point& p) {
 // "config: key: reason" (overrides have no line of their own).
 InputError placed(const sweep::SweepSpec& spec, const sweep::Point& p, const std::string& message) {
     const std::string& config = spec.config_paths[p.config];
-    for (std::size_t k = 0; k < spec.grid.size(); ++k) {
-        const auto& key = spec.grid[k];
-        const std::string prefix = config + ": " + key.key + ": ";
-        if (message.rfind(prefix, 0) == 0)
-            return InputError(
-                fmt::format("{}:{}: {}", spec.file, key.lines[p.choice[k]], message.substr(config.size() + 2)));
-    }
+    const auto about = [&](const std::string& key) { return message.rfind(config + ": " + key + ": ", 0) == 0; };
+    const auto at = [&](int line) {
+        return InputError(fmt::format("{}:{}: {}", spec.file, line, message.substr(config.size() + 2)));
+    };
+    for (std::size_t k = 0; k < spec.grid.size(); ++k)
+        if (about(spec.grid[k].key)) return at(spec.grid[k].lines[p.choice[k]]);
+    for (std::size_t k = 0; k < spec.set.size(); ++k)
+        if (about(spec.set[k].first)) return at(spec.set_lines[k]);
     std::string values;
     for (std::size_t k = 0; k < spec.grid.size(); ++k)
         values += fmt::format("{}{}={}", k == 0 ? "" : ", ", spec.grid[k].key, spec.grid[k].values[p.choice[k]]);

@@ -134,8 +134,10 @@ class Reader {
     void read_set(const YAML::Node& set) {
         if (!set) return;
         if (!set.IsMap()) throw bad(set, "set", "expected a map of config keys to values");
-        for (const auto& entry : set)
+        for (const auto& entry : set) {
             spec_.set.emplace_back(entry.first.Scalar(), text_of(entry.second));
+            spec_.set_lines.push_back(entry.second.Mark().line + 1);
+        }
     }
 
     void read_choices(const YAML::Node& s) {

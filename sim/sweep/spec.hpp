@@ -31,6 +31,7 @@ struct SweepSpec {
     std::vector<int> config_lines;         // of each config in the spec
     std::vector<GridKey> grid;             // in the spec's order
     config::Config::Overrides set;         // applied to every point before its grid values
+    std::vector<int> set_lines;            // of each `set` value in the spec
     std::string collective, sizes, engine; // empty: each config's own (engine: simgrid)
     std::string out;                       // output directory (default results/<spec name>)
     int line = 0;                          // of the `sweep:` key
