@@ -1,5 +1,7 @@
 #include "sim/sweep/outputs.hpp"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 namespace snsim::sweep {
@@ -80,9 +82,14 @@ nlohmann::ordered_json sweep_json(const SweepSpec& spec, const std::vector<Point
             rows.push_back(std::move(line));
         }
     }
-    nlohmann::ordered_json j = {
-        {"spec", spec.file}, {"sweep", spec.fingerprint},     {"points", spec.points()}, {"configs", spec.configs},
-        {"grid", grid},      {"collective", spec.collective}, {"sizes", spec.sizes},     {"engine", spec.engine}};
+    nlohmann::ordered_json j = {{"spec", std::filesystem::path(spec.file).filename().string()},
+                                {"sweep", spec.fingerprint},
+                                {"points", spec.points()},
+                                {"configs", spec.configs},
+                                {"grid", grid},
+                                {"collective", spec.collective},
+                                {"sizes", spec.sizes},
+                                {"engine", spec.engine}};
     if (!shard.empty()) j["shard"] = shard;
     j["rows"] = std::move(rows);
     return j;

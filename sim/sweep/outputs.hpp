@@ -26,7 +26,7 @@ struct PointInfo {
 
 void write_sweep_csv(std::ostream& out, const SweepSpec& spec, const std::vector<PointInfo>& info,
                      const std::map<std::size_t, Record>& records);
-// `shard` is "I/N" for a shard's own output, empty otherwise.
+// `shard` is "I/N" for a shard's own output, empty otherwise. The spec is named by its file name, not its path.
 nlohmann::ordered_json sweep_json(const SweepSpec& spec, const std::vector<PointInfo>& info,
                                   const std::map<std::size_t, Record>& records, const std::string& shard);
 
