@@ -332,3 +332,21 @@ TEST_CASE("sweep --help explains every option", "[cli][sweep]") {
                                "--merge", "--out", "SIGTERM", "sweep.csv"})
         CHECK_THAT(r.output, Catch::Contains(option));
 }
+
+TEST_CASE("sweep: a journal line cut short by a kill is dropped and its point run again", "[cli][sweep]") {
+    snsim::test::TempDir dir;
+    const auto spec = small_spec(dir, "analytic");
+    const std::string out = dir.file("o");
+    REQUIRE(run_snsim("sweep " + spec + " --out " + out).exit_code == 0);
+    const std::string whole = slurp(out + "/sweep.csv");
+    const std::string journal = slurp(out + "/sweep.jsonl");
+    std::filesystem::remove(out + "/sweep.csv");
+    std::ofstream(out + "/sweep.jsonl", std::ios::binary | std::ios::trunc) << journal.substr(0, journal.size() - 20);
+
+    const auto r = run_snsim("sweep " + spec + " --resume --out " + out);
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains(fmt_points(1) + " ")); // the one cut short
+    CHECK(slurp(out + "/sweep.csv") == whole);
+    CHECK(lines(slurp(out + "/sweep.jsonl")) == 1 + 4);
+}
