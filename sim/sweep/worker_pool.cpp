@@ -70,9 +70,10 @@ class Pool {
         if (signal_fd_ < 0) throw std::runtime_error(fmt::format("signalfd: {}", std::strerror(errno)));
     }
 
+    // Workers still here were stopped by a signal or an exception (all others retired when out of work).
     ~Pool() {
         for (auto& w : workers_)
-            retire(w, stopped_ != 0);
+            retire(w, true);
         ::close(signal_fd_);
         ::sigprocmask(SIG_SETMASK, &original_mask_, nullptr);
     }
@@ -93,8 +94,8 @@ class Pool {
                 if (fds[i + 1].revents != 0) read_from(workers_[i]);
             if (fds[0].revents != 0) {
                 signalfd_siginfo info{};
-                if (::read(signal_fd_, &info, sizeof info) == sizeof info) stopped_ = static_cast<int>(info.ssi_signo);
-                return stopped_;
+                const bool known = ::read(signal_fd_, &info, sizeof info) == sizeof info;
+                return known ? static_cast<int>(info.ssi_signo) : SIGTERM;
             }
         }
         return 0;
@@ -190,7 +191,6 @@ class Pool {
     std::size_t next_ = 0;
     sigset_t stop_signals_{}, original_mask_{};
     int signal_fd_ = -1;
-    int stopped_ = 0;
 };
 
 } // namespace
