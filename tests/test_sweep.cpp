@@ -80,16 +80,16 @@ int wait_for(pid_t pid) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::string fmt_points(std::size_t n) {
+std::string points_run(std::size_t n) {
     return std::to_string(n) + " points run in";
 }
 
-std::string fmt_points_valid(int points) {
+std::string valid_points(int points) {
     return ": " + std::to_string(points) + " points, ";
 }
 
 // The first child of `pid` (the sweep's worker) is listed here.
-std::string fmt_children(pid_t pid) {
+std::string children_file(pid_t pid) {
     return "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children";
 }
 
@@ -220,7 +220,7 @@ TEST_CASE("sweep: SIGTERM keeps every finished point; --resume runs only the res
     const auto resumed = run_snsim("sweep " + spec + " --jobs 1 --resume --out " + out);
     INFO(resumed.output);
     REQUIRE(resumed.exit_code == 0);
-    CHECK_THAT(resumed.output, Catch::Contains(fmt_points(16 - kept)));
+    CHECK_THAT(resumed.output, Catch::Contains(points_run(16 - kept)));
     CHECK(slurp(out + "/sweep.csv") == slurp(dir.file("whole/sweep.csv")));
     CHECK(slurp(out + "/sweep.json") == slurp(dir.file("whole/sweep.json")));
 }
@@ -250,7 +250,7 @@ TEST_CASE("sweep: a point that fails or crashes is reported in its rows and the 
     const pid_t pid = start_snsim({"sweep", slow_spec(dir), "--jobs", "1", "--out", out}, dir.file("log"));
     REQUIRE(wait_journal(pid, out + "/sweep.jsonl", 1));
     std::size_t worker = 0;
-    std::ifstream(fmt_children(pid)) >> worker;
+    std::ifstream(children_file(pid)) >> worker;
     REQUIRE(worker > 0);
     ::kill(static_cast<pid_t>(worker), SIGKILL);
     REQUIRE(wait_for(pid) == 0);
@@ -307,7 +307,7 @@ TEST_CASE("sweep: the specs in configs/sweeps and bench/configs are valid; the a
         const auto r = run_snsim(std::string("sweep ") + root + spec + " --check");
         INFO(r.output);
         CHECK(r.exit_code == 0);
-        CHECK_THAT(r.output, Catch::Contains(fmt_points_valid(points)));
+        CHECK_THAT(r.output, Catch::Contains(valid_points(points)));
     }
     snsim::test::TempDir dir;
     const auto r = run_snsim("sweep " + root + "/configs/sweeps/al64_bandwidth_latency.yaml --out " + dir.file("o"));
@@ -346,7 +346,7 @@ TEST_CASE("sweep: a journal line cut short by a kill is dropped and its point ru
     const auto r = run_snsim("sweep " + spec + " --resume --out " + out);
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.output, Catch::Contains(fmt_points(1) + " ")); // the one cut short
+    CHECK_THAT(r.output, Catch::Contains(points_run(1) + " ")); // the one cut short
     CHECK(slurp(out + "/sweep.csv") == whole);
     CHECK(lines(slurp(out + "/sweep.jsonl")) == 1 + 4);
 }
