@@ -83,7 +83,8 @@ class Alltoall {
             const bool inside = std::binary_search(c.members.begin(), c.members.end(), s);
             const double receivers = static_cast<double>(c.members.size() - (inside ? 1 : 0));
             if (receivers == 0) continue;
-            const auto open = router_.open_paths(chips_[s]);
+            auto& open = open_;
+            router_.open_paths(chips_[s], open);
             const double share = pair_bytes_ / static_cast<double>(open.size());
             communications_ += open.size() * static_cast<std::size_t>(receivers);
             for (const auto& path : open) {
@@ -112,7 +113,8 @@ class Alltoall {
         for (Rank s = 0; s < chips_.size(); ++s) {
             const bool inside = std::binary_search(c.members.begin(), c.members.end(), s);
             if (c.members.size() == (inside ? 1u : 0u)) continue;
-            for (const auto& path : router_.open_paths(chips_[s])) {
+            router_.open_paths(chips_[s], open_);
+            for (const auto& path : open_) {
                 double drain = 0;
                 for (Hop hop : path.hops)
                     drain = std::max(drain, load_[hop] / rate_[hop]);
@@ -149,6 +151,7 @@ class Alltoall {
     std::vector<const Link*> cables_; // by id
     std::vector<double> rate_, load_;
     std::size_t communications_ = 0;
+    std::vector<Router::OpenPath> open_; // reused by every walk
 };
 
 } // namespace

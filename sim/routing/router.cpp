@@ -249,7 +249,7 @@ const std::vector<Router::Step>& Router::class_steps(Vertex at) {
     return steps;
 }
 
-std::vector<Router::OpenPath> Router::open_paths(Vertex from) {
+void Router::open_paths(Vertex from, std::vector<OpenPath>& out) {
     if (options_.strategy == RouteStrategy::DimensionOrder)
         throw std::logic_error("open_paths: dimension_order routes each pair on its own");
     if (class_dist_[from] == kUnreachedClass)
@@ -266,8 +266,10 @@ std::vector<Router::OpenPath> Router::open_paths(Vertex from) {
         arrivals.emplace_back(v, 1);
         return 0;
     };
-    std::vector<OpenPath> out(stripes);
+    out.resize(stripes);
     for (auto& path : out) {
+        path.hops.clear();
+        path.latency_s = 0;
         Vertex at = from;
         while (class_dist_[at] > 0) {
             const auto& steps = class_steps(at);
@@ -279,7 +281,6 @@ std::vector<Router::OpenPath> Router::open_paths(Vertex from) {
         path.last = at;
         path.arrival = shortest ? 0 : static_cast<std::uint32_t>(from) + leave(at);
     }
-    return out;
 }
 
 } // namespace snsim

@@ -77,7 +77,8 @@ class Router {
         std::uint32_t arrival = 0;
     };
     void aim(const std::vector<Topology::Vertex>& neighbours); // sorted; the class of the next open_paths calls
-    std::vector<OpenPath> open_paths(Topology::Vertex from);   // from any vertex that is not in the class
+    // From any vertex that is not in the class, into `out` (reused: its paths keep their capacity).
+    void open_paths(Topology::Vertex from, std::vector<OpenPath>& out);
 
   private:
     using Vertex = Topology::Vertex;
