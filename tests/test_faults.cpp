@@ -291,4 +291,13 @@ TEST_CASE("faults: bad fault specs stop with one line naming key, value and line
         CHECK(r.output == "snsim: error: " + cfg + message + "\n");
         CHECK_FALSE(std::filesystem::exists(dir.file("m.json")));
     }
+
+    // A value given by --vary (or a sweep's grid) is on no line of the config: the error names the file, the key
+    // that was overridden (not the first faults key written there) and the value.
+    const auto cfg = dir.write("good.yaml", head + "  chips: [c1]\n");
+    const auto v = run_snsim("compare " + cfg + " --vary 'faults.links=[c0 - c1]' --sizes 1M");
+    CHECK(v.exit_code == 2);
+    CHECK(v.output == "snsim: error: " + cfg +
+                          ": faults.links: matches no cable (snsim topo --dot lists them) (got "
+                          "\"c0 - c1\")\n");
 }

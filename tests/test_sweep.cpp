@@ -263,6 +263,24 @@ TEST_CASE("sweep: a point that fails or crashes is reported in its rows and the 
         return n;
     }();
     CHECK(crashed == 2); // one point, two sizes
+
+    // A worker stopped by SIGTERM alone (a job scheduler signals every process of a job; here only the worker):
+    // an interruption, not a failure of its point, which runs again in a fresh worker.
+    const std::string again = dir.file("again");
+    const pid_t second = start_snsim({"sweep", slow_spec(dir), "--jobs", "1", "--out", again}, dir.file("log2"));
+    REQUIRE(wait_journal(second, again + "/sweep.jsonl", 1));
+    std::size_t stopped = 0;
+    std::ifstream(children_file(second)) >> stopped;
+    REQUIRE(stopped > 0);
+    ::kill(static_cast<pid_t>(stopped), SIGTERM);
+    REQUIRE(wait_for(second) == 0);
+    const auto rows_again = csv_lines(slurp(again + "/sweep.csv"));
+    CHECK(rows_again.size() == 1 + 16 * 2);
+    const auto header = fields(rows_again.at(0));
+    const auto status = std::find(header.begin(), header.end(), "status") - header.begin();
+    REQUIRE(status < static_cast<long>(header.size()));
+    for (std::size_t i = 1; i < rows_again.size(); ++i)
+        CHECK(fields(rows_again[i])[status] == "ok");
 }
 
 TEST_CASE("sweep: a bad spec is one line naming the spec, line, key and value; exit 2, nothing written",

@@ -30,7 +30,8 @@ class Loader {
     }
 
   private:
-    static int line(const YAML::Node& n) { return n.Mark().line + 1; }
+    // Overridden values have no position (see unplaced): kOverridden.
+    static int line(const YAML::Node& n) { return n.Mark().is_null() ? Config::kOverridden : n.Mark().line + 1; }
 
     // The value as written, for messages: scalars and flat lists verbatim ("[4, 4]"); maps as "a map".
     static std::string text_of(const YAML::Node& n) {
@@ -274,16 +275,18 @@ const std::vector<std::string>& Config::strings(const std::string& key) const {
 }
 
 bool Config::given(const std::string& key) const {
-    return entry(key).line > 0;
+    return entry(key).line != 0;
 }
 
 ConfigError Config::error(const std::string& key, const std::string& reason) const {
     const Entry& e = entry(key);
-    return error(key, e.line > 0 ? e.text : "", reason);
+    return error(key, given(key) ? e.text : "", reason);
 }
 
+// A default is blamed on the topology's line (what made the default wrong); an overridden value on no line.
 ConfigError Config::error(const std::string& key, const std::string& value, const std::string& reason) const {
-    const int at = entry(key).line > 0 ? entry(key).line : entry("topology.kind").line;
+    const int line = entry(key).line;
+    const int at = line > 0 ? line : line == kOverridden ? 0 : entry("topology.kind").line;
     return ConfigError(located(file_, at, key, value, reason));
 }
 

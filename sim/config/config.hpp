@@ -38,7 +38,8 @@ class Config {
     const std::vector<long long>& integers(const std::string& key) const;
     const std::vector<std::string>& strings(const std::string& key) const;
 
-    bool given(const std::string& key) const; // written in the file (not a default)
+    bool given(const std::string& key) const; // written in the file or overridden (not a default)
+    static constexpr int kOverridden = -1;    // Entry::line of an overridden value
     // An error about `key`, at its line in the file (or the topology.kind line for defaults).
     ConfigError error(const std::string& key, const std::string& reason) const;
     ConfigError error(const std::string& key, const std::string& value, const std::string& reason) const;
@@ -48,7 +49,7 @@ class Config {
     struct Entry {
         Value value;
         std::string text; // as written, for messages
-        int line = 0;     // 0 = default
+        int line = 0;     // 0 = default, kOverridden = set by an override
     };
     const Entry& entry(const std::string& key) const;
 

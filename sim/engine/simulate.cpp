@@ -1,10 +1,12 @@
 // simulate(): routes every flow here, then runs SimGrid in a child process (SimGrid's Engine can run once per
 // process) and reads the flow timings back through a pipe.
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,10 +70,14 @@ std::vector<FlowTiming> run_in_child(const Topology& t, const Schedule& s, const
     int fds[2];
     if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("engine: pipe failed: {}", std::strerror(errno)));
     std::fflush(nullptr);
+    const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error(fmt::format("engine: fork failed: {}", std::strerror(errno)));
     if (pid == 0) {
         ::close(fds[0]);
+        // A simulation nobody will read (its parent killed: a sweep worker, say) stops instead of running on.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(1);
         child(fds[1], t, s, chips, plan, options);
     }
     ::close(fds[1]);

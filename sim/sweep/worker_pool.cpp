@@ -142,14 +142,36 @@ class Pool {
     }
 
     void give_work(Worker& w) {
-        if (next_ == points_.size()) {
+        if (next_ == points_.size() && again_.empty()) {
             retire(w, false);
             return;
         }
+        std::uint64_t point = 0;
+        if (!again_.empty()) {
+            point = again_.back();
+            again_.pop_back();
+        } else {
+            point = points_[next_++];
+        }
         if (w.pid < 0) spawn(w);
-        const std::uint64_t point = points_[next_++];
         w.point = point;
-        send_all(w.fd, &point, sizeof point); // a worker that died is found by the read that follows
+        // A worker that died since its last result cannot take the point: a fresh one does. A worker that dies
+        // after this is found by the read that follows.
+        if (!send_all(w.fd, &point, sizeof point)) {
+            retire(w, false);
+            spawn(w);
+            w.point = point;
+            send_all(w.fd, &point, sizeof point);
+        }
+    }
+
+    // A worker stopped by SIGINT, SIGTERM or SIGHUP was interrupted (a job scheduler stopping the whole job
+    // signals every process of it), not failed by its point: the point runs again, or stays missing for
+    // --resume if the sweep itself is stopping.
+    static bool interrupted(int status) {
+        if (!WIFSIGNALED(status)) return false;
+        const int signal = WTERMSIG(status);
+        return signal == SIGINT || signal == SIGTERM || signal == SIGHUP;
     }
 
     void read_from(Worker& w) {
@@ -159,7 +181,10 @@ class Pool {
         if (n <= 0) {
             const std::size_t point = *w.point;
             const int status = retire(w, false);
-            callbacks_.crashed(point, exit_reason(status));
+            if (interrupted(status))
+                again_.push_back(point);
+            else
+                callbacks_.crashed(point, exit_reason(status));
             return give_work(w);
         }
         w.inbox.append(buffer, static_cast<std::size_t>(n));
@@ -189,6 +214,7 @@ class Pool {
     const PoolCallbacks& callbacks_;
     std::vector<Worker> workers_;
     std::size_t next_ = 0;
+    std::vector<std::size_t> again_; // points whose worker was interrupted, to run first
     sigset_t stop_signals_{}, original_mask_{};
     int signal_fd_ = -1;
 };
