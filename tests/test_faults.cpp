@@ -276,6 +276,9 @@ TEST_CASE("faults: bad fault specs stop with one line naming key, value and line
         {"  planes: [5]\n", ":6: faults.planes: no cable or switch chip is in this plane (got \"5\")"},
         {"  chips: c1\n", ":6: faults.chips: expected a list of texts such as [c5, \"p3.*\"] (got \"c1\")"},
         {"  random:\n    fraction: 1.5\n", ":7: faults.random.fraction: must be between 0 and 1 (got \"1.5\")"},
+        {"  random:\n    kind: switches\n    fraction: 0.1\n",
+         ":8: faults.random.fraction: is less than one of the 2 switch chips (a fault that fails nothing would "
+         "simulate the healthy system) (got \"0.1\")"},
         {"  degrade:\n    planes: [0]\n    bandwidth_fraction: 2\n",
          ":8: faults.degrade.bandwidth_fraction: must be above 0 and at most 1 (got \"2\")"},
         {"  degrade:\n    bandwidth_fraction: 1.5\n",

@@ -4,11 +4,11 @@
 #include <cmath>
 #include <deque>
 #include <fnmatch.h>
-#include <random>
 
 #include <fmt/format.h>
 
 #include "topologies/errors.hpp"
+#include "topologies/sample.hpp"
 
 namespace snsim {
 namespace {
@@ -101,10 +101,15 @@ void mark_random(const Topology& t, const RandomFaults& r, Marks& marks) {
             parts.push_back(v);
     if (parts.empty()) throw ParamError("random.kind", "switches", "the topology has no switch chips");
     const auto n = static_cast<std::size_t>(std::llround(r.fraction * static_cast<double>(parts.size())));
-    std::vector<std::size_t> chosen;
-    std::mt19937_64 rng(r.seed);
-    std::sample(parts.begin(), parts.end(), std::back_inserter(chosen), n, rng);
-    for (std::size_t part : chosen)
+    if (n == 0 && r.fraction > 0)
+        throw ParamError("random.fraction", fmt::format("{}", r.fraction),
+                         fmt::format("is less than one of the {} {} (a fault that fails nothing would simulate "
+                                     "the healthy system)",
+                                     parts.size(),
+                                     r.kind == FaultKind::Links   ? "cables"
+                                     : r.kind == FaultKind::Chips ? "chips"
+                                                                  : "switch chips"));
+    for (std::size_t part : seeded_sample(std::move(parts), n, r.seed))
         (r.kind == FaultKind::Links ? marks.cable : marks.vertex)[part] = 1;
 }
 

@@ -41,7 +41,9 @@ Shard shard_of(const std::string& text) {
     if (text.empty()) return {};
     std::size_t i = 0, n = 0;
     char slash = 0, rest = 0;
-    if (std::sscanf(text.c_str(), "%zu%c%zu%c", &i, &slash, &n, &rest) != 3 || slash != '/' || n == 0 || i >= n)
+    const bool digits = text.find_first_not_of("0123456789/") == std::string::npos; // %zu would take "-1"
+    if (!digits || std::sscanf(text.c_str(), "%zu%c%zu%c", &i, &slash, &n, &rest) != 3 || slash != '/' || n == 0 ||
+        i >= n)
         throw InputError(fmt::format("--shard \"{}\": expected I/N with 0 <= I < N, e.g. 0/4", text));
     return {i, n};
 }

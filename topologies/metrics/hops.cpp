@@ -1,13 +1,13 @@
 #include "topologies/metrics/hops.hpp"
 
 #include <algorithm>
-#include <random>
 
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/visitors.hpp>
 #include <fmt/format.h>
 
 #include "topologies/errors.hpp"
+#include "topologies/sample.hpp"
 
 namespace snsim {
 namespace {
@@ -48,16 +48,6 @@ class Bfs {
     std::vector<int> dist_;
     std::vector<std::uint8_t> is_chip_;
 };
-
-// `count` distinct chips drawn by a seeded partial Fisher-Yates shuffle (our own draw, so the choice is the same
-// with every standard library).
-std::vector<Topology::Vertex> sample(std::vector<Topology::Vertex> chips, std::size_t count, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    for (std::size_t i = 0; i < count; ++i)
-        std::swap(chips[i], chips[i + rng() % (chips.size() - i)]);
-    chips.resize(count);
-    return chips;
-}
 
 } // namespace
 
@@ -102,7 +92,7 @@ HopStats chip_hops(const Topology& t, const HopOptions& options) {
         stats.method = HopStats::Method::Sampled;
         const auto affordable = static_cast<std::size_t>(std::max(8.0, options.work_budget / bfs_cost));
         const std::size_t count = std::min({options.samples, affordable, chips.size()});
-        for (auto c : sample(chips, count, options.seed))
+        for (auto c : seeded_sample(chips, count, options.seed))
             visit(c, 1);
         stats.how = fmt::format("BFS from {} of {} chips drawn with seed {}; the diameter is a lower bound", count,
                                 chips.size(), options.seed);
