@@ -244,43 +244,37 @@ TEST_CASE("sweep: a point that fails or crashes is reported in its rows and the 
         CHECK_THAT(rows[i], Catch::EndsWith(",,,,,,,1"));
     }
 
+    // Runs the slow spec on one worker, sends `signal` to the worker once a point is on disk, and returns the
+    // sweep's CSV lines.
+    const auto signal_worker = [&](int signal, const std::string& name) {
+        const std::string out = dir.file(name);
+        const pid_t pid = start_snsim({"sweep", slow_spec(dir), "--jobs", "1", "--out", out}, dir.file(name + ".log"));
+        REQUIRE(wait_journal(pid, out + "/sweep.jsonl", 1));
+        std::size_t worker = 0;
+        std::ifstream(children_file(pid)) >> worker;
+        REQUIRE(worker > 0);
+        ::kill(static_cast<pid_t>(worker), signal);
+        REQUIRE(wait_for(pid) == 0);
+        const auto rows = csv_lines(slurp(out + "/sweep.csv"));
+        CHECK(rows.size() == 1 + 16 * 2);
+        return rows;
+    };
+
     // A worker killed mid-point (as the kernel's OOM killer or a crash would): that point's rows say so, every other
     // point is measured.
-    const std::string out = dir.file("crash");
-    const pid_t pid = start_snsim({"sweep", slow_spec(dir), "--jobs", "1", "--out", out}, dir.file("log"));
-    REQUIRE(wait_journal(pid, out + "/sweep.jsonl", 1));
-    std::size_t worker = 0;
-    std::ifstream(children_file(pid)) >> worker;
-    REQUIRE(worker > 0);
-    ::kill(static_cast<pid_t>(worker), SIGKILL);
-    REQUIRE(wait_for(pid) == 0);
-    const std::string csv = slurp(out + "/sweep.csv");
-    CHECK(lines(csv) == 1 + 16 * 2);
-    const auto crashed = [&] {
-        std::size_t n = 0;
-        for (const auto& line : csv_lines(csv))
-            n += line.find("error: worker killed by signal 9") != std::string::npos;
-        return n;
-    }();
+    std::size_t crashed = 0;
+    for (const auto& line : signal_worker(SIGKILL, "crash"))
+        crashed += line.find("error: worker killed by signal 9") != std::string::npos;
     CHECK(crashed == 2); // one point, two sizes
 
     // A worker stopped by SIGTERM alone (a job scheduler signals every process of a job; here only the worker):
     // an interruption, not a failure of its point, which runs again in a fresh worker.
-    const std::string again = dir.file("again");
-    const pid_t second = start_snsim({"sweep", slow_spec(dir), "--jobs", "1", "--out", again}, dir.file("log2"));
-    REQUIRE(wait_journal(second, again + "/sweep.jsonl", 1));
-    std::size_t stopped = 0;
-    std::ifstream(children_file(second)) >> stopped;
-    REQUIRE(stopped > 0);
-    ::kill(static_cast<pid_t>(stopped), SIGTERM);
-    REQUIRE(wait_for(second) == 0);
-    const auto rows_again = csv_lines(slurp(again + "/sweep.csv"));
-    CHECK(rows_again.size() == 1 + 16 * 2);
-    const auto header = fields(rows_again.at(0));
+    const auto again = signal_worker(SIGTERM, "again");
+    const auto header = fields(again.at(0));
     const auto status = std::find(header.begin(), header.end(), "status") - header.begin();
     REQUIRE(status < static_cast<long>(header.size()));
-    for (std::size_t i = 1; i < rows_again.size(); ++i)
-        CHECK(fields(rows_again[i])[status] == "ok");
+    for (std::size_t i = 1; i < again.size(); ++i)
+        CHECK(fields(again[i])[status] == "ok");
 }
 
 TEST_CASE("sweep: a bad spec is one line naming the spec, line, key and value; exit 2, nothing written",
