@@ -215,6 +215,8 @@ TEST_CASE("hostile input: binary garbage stays on one line", "[cli][errors][host
     auto graph = custom_config(dir, "png.yaml", png);
     refused(dir, "topo " + graph, "--json",
             dir.file("png.yaml") + ":3: malformed YAML: unknown escape character: \\x00");
+    // A device that never ends is refused at 16 MiB rather than read until memory runs out.
+    refused(dir, "topo /dev/zero", "--json", "/dev/zero: config file is larger than 16 MiB");
     graph = custom_config(dir, "png.graphml", png);
     refused(dir, "topo " + graph, "--json", dir.file("png.graphml") + ":1: malformed GraphML: expected <");
 }
