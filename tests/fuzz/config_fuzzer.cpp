@@ -15,7 +15,7 @@
 namespace {
 
 // Graphs stay small so that each input takes milliseconds, whatever limits.graph_memory the input asks for.
-constexpr double kFuzzGraphMemory = 16.0 * 1024 * 1024;
+constexpr double kFuzzGraphMemory = 4.0 * 1024 * 1024;
 
 void exercise(const std::string& text) {
     using snsim::config::Config;
@@ -23,7 +23,7 @@ void exercise(const std::string& text) {
     snsim::config::run_request(config);
     if (config.kind() == "custom") return;
     if (config.real("limits.graph_memory") > kFuzzGraphMemory)
-        config = Config::parse(text, "fuzz.yaml", {{"limits.graph_memory", "16MiB"}});
+        config = Config::parse(text, "fuzz.yaml", {{"limits.graph_memory", "4MiB"}});
     const snsim::Topology topology = snsim::config::build_topology(config);
     snsim::config::communicator(config, topology);
     snsim::config::hop_options(config);
