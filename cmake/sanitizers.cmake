@@ -35,12 +35,12 @@ if(SNSIM_FUZZ)
 endif()
 
 # Options for the instrumented tests (ctest passes them on, and the tests pass them to the snsim binary they run).
-# halt_on_error: the first UBSan report fails the test. The suppressions file lists only reports that are
-# provably third-party's; each entry says why.
+# halt_on_error: the first UBSan report fails the test. No report needs suppressing today: SimGrid runs in the
+# forked child, which leaves with _exit (no leak check), and the whole suite runs clean (third-party libraries
+# are not instrumented, so UBSan sees only our code and headers). If one ever must be, add
+# LSAN_OPTIONS=suppressions=FILE here with a comment proving it third-party.
 set(SNSIM_TEST_ENVIRONMENT "")
 if(SNSIM_SANITIZE)
-    set(SNSIM_TEST_ENVIRONMENT
-        "ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:check_initialization_order=1"
-        "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1"
-        "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/sanitizers/lsan.supp:print_suppressions=0")
+    set(SNSIM_TEST_ENVIRONMENT "ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:check_initialization_order=1"
+                               "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1")
 endif()
