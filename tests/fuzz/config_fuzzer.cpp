@@ -2,7 +2,6 @@
 // validator behind `snsim run` sees the input. Documented input errors (InputError and its subclasses) are the
 // expected answer to bad input; anything else escaping (another exception, a crash, UB, a leak, a hang) is a
 // finding. Custom graph files are not read here: graph_fuzzer covers the readers.
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
