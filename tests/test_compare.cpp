@@ -80,8 +80,8 @@ TEST_CASE("compare: --vary runs one config per value; best keeps the fastest alg
     const std::string csv = slurp(dir.file("v/compare.csv"));
     const auto ring = csv_line(csv, "gb200_nvl72 algorithm=ring", "1073741824");
     const auto nvls = csv_line(csv, "gb200_nvl72 algorithm=in_switch", "1073741824");
-    REQUIRE(ring.size() == 14);
-    REQUIRE(nvls.size() == 14);
+    REQUIRE(ring.size() == 15); // system, config, vary, chips, the 10 of run, seed
+    REQUIRE(nvls.size() == 15);
     CHECK(ring[2] == "collective.algorithm=ring");
     CHECK(nvls[5] == "in_switch");
 

@@ -89,7 +89,7 @@ TEST_CASE("edge list errors name the file, line, entry and value", "[graph-files
           ":2: edges[0].count: expected a whole number from 1 to 1000000 (got \"3x\")");
     std::filesystem::create_directory(dir.file("d.yaml"));
     CHECK(error_of(dir.file("d.yaml")) == dir.file("d.yaml") + ": is a directory, not a graph file");
-    CHECK(error_of(dir.file("missing.yaml")) == dir.file("missing.yaml") + ": cannot open graph file");
+    CHECK(error_of(dir.file("missing.yaml")) == dir.file("missing.yaml") + ": cannot open graph file: No such file or directory");
     CHECK_THROWS_WITH(custom({dir.file("g.txt"), k50}),
                       "file: expected a .graphml, .xml, .yaml or .yml graph file (got "
                       "\"" +

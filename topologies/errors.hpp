@@ -8,6 +8,27 @@
 
 namespace snsim {
 
+// `text` with control characters (newlines, tabs, NUL, escape codes from binary files) written as \n, \t or
+// \xNN, so a message quoting user input stays on one line and cannot drive the terminal.
+inline std::string one_line(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\t')
+            out += "\\t";
+        else if (c == '\r')
+            out += "\\r";
+        else if (u < 0x20 || u == 0x7f)
+            out += fmt::format("\\x{:02x}", u);
+        else
+            out += c;
+    }
+    return out;
+}
+
 // Any error caused by what the user supplied (config, graph file, flag). what() is the complete one-line message.
 class InputError : public std::runtime_error {
   public:
@@ -19,7 +40,7 @@ class InputError : public std::runtime_error {
 class ParamError : public InputError {
   public:
     ParamError(std::string key, std::string value, const std::string& reason)
-        : InputError(fmt::format("{}: {} (got \"{}\")", key, reason, value)), key_(std::move(key)),
+        : InputError(one_line(fmt::format("{}: {} (got \"{}\")", key, reason, value))), key_(std::move(key)),
           value_(std::move(value)), reason_(reason) {}
     const std::string& key() const { return key_; }
     const std::string& value() const { return value_; }
@@ -33,8 +54,9 @@ class ParamError : public InputError {
 // an empty value is left out.
 inline std::string located(const std::string& file, int line, const std::string& key, const std::string& value,
                            const std::string& reason) {
-    return fmt::format("{}{}: {}{}{}", file, line > 0 ? fmt::format(":{}", line) : "", key.empty() ? "" : key + ": ",
-                       reason, value.empty() ? "" : fmt::format(" (got \"{}\")", value));
+    return one_line(fmt::format("{}{}: {}{}{}", file, line > 0 ? fmt::format(":{}", line) : "",
+                                key.empty() ? "" : key + ": ", reason,
+                                value.empty() ? "" : fmt::format(" (got \"{}\")", value)));
 }
 
 } // namespace snsim

@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
             if (const int code = action(); code >= 0) return code;
         return 0;
     } catch (const snsim::InputError& e) {
-        std::cerr << "snsim: error: " << e.what() << '\n';
+        std::cerr << "snsim: error: " << snsim::one_line(e.what()) << '\n'; // paths from flags may hold newlines
         return 2;
     } catch (const std::bad_alloc&) {
         std::cerr << "snsim: error: out of memory (lower limits.graph_memory to refuse such graphs up front)\n";

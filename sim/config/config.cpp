@@ -1,12 +1,12 @@
 #include "sim/config/config.hpp"
 
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -242,9 +242,17 @@ Config Config::load(const std::string& path, const Overrides& overrides) {
     std::ifstream in(path);
     if (!in)
         throw ConfigError(located(path, 0, "", "", fmt::format("cannot open config file: {}", std::strerror(errno))));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse(text.str(), path, overrides);
+    // Read in blocks up to a bound, so that a device that never ends (/dev/zero, /dev/urandom) is refused rather
+    // than read until memory runs out; the presets are under 2 KiB.
+    constexpr std::streamsize kMaxBytes = 16 << 20;
+    std::string text;
+    std::array<char, 1 << 16> block;
+    while (in.read(block.data(), block.size()) || in.gcount() > 0) {
+        text.append(block.data(), static_cast<std::size_t>(in.gcount()));
+        if (static_cast<std::streamsize>(text.size()) > kMaxBytes)
+            throw ConfigError(located(path, 0, "", "", "config file is larger than 16 MiB"));
+    }
+    return parse(text, path, overrides);
 }
 
 std::string Config::name() const {

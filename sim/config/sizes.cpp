@@ -14,10 +14,15 @@ namespace {
 using units::UnitError;
 
 constexpr std::size_t kMaxSizes = 100000;
+// The SimGrid engine hands each transfer to SimGrid as a 64-bit count of 2^-20-byte units, so a message above
+// 2^63 / 2^20 bytes = 8 TiB would wrap (1e30 bytes came out at 2.8e18% utilization); nothing real is that large.
+constexpr double kMaxSize = 8.0 * 1024 * 1024 * 1024 * 1024;
 
 double size(std::string_view text) {
     const double v = units::parse_bytes(text);
     if (!(v > 0)) throw UnitError(fmt::format("size \"{}\" must be positive", text));
+    if (v > kMaxSize)
+        throw UnitError(fmt::format("size \"{}\" is above 8 TiB, the largest message snsim simulates", text));
     return v;
 }
 
@@ -36,7 +41,8 @@ std::vector<std::string_view> split(std::string_view text, char sep) {
 std::vector<double> parse_sizes(std::string_view text) {
     std::vector<double> out;
     if (text.find(',') != std::string_view::npos) {
-        for (auto part : split(text, ',')) out.push_back(size(part));
+        for (auto part : split(text, ','))
+            out.push_back(size(part));
         return out;
     }
     const auto parts = split(text, ':');
@@ -55,7 +61,7 @@ std::vector<double> parse_sizes(std::string_view text) {
     } else {
         increment = size(step.substr(1));
     }
-    for (double s = first; s <= last * (1 + 1e-12); s = factor > 0 ? s * factor : s + increment) {
+    for (double s = first; s <= last * (1 + 1e-12) && s <= kMaxSize; s = factor > 0 ? s * factor : s + increment) {
         if (out.size() == kMaxSizes) throw UnitError(fmt::format("sweep has more than {} sizes", kMaxSizes));
         out.push_back(std::round(s));
     }

@@ -1,7 +1,7 @@
 #pragma once
 // Message-size sweeps as nccl-tests writes them: "1K:8G:x2" (from 1 KiB to 8 GiB, doubling), "1M:64M:+16M"
 // (adding a step), a single size "256M", or a comma list "1M,4M,1G". Sizes take the byte units of
-// topologies/units.hpp (bare K/M/G are binary). Throws units::UnitError with the reason.
+// topologies/units.hpp (bare K/M/G are binary); each is 1 byte to 8 TiB. Throws units::UnitError with the reason.
 #include <string_view>
 #include <vector>
 

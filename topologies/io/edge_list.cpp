@@ -1,4 +1,7 @@
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include <fmt/format.h>
@@ -101,13 +104,14 @@ int read_edge(Topology& t, const YAML::Node& entry, const LinkSpec& defaults, bo
 } // namespace
 
 Topology read_edge_list(const std::string& path, const LinkSpec& defaults, double max_cables) {
+    if (std::filesystem::is_directory(path))
+        throw InputError(located(path, 0, "", "", "is a directory, not a graph file"));
+    std::ifstream file(path);
+    if (!file)
+        throw InputError(located(path, 0, "", "", fmt::format("cannot open graph file: {}", std::strerror(errno))));
     YAML::Node root;
     try {
-        if (std::filesystem::is_directory(path))
-            throw InputError(located(path, 0, "", "", "is a directory, not a graph file"));
-        root = YAML::LoadFile(path);
-    } catch (const YAML::BadFile&) {
-        throw InputError(located(path, 0, "", "", "cannot open graph file"));
+        root = YAML::Load(file);
     } catch (const YAML::Exception& e) {
         throw InputError(located(path, e.mark.line + 1, "", "", "malformed YAML: " + e.msg));
     }

@@ -1,3 +1,5 @@
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -54,7 +56,7 @@ class Collector : public boost::mutate_graph {
 };
 
 // Boost's reader creates a vertex for any id an edge names; an edge to an id no <node> declares is a typo in the
-// file, not a new chip, so it is refused here, by id.
+// file, not a new chip, so it is refused here, by id, as are two <node>s with one id.
 void require_declared_endpoints(const std::string& path, const std::string& text) {
     namespace pt = boost::property_tree;
     pt::ptree tree;
@@ -65,12 +67,19 @@ void require_declared_endpoints(const std::string& path, const std::string& text
         throw InputError(located(path, static_cast<int>(e.line()), "", "", "malformed GraphML: " + e.message()));
     }
     const auto root = tree.get_child_optional("graphml");
-    if (!root) return; // Boost's reader reports what is missing
+    if (!root) throw InputError(located(path, 0, "", "", "not a GraphML file: no <graphml> element"));
     for (const auto& [tag, graph] : *root) {
         if (tag != "graph") continue;
         std::set<std::string> declared;
-        for (const auto& [kind, node] : graph)
-            if (kind == "node") declared.insert(node.get<std::string>("<xmlattr>.id", ""));
+        std::size_t v = 0;
+        for (const auto& [kind, node] : graph) {
+            if (kind != "node") continue;
+            // Boost's reader would silently merge two <node>s with one id into one vertex.
+            const auto id = node.get<std::string>("<xmlattr>.id", "");
+            if (!declared.insert(id).second)
+                throw InputError(located(path, 0, fmt::format("node {}.id", v), id, "another <node> has this id"));
+            ++v;
+        }
         std::size_t e = 0;
         for (const auto& [kind, edge] : graph) {
             if (kind != "edge") continue;
@@ -90,7 +99,8 @@ Topology read_graphml(const std::string& path, const LinkSpec& defaults) {
     if (std::filesystem::is_directory(path))
         throw InputError(located(path, 0, "", "", "is a directory, not a graph file"));
     std::ifstream file(path);
-    if (!file) throw InputError(located(path, 0, "", "", "cannot open graph file"));
+    if (!file)
+        throw InputError(located(path, 0, "", "", fmt::format("cannot open graph file: {}", std::strerror(errno))));
     std::ostringstream text;
     text << file.rdbuf();
     require_declared_endpoints(path, text.str());
