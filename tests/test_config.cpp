@@ -163,8 +163,8 @@ TEST_CASE("config errors: disconnected custom graph", "[config][errors]") {
 }
 
 TEST_CASE("run settings: defaults, communicator subsets and their errors", "[config]") {
-    const Config c = Config::parse("topology:\n  kind: switched\n  chips: 16\ncommunicator:\n  first: 2\n  stride: 3\n",
-                                   "cfg.yaml");
+    const Config c =
+        Config::parse("topology:\n  kind: switched\n  chips: 16\ncommunicator:\n  first: 2\n  stride: 3\n", "cfg.yaml");
     const auto t = snsim::config::build_topology(c);
     const auto chips = snsim::config::communicator(c, t);
     REQUIRE(chips.size() == 5); // chips 2, 5, 8, 11, 14
@@ -192,5 +192,8 @@ TEST_CASE("run settings: defaults, communicator subsets and their errors", "[con
     CHECK(error("topology:\n  kind: switched\ncollective:\n  sizes: 8G:1K:x2\n") ==
           "cfg.yaml:4: collective.sizes: the last size is smaller than the first (got \"8G:1K:x2\")");
     CHECK(error("topology:\n  kind: switched\ncost:\n  efficiency: 1.5\n") ==
-          "cfg.yaml:4: cost.efficiency: must be at most 1 (got \"1.5\")");
+          "cfg.yaml:4: cost.efficiency: must be between 1e-6 and 1 (got \"1.5\")");
+    // A denormal efficiency made every time infinite (and SimGrid deadlock).
+    CHECK(error("topology:\n  kind: switched\ncost:\n  efficiency: 1e-320\n") ==
+          "cfg.yaml:4: cost.efficiency: must be between 1e-6 and 1 (got \"1e-320\")");
 }

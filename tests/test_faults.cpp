@@ -280,9 +280,9 @@ TEST_CASE("faults: bad fault specs stop with one line naming key, value and line
          ":8: faults.random.fraction: is less than one of the 2 switch chips (a fault that fails nothing would "
          "simulate the healthy system) (got \"0.1\")"},
         {"  degrade:\n    planes: [0]\n    bandwidth_fraction: 2\n",
-         ":8: faults.degrade.bandwidth_fraction: must be above 0 and at most 1 (got \"2\")"},
+         ":8: faults.degrade.bandwidth_fraction: must be between 1e-6 and 1 (got \"2\")"},
         {"  degrade:\n    bandwidth_fraction: 1.5\n",
-         ":7: faults.degrade.bandwidth_fraction: must be above 0 and at most 1 (got \"1.5\")"},
+         ":7: faults.degrade.bandwidth_fraction: must be between 1e-6 and 1 (got \"1.5\")"},
         {"  chip: [c1]\n", ":6: faults.chip: unknown key; did you mean faults.chips? (got \"[c1]\")"},
     };
     for (const auto& [faults, message] : cases) {

@@ -41,6 +41,12 @@ TEST_CASE("bad units are refused with the reason", "[units]") {
     CHECK_THROWS_WITH(parse_bandwidth("inf GB/s"), "not a finite bandwidth");
     CHECK_THROWS_WITH(parse_bytes("1.5B"), "not a whole number of bytes");
     CHECK_THROWS_WITH(parse_bytes("1e308TiB"), "size in bytes is out of range");
+    // Finite but absurd: times would come out as denormals or infinities.
+    CHECK_THROWS_WITH(parse_bandwidth("1e-300GB/s"), "bandwidth out of range: 1 B/s to 1 EB/s");
+    CHECK_THROWS_WITH(parse_bandwidth("1e30GB/s"), "bandwidth out of range: 1 B/s to 1 EB/s");
+    CHECK(parse_bandwidth("1B/s") == 1);
+    CHECK(parse_bandwidth("0GB/s") == 0); // zero and negatives are refused by the checks that know the key
+    CHECK_THROWS_WITH(parse_time("1e300s"), "time out of range: at most 1e6 s");
     CHECK_THROWS_WITH(parse_bytes("3 furlongs"),
                       "unknown unit \"furlongs\" for a size in bytes; use e.g. 8GiB, 64KB, 1M, 4096");
 }

@@ -82,6 +82,10 @@ double parse(Quantity q, std::string_view text) {
         const double value = number * factor;
         if (!std::isfinite(value)) throw UnitError(fmt::format("{} is out of range", name(q)));
         if (q == Quantity::Bytes && value != std::floor(value)) throw UnitError("not a whole number of bytes");
+        // Beyond these, times come out as denormals or infinities (1e-300GB/s took 1.5e296 us), not as answers.
+        if (q == Quantity::Bandwidth && value > 0 && (value < 1 || value > 1e18))
+            throw UnitError("bandwidth out of range: 1 B/s to 1 EB/s");
+        if (q == Quantity::Time && value > 1e6) throw UnitError("time out of range: at most 1e6 s");
         return value;
     }
     if (unit.empty()) throw UnitError(fmt::format("missing unit: write a {} such as {}", name(q), examples(q)));

@@ -30,8 +30,8 @@ FaultSpec fault_spec(const Config& c) {
     spec.failed = selection(c, "faults");
     spec.degraded = selection(c, "faults.degrade");
     spec.bandwidth_fraction = c.real("faults.degrade.bandwidth_fraction");
-    if (spec.bandwidth_fraction > 1)
-        throw c.error("faults.degrade.bandwidth_fraction", "must be above 0 and at most 1");
+    if (spec.bandwidth_fraction > 1 || spec.bandwidth_fraction < 1e-6)
+        throw c.error("faults.degrade.bandwidth_fraction", "must be between 1e-6 and 1");
     spec.random = {kind_of(c.string("faults.random.kind")), c.real("faults.random.fraction"),
                    static_cast<std::uint64_t>(c.integer("seed"))};
     return spec;

@@ -34,7 +34,7 @@ RunRequest run_request(const Config& c) {
     r.routing = {strategy(c.string("routing.strategy")),
                  static_cast<std::uint32_t>(std::min<long long>(c.integer("routing.stripes"), 1 << 16))};
     const double efficiency = c.real("cost.efficiency");
-    if (efficiency > 1) throw c.error("cost.efficiency", "must be at most 1");
+    if (efficiency > 1 || efficiency < 1e-6) throw c.error("cost.efficiency", "must be between 1e-6 and 1");
     r.engine.alpha_s = c.real("cost.alpha");
     r.engine.efficiency = efficiency;
     return r;
