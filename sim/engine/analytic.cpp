@@ -4,6 +4,13 @@
 
 namespace snsim::engine {
 
+std::vector<double> direction_rates(const Topology& t, double efficiency) {
+    std::vector<double> rate(2 * t.num_links());
+    for (const Link* cable : t.cables())
+        rate[2 * cable->id] = rate[2 * cable->id + 1] = cable->bytes_per_s * efficiency;
+    return rate;
+}
+
 std::vector<FlowTiming> run_analytic(const Topology& t, const Schedule& s,
                                      const std::vector<const std::vector<Path>*>& stripes,
                                      const EngineOptions& options) {
@@ -13,9 +20,7 @@ std::vector<FlowTiming> run_analytic(const Topology& t, const Schedule& s,
         order[f] = {std::uint64_t{s.flow(f).step} << 32 | s.chunk_of(f), f};
     std::sort(order.begin(), order.end());
 
-    std::vector<double> rate(2 * t.num_links()); // bytes/s of each cable direction, read once per hop
-    for (const Link* cable : t.cables())
-        rate[2 * cable->id] = rate[2 * cable->id + 1] = cable->bytes_per_s * options.efficiency;
+    const std::vector<double> rate = direction_rates(t, options.efficiency);
     std::vector<double> load(2 * t.num_links(), 0.0); // bytes of the current group per direction
     std::vector<Hop> touched;
     std::vector<double> duration(s.size(), 0.0);

@@ -17,6 +17,9 @@
 
 namespace snsim::engine {
 
+// Bytes per second of every cable direction (index: Hop) at `efficiency`, for reading once per hop.
+std::vector<double> direction_rates(const Topology& topology, double efficiency);
+
 std::vector<FlowTiming> run_analytic(const Topology& topology, const Schedule& schedule,
                                      const std::vector<const std::vector<Path>*>& stripes,
                                      const EngineOptions& options);

@@ -1,5 +1,7 @@
 #include "sim/engine/analytic_alltoall.hpp"
 
+#include "sim/engine/analytic.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -69,10 +71,7 @@ class Alltoall {
     Alltoall(const Topology& t, Router& router, const std::vector<Vertex>& chips, double pair_bytes,
              const EngineOptions& options)
         : t_(t), router_(router), chips_(chips), pair_bytes_(pair_bytes), options_(options), cables_(t.cables()),
-          rate_(2 * t.num_links()), load_(2 * t.num_links(), 0.0) {
-        for (const Link* cable : cables_)
-            rate_[2 * cable->id] = rate_[2 * cable->id + 1] = cable->bytes_per_s * options.efficiency;
-    }
+          rate_(direction_rates(t, options.efficiency)), load_(2 * t.num_links(), 0.0) {}
 
     // Every byte on every cable direction: one walk per (source, class), then each class's last hops.
     void count_bytes(const DestinationClass& c) {
