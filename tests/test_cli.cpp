@@ -106,6 +106,10 @@ TEST_CASE("output paths: empty, repeated, symlinked, devices, and text that is n
                Catch::EndsWith("snsim: error: --json \"/dev/full\": write failed: No space left on device\n"));
     CHECK(std::filesystem::is_character_file("/dev/full"));
     CHECK(run_snsim("topo --json /dev/null").exit_code == 0);
+    // /dev/stdout into a pipe (it resolves to "pipe:[N]", which has no canonical path) is written there.
+    const auto piped = snsim::test::run_shell(std::string(SNSIM_BIN) + " topo --json /dev/stdout | cat");
+    CHECK(piped.exit_code == 0);
+    CHECK(piped.output.find("\"chips\": 128") != std::string::npos);
 
     // A name that is not valid UTF-8 still gives valid JSON.
     const auto cfg = dir.write("u.yaml", "name: \"caf\\xe9\"\ntopology:\n  kind: full_mesh\n  chips: 4\n");

@@ -27,9 +27,11 @@ fs::path resolved(const std::string& path) {
 }
 
 // An existing target that is not a regular file (a terminal, a pipe, /dev/stdout) cannot be replaced by
-// renaming; it is written in place.
+// renaming; it is written in place. Asked of the path as given, which the kernel resolves: /dev/stdout into a pipe
+// links to "pipe:[N]", which no path names.
 bool is_stream(const fs::path& p) {
-    return fs::exists(p) && !fs::is_regular_file(p);
+    std::error_code ec;
+    return fs::exists(p, ec) && !fs::is_regular_file(p, ec);
 }
 
 [[noreturn]] void fail(const std::string& option, const std::string& path, const std::string& why) {
@@ -42,7 +44,7 @@ void check_writable(const std::string& option, const std::string& path) {
     if (path.empty()) fail(option, path, "needs a file name");
     const fs::path p = resolved(path);
     if (fs::is_directory(p)) fail(option, path, "is a directory");
-    if (is_stream(p)) return;
+    if (is_stream(path)) return;
     const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
     if (!fs::is_directory(dir)) fail(option, path, fmt::format("directory {} does not exist", dir.string()));
     if (::access(dir.c_str(), W_OK) != 0) fail(option, path, fmt::format("directory {} is not writable", dir.string()));
@@ -52,7 +54,10 @@ void check_outputs(const std::vector<std::pair<std::string, std::string>>& outpu
     std::vector<std::pair<std::string, std::string>> seen;
     for (const auto& [option, path] : outputs) {
         check_writable(option, path);
-        const std::string same = fs::weakly_canonical(path).string();
+        // A pipe's /dev/stdout resolves to "pipe:[N]", which has no canonical form: compare it as given.
+        std::error_code ec;
+        const fs::path canonical = fs::weakly_canonical(path, ec);
+        const std::string same = ec ? path : canonical.string();
         for (const auto& [other, other_path] : seen)
             if (other_path == same) fail(option, path, "same file as " + other);
         seen.emplace_back(option, same);
@@ -62,13 +67,13 @@ void check_outputs(const std::vector<std::pair<std::string, std::string>>& outpu
 void write_atomically(const std::string& option, const std::string& path,
                       const std::function<void(std::ostream&)>& write) {
     check_writable(option, path);
-    const fs::path target = resolved(path);
-    if (is_stream(target)) {
-        std::ofstream out(target, std::ios::binary);
+    if (is_stream(path)) {
+        std::ofstream out(path, std::ios::binary);
         write(out);
         if (!out.flush()) fail(option, path, fmt::format("write failed: {}", std::strerror(errno)));
         return;
     }
+    const fs::path target = resolved(path);
     const fs::path temporary = target.string() + fmt::format(".tmp{}", ::getpid());
     auto discard = [&] {
         std::error_code ignored;
