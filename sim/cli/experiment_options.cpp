@@ -46,6 +46,9 @@ void add_experiment_options(CLI::App& cmd, ExperimentFlags& flags, const std::st
                    "where no cable is shared within a step, docs/architecture.md)");
     cmd.add_option("--cfg", flags.simgrid_cfg, "SimGrid setting KEY:VALUE, applied after snsim's defaults (repeatable)")
         ->type_name("KEY:VALUE");
+    cmd.add_flag("--no-coalesce", flags.no_coalesce,
+                 "simulate every step of ring phases, even those that provably run in lockstep (by default such a "
+                 "phase is one flow per pair: the same time, far fewer flows; docs/architecture.md)");
 }
 
 Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
@@ -75,6 +78,7 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     x.seed = static_cast<std::uint64_t>(c.integer("seed"));
     x.engine = r.engine;
     x.engine.simgrid_cfg = o.simgrid_cfg;
+    x.coalesce_steps = !o.no_coalesce;
     if (!o.engine.empty()) {
         const auto kind = engine_from(o.engine);
         if (!kind) throw InputError(fmt::format("--engine \"{}\": expected simgrid or analytic", o.engine));

@@ -15,10 +15,11 @@ struct ExperimentFlags {
     std::string collective, algorithm, sizes; // empty: the config's
     std::string engine;                       // simgrid (default) or analytic
     std::vector<std::string> simgrid_cfg;
+    bool no_coalesce = false;
 };
 
-// Registers --collective, --algorithm, --sizes, --engine and --cfg on `cmd`; `also_algorithm` is appended to the
-// list of algorithm names in --algorithm's help (compare's "best").
+// Registers --collective, --algorithm, --sizes, --engine, --cfg and --no-coalesce on `cmd`; `also_algorithm` is
+// appended to the list of algorithm names in --algorithm's help (compare's "best").
 void add_experiment_options(CLI::App& cmd, ExperimentFlags& flags, const std::string& also_algorithm = "");
 
 // Throws InputError naming the flag, or the config key at its line, when a choice is not valid. An algorithm

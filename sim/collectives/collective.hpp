@@ -20,6 +20,7 @@
 // check it by symbolic execution (tests/schedule_executor.hpp).
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -67,6 +68,17 @@ std::optional<Algorithm> algorithm_from(std::string_view name);
 std::span<const Collective> collectives_of(Algorithm algorithm);
 bool supports(Algorithm algorithm, Collective collective);
 
+// Step coalescing. Every step of a ring phase sends one equal message over each of the same rank pairs. When those
+// messages, started together and alone on the fabric, all move at the same rate after the same latency, the
+// phase runs in lockstep and its n-1 steps take exactly as long as one flow per pair carrying all n-1 messages
+// and paying the latency n-1 times (Flow::rounds). The algorithm cannot know this (it knows no topology): it asks
+// `LockstepTest` about one step's pairs, and only while every earlier phase ran in lockstep, so that the phase
+// starts on every rank at once. sim/engine/lockstep.hpp answers it; docs/architecture.md has the argument.
+struct RankPair {
+    Rank src = 0, dst = 0;
+};
+using LockstepTest = std::function<bool(std::span<const RankPair>)>;
+
 struct CollectiveParams {
     double bytes = 0;           // see the size convention above
     Rank root = 0;              // broadcast and reduce only
@@ -74,6 +86,7 @@ struct CollectiveParams {
     std::vector<Rank> dims;     // hierarchical only: the rank grid, dimension 0 varying fastest, product p
     std::uint32_t channels = 1; // multi_ring only: number of rings
     Rank switches = 0;          // in_switch only: reducing switches (Schedule endpoints after the ranks)
+    LockstepTest lockstep;      // ring phases (ring family, hierarchical) with one chunk; null: never coalesce
 };
 
 // Throws InputError, with a one-line reason, when the algorithm does not implement the collective, needs another

@@ -15,6 +15,7 @@ FlowId Schedule::add(const Flow& flow, std::span<const FlowId> deps) {
     if (!(flow.bytes >= 0)) throw std::logic_error("flow with negative size");
     if (flow.block_begin >= flow.block_end || flow.block_end > blocks_)
         throw std::logic_error("flow carries no valid blocks");
+    if (flow.rounds == 0) throw std::logic_error("flow of no rounds");
     const auto id = static_cast<FlowId>(flows_.size());
     for (FlowId d : deps)
         if (d >= id) throw std::logic_error("flow depends on a flow not yet added");
@@ -27,8 +28,15 @@ FlowId Schedule::add(const Flow& flow, std::span<const FlowId> deps) {
 std::uint32_t Schedule::steps() const {
     std::uint32_t last = 0;
     for (const auto& f : flows_)
-        last = std::max(last, f.step + 1);
+        last = std::max(last, f.step + f.rounds);
     return last;
+}
+
+std::size_t Schedule::uncoalesced_size() const {
+    std::size_t n = 0;
+    for (const auto& f : flows_)
+        n += f.rounds;
+    return n;
 }
 
 double Schedule::total_bytes() const {

@@ -32,6 +32,11 @@ struct Flow {
     std::uint32_t step = 0; // algorithm step, for reports and invariant checks
     FlowOp op = FlowOp::Copy;
     std::uint32_t block_begin = 0, block_end = 0;
+    // Step coalescing: a flow may stand for `rounds` consecutive steps of one chip pair that run in lockstep
+    // (sim/engine/lockstep.hpp). It then carries the bytes of all of them, pays its route's latency and the
+    // software latency once per round, and names the blocks of its first round. Such schedules are for timing
+    // only: the block semantics above hold for rounds == 1.
+    std::uint32_t rounds = 1;
 };
 
 class Schedule {
@@ -60,7 +65,9 @@ class Schedule {
     std::span<const FlowId> deps(FlowId id) const {
         return {dep_list_.data() + dep_offsets_[id], dep_list_.data() + dep_offsets_[id + 1]};
     }
-    std::uint32_t steps() const; // 1 + the largest step, 0 when empty
+    std::uint32_t steps() const; // 1 + the last step any flow (or round of a coalesced flow) is in, 0 when empty
+    // Flows the schedule stands for: its size with every coalesced flow counted once per round.
+    std::size_t uncoalesced_size() const;
     double total_bytes() const;
 
   private:

@@ -39,14 +39,15 @@ std::vector<FlowTiming> run_analytic(const Topology& t, const Schedule& s,
         }
         for (std::size_t i = begin; i < end; ++i) {
             const FlowId f = order[i].second;
+            const double rounds = s.flow(f).rounds; // latencies are paid once per round (Flow::rounds)
             double longest = 0;
             for (const auto& path : *stripes[f]) {
                 double drain = 0;
                 for (Hop hop : path.hops)
                     drain = std::max(drain, load[hop] / rate[hop]);
-                longest = std::max(longest, path.latency_s + drain);
+                longest = std::max(longest, rounds * path.latency_s + drain);
             }
-            duration[f] = options.alpha_s + longest;
+            duration[f] = rounds * options.alpha_s + longest;
         }
         for (Hop hop : touched)
             load[hop] = 0;

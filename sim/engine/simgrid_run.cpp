@@ -232,16 +232,21 @@ class Driver {
         timing_[f].start_s = now;
         stripes_left_[f] = static_cast<std::uint32_t>(routes.size());
         for (std::uint32_t r = 0; r < routes.size(); ++r) {
-            if (routes[r].latency_s <= 0) {
+            if (latency(f, r) <= 0) {
                 transfer(f, r, nullptr, mine);
             } else if (!mine.free_slots.empty()) {
                 FabricZone::LinkImpl* slot = mine.free_slots.back();
                 mine.free_slots.pop_back();
                 transfer(f, r, slot, mine);
             } else {
-                mine.due.push({now + routes[r].latency_s, mine.released++, f, r});
+                mine.due.push({now + latency(f, r), mine.released++, f, r});
             }
         }
+    }
+
+    // Route r of flow f pays its latency once per round (a coalesced flow: Flow::rounds).
+    double latency(FlowId f, std::uint32_t r) const {
+        return platform_.routes(plan_.route_set_of[f])[r].latency_s * s_.flow(f).rounds;
     }
 
     // Starts route r of flow f: through `slot` with the route's latency, or (slot null) at once.
@@ -250,7 +255,7 @@ class Driver {
         static char* received;
         const auto& routes = platform_.routes(plan_.route_set_of[f]);
         const auto payload = static_cast<std::uint64_t>(std::llround(s_.flow(f).bytes / routes.size() * kScale));
-        platform_.zone().use(mine.host, slot, &routes[r].links, slot ? routes[r].latency_s : 0.0);
+        platform_.zone().use(mine.host, slot, &routes[r].links, slot ? latency(f, r) : 0.0);
         mine.sends.push_back(mine.mailbox->put_async(&token, payload));
         mine.comms.push_back(mine.mailbox->get_async<char>(&received));
         mine.flows.push_back(f);

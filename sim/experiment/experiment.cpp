@@ -5,8 +5,10 @@
 #include <numeric>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "sim/engine/analytic_alltoall.hpp"
+#include "sim/engine/lockstep.hpp"
 #include "sim/report/bounds.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/metrics/bisection.hpp"
@@ -121,6 +123,10 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
         endpoints.insert(endpoints.end(), switches.begin(), switches.end());
         params.switches = static_cast<Rank>(switches.size());
     }
+    if (x.coalesce_steps)
+        params.lockstep = [&](std::span<const RankPair> messages) {
+            return engine::runs_in_lockstep(t, router, endpoints, messages);
+        };
     ExperimentResult result;
     RunResult largest;
     for (double size : x.sizes) {
@@ -133,7 +139,12 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
         } else {
             const Schedule schedule = build_schedule(x.collective, x.algorithm, p, params);
             run = simulate(t, router, schedule, endpoints, x.engine);
-            flows = schedule.size();
+            flows = schedule.uncoalesced_size();
+            if (const auto log = spdlog::get("experiment"))
+                log->debug("{} B: {} flows ({} coalesced from {}), {} {} communications", size, schedule.size(),
+                           schedule.size() - std::count_if(schedule.flows().begin(), schedule.flows().end(),
+                                                           [](const Flow& f) { return f.rounds == 1; }),
+                           flows, run.communications, to_string(x.engine.kind));
         }
         bounds.per_rank_bytes = report::injected_bytes(x.collective, x.algorithm, p, size);
         bounds.bisection_bytes = report::bisection_bytes(x.collective, p, size);

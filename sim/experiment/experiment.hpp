@@ -20,6 +20,9 @@ struct Experiment {
     RoutingOptions routing;
     EngineOptions engine;
     std::uint64_t seed = 1; // echoed in every row
+    // Step coalescing: ring phases that provably run in lockstep become one flow per pair (sim/engine/lockstep.hpp);
+    // the same times with far fewer flows. Off: every step is simulated (to check, or to measure the engine).
+    bool coalesce_steps = true;
 };
 
 struct ExperimentResult {

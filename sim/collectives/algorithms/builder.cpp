@@ -55,11 +55,12 @@ FlowId Builder::add_group(std::span<const Send> sends, std::uint32_t step, FlowO
         for (const Send& s : sends)
             schedule_.add({.src = s.src,
                            .dst = s.dst,
-                           .bytes = (s.end - s.begin) * block_bytes_,
+                           .bytes = (s.end - s.begin) * block_bytes_ * s.rounds,
                            .step = step,
                            .op = op,
                            .block_begin = offset + s.begin,
-                           .block_end = offset + s.end},
+                           .block_end = offset + s.end,
+                           .rounds = s.rounds},
                           deps_);
     }
     return first;

@@ -19,10 +19,12 @@ struct Msg {
     FlowId chunk(std::uint32_t c) const { return first + c * stride; }
 };
 
-// Blocks [begin, end) of a slice, sent from `src` to `dst`.
+// Blocks [begin, end) of a slice, sent from `src` to `dst`; with rounds > 1, a coalesced flow standing for that
+// many steps of equal messages (Flow::rounds), [begin, end) being its first round's blocks.
 struct Send {
     Rank src = 0, dst = 0;
     std::uint32_t begin = 0, end = 0;
+    std::uint32_t rounds = 1;
 };
 
 class Builder {

@@ -38,24 +38,37 @@ struct Grid {
     }
 };
 
-// One ring phase on every line of ranks along dimension `dim`.
-Ready phase(Builder& builder, const Grid& grid, std::size_t dim, std::uint32_t first_step, const Ready& ready,
-            bool reduce) {
-    Ready out = ready;
+// The rings of a phase along dimension `dim`: one per line of ranks along it, each owning the part of the data its
+// ranks' lower coordinates select.
+std::vector<Ring> lines(const Grid& grid, std::size_t dim) {
+    std::vector<Ring> rings;
     for (Rank first = 0; first < grid.size; ++first) {
         if (grid.coord(first, dim) != 0) continue;
-        Ring ring;
-        Ready in;
+        Ring& ring = rings.emplace_back();
         const std::uint32_t begin = grid.first_block(first, dim), width = grid.weight[dim];
         for (Rank x = 0; x < grid.dims[dim]; ++x) {
-            const Rank r = first + x * grid.stride[dim];
-            ring.members.push_back(r);
+            ring.members.push_back(first + x * grid.stride[dim]);
             ring.parts.push_back({begin + x * width, begin + (x + 1) * width});
-            in.push_back(ready[r]);
         }
-        const Ready done =
-            reduce ? ring_reduce_scatter(builder, ring, first_step, in) : ring_allgather(builder, ring, first_step, in);
-        for (Rank x = 0; x < grid.dims[dim]; ++x)
+    }
+    return rings;
+}
+
+// One ring phase on every line of ranks along dimension `dim`. `lockstep`: whether every earlier phase ran in
+// lockstep; returns whether this one did too (and was coalesced).
+Ready phase(Builder& builder, const Grid& grid, std::size_t dim, std::uint32_t first_step, const Ready& ready,
+            bool reduce, const CollectiveParams& params, bool& lockstep) {
+    const std::vector<Ring> rings = lines(grid, dim);
+    lockstep = lockstep && phase_in_lockstep(params, rings);
+    Ready out = ready;
+    Ready in;
+    for (const Ring& ring : rings) {
+        in.clear();
+        for (Rank r : ring.members)
+            in.push_back(ready[r]);
+        const Ready done = reduce ? ring_reduce_scatter(builder, ring, first_step, in, lockstep)
+                                  : ring_allgather(builder, ring, first_step, in, lockstep);
+        for (std::size_t x = 0; x < ring.members.size(); ++x)
             out[ring.members[x]] = done[x];
     }
     return out;
@@ -71,14 +84,15 @@ Schedule hierarchical_schedule(Collective collective, Rank p, const CollectivePa
     Builder builder(p, p, params.chunks, params.bytes / p / params.chunks);
     Ready ready(p);
     std::uint32_t step = 0;
+    bool lockstep = true; // every phase so far ran in lockstep: the next starts on every rank at once
     if (collective != Collective::allgather)
         for (std::size_t i = 0; i < grid.dims.size(); ++i) {
-            ready = phase(builder, grid, i, step, ready, true);
+            ready = phase(builder, grid, i, step, ready, true, params, lockstep);
             step += grid.dims[i] - 1;
         }
     if (collective != Collective::reduce_scatter)
         for (std::size_t i = grid.dims.size(); i-- > 0;) {
-            ready = phase(builder, grid, i, step, ready, false);
+            ready = phase(builder, grid, i, step, ready, false, params, lockstep);
             step += grid.dims[i] - 1;
         }
     return builder.take();

@@ -53,17 +53,22 @@ Schedule ring_schedule(Collective collective, Rank p, const CollectiveParams& pa
     default: not_implemented("ring", collective);
     }
     Builder builder(p, rings * p, params.chunks, params.bytes / p / rings / params.chunks);
+    std::vector<Ring> all(rings);
     for (std::uint32_t g = 0; g < rings; ++g) {
-        Ring ring{ring_order(p, alternate && g % 2 == 1), {}};
-        for (Rank r : ring.members)
-            ring.parts.push_back({g * p + r, g * p + r + 1});
+        all[g].members = ring_order(p, alternate && g % 2 == 1);
+        for (Rank r : all[g].members)
+            all[g].parts.push_back({g * p + r, g * p + r + 1});
+    }
+    // The allgather after a reduce-scatter uses the same pairs: in lockstep when the reduce-scatter is.
+    const bool lockstep = phase_in_lockstep(params, all);
+    for (const Ring& ring : all) {
         const Ready start(p);
         if (collective == Collective::allgather) {
-            ring_allgather(builder, ring, 0, start);
+            ring_allgather(builder, ring, 0, start, lockstep);
             continue;
         }
-        const Ready reduced = ring_reduce_scatter(builder, ring, 0, start);
-        if (collective == Collective::allreduce) ring_allgather(builder, ring, p - 1, reduced);
+        const Ready reduced = ring_reduce_scatter(builder, ring, 0, start, lockstep);
+        if (collective == Collective::allreduce) ring_allgather(builder, ring, p - 1, reduced, lockstep);
     }
     return builder.take();
 }
