@@ -45,11 +45,12 @@ struct FlowTiming {
 };
 
 struct RunResult {
-    double time_s = 0;              // when the last flow finished (the schedule starts at 0)
-    std::vector<FlowTiming> flows;  // per schedule flow
-    std::vector<double> hop_bytes;  // bytes per cable direction (index: Hop), over the whole schedule
-    std::size_t communications = 0; // SimGrid communications (flows x stripes, or flows when bundled)
-    bool bundled = false;           // parallel cable directions were bundled into one SimGrid link each
+    double time_s = 0;                // when the last flow finished (the schedule starts at 0)
+    std::vector<FlowTiming> flows;    // per schedule flow
+    std::vector<double> hop_bytes;    // bytes per cable direction (index: Hop), over the whole schedule
+    std::size_t communications = 0;   // SimGrid communications (flows x stripes, or flows when bundled)
+    bool bundled = false;             // parallel cable directions were bundled into one SimGrid link each
+    std::size_t simgrid_peak_kib = 0; // peak resident memory of the SimGrid process (discrete-event engine only)
 };
 
 // Simulates `schedule` with endpoint e on vertex `chips[e]`: rank r on chip chips[r], and for in-network

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -58,6 +59,10 @@ bool read_all(int fd, void* data, std::size_t size) {
         status = Status::Failure;
         message = e.what();
     }
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const auto peak_kib = static_cast<std::size_t>(usage.ru_maxrss);
+    write_all(fd, &peak_kib, sizeof peak_kib);
     write_all(fd, &status, sizeof status);
     const std::size_t size = status == Status::Ok ? timings.size() * sizeof(FlowTiming) : message.size();
     write_all(fd, &size, sizeof size);
@@ -65,8 +70,9 @@ bool read_all(int fd, void* data, std::size_t size) {
     ::_exit(0); // no destructors: the parent owns everything the child inherited
 }
 
+// The flow timings, and the child's peak resident memory in `peak_kib`.
 std::vector<FlowTiming> run_in_child(const Topology& t, const Schedule& s, const std::vector<Topology::Vertex>& chips,
-                                     const LinkPlan& plan, const EngineOptions& options) {
+                                     const LinkPlan& plan, const EngineOptions& options, std::size_t& peak_kib) {
     int fds[2];
     if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("engine: pipe failed: {}", std::strerror(errno)));
     std::fflush(nullptr);
@@ -85,7 +91,8 @@ std::vector<FlowTiming> run_in_child(const Topology& t, const Schedule& s, const
     std::size_t size = 0;
     std::vector<FlowTiming> timings;
     std::string message;
-    bool complete = read_all(fds[0], &status, sizeof status) && read_all(fds[0], &size, sizeof size);
+    bool complete = read_all(fds[0], &peak_kib, sizeof peak_kib) && read_all(fds[0], &status, sizeof status) &&
+                    read_all(fds[0], &size, sizeof size);
     if (complete && status == Status::Ok) {
         timings.resize(size / sizeof(FlowTiming));
         complete = read_all(fds[0], timings.data(), size);
@@ -151,7 +158,7 @@ RunResult simulate(const Topology& t, Router& router, const Schedule& s, const s
         const LinkPlan plan = plan_links(t, stripes, options.efficiency, options.bundle_stripes);
         result.communications = plan.communications();
         result.bundled = plan.bundled();
-        result.flows = run_in_child(t, s, chips, plan, options);
+        result.flows = run_in_child(t, s, chips, plan, options, result.simgrid_peak_kib);
     }
     for (const auto& timing : result.flows)
         result.time_s = std::max(result.time_s, timing.finish_s);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include "sim/engine/analytic_alltoall.hpp"
 #include "sim/engine/lockstep.hpp"
@@ -107,6 +108,20 @@ void check_fits_faults(const Topology& t, const Experiment& x, std::size_t ranks
                                  f.failed_chips.front(), ranks, ranks));
 }
 
+// With -v: what was simulated, and the peak memory so far of this process and of the SimGrid process.
+void log_run(double size, const Schedule& schedule, const RunResult& run, EngineKind engine) {
+    const auto log = spdlog::get("experiment");
+    if (!log) return;
+    const auto coalesced =
+        std::count_if(schedule.flows().begin(), schedule.flows().end(), [](const Flow& f) { return f.rounds > 1; });
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    log->debug("{} B: {} flows ({} coalesced from {}), {} {} communications; peak memory: snsim {} KiB, SimGrid "
+               "process {} KiB",
+               size, schedule.size(), coalesced, schedule.uncoalesced_size(), run.communications, to_string(engine),
+               usage.ru_maxrss, run.simgrid_peak_kib);
+}
+
 } // namespace
 
 ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
@@ -140,11 +155,7 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
             const Schedule schedule = build_schedule(x.collective, x.algorithm, p, params);
             run = simulate(t, router, schedule, endpoints, x.engine);
             flows = schedule.uncoalesced_size();
-            if (const auto log = spdlog::get("experiment"))
-                log->debug("{} B: {} flows ({} coalesced from {}), {} {} communications", size, schedule.size(),
-                           schedule.size() - std::count_if(schedule.flows().begin(), schedule.flows().end(),
-                                                           [](const Flow& f) { return f.rounds == 1; }),
-                           flows, run.communications, to_string(x.engine.kind));
+            log_run(size, schedule, run, x.engine.kind);
         }
         bounds.per_rank_bytes = report::injected_bytes(x.collective, x.algorithm, p, size);
         bounds.bisection_bytes = report::bisection_bytes(x.collective, p, size);
