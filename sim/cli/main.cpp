@@ -2,6 +2,7 @@
 #include <iostream>
 #include <malloc.h>
 #include <new>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -58,7 +59,12 @@ int main(int argc, char** argv) {
     setup_logging(verbose);
     try {
         for (const auto& action : actions)
-            if (const int code = action(); code >= 0) return code;
+            if (const int code = action(); code >= 0) {
+                rusage usage{};
+                ::getrusage(RUSAGE_SELF, &usage);
+                spdlog::get("cli")->debug("peak memory of snsim: {} KiB", usage.ru_maxrss);
+                return code;
+            }
         return 0;
     } catch (const snsim::InputError& e) {
         std::cerr << "snsim: error: " << snsim::one_line(e.what()) << '\n'; // paths from flags may hold newlines

@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
 
 #include "sim/engine/analytic_alltoall.hpp"
 #include "sim/engine/lockstep.hpp"
@@ -108,18 +107,16 @@ void check_fits_faults(const Topology& t, const Experiment& x, std::size_t ranks
                                  f.failed_chips.front(), ranks, ranks));
 }
 
-// With -v: what was simulated, and the peak memory so far of this process and of the SimGrid process.
+// With -v: what was simulated, and the SimGrid process's peak memory (snsim's own is logged at exit).
 void log_run(double size, const Schedule& schedule, const RunResult& run, EngineKind engine) {
     const auto log = spdlog::get("experiment");
     if (!log) return;
     const auto coalesced =
         std::count_if(schedule.flows().begin(), schedule.flows().end(), [](const Flow& f) { return f.rounds > 1; });
-    rusage usage{};
-    ::getrusage(RUSAGE_SELF, &usage);
-    log->debug("{} B: {} flows ({} coalesced from {}), {} {} communications; peak memory: snsim {} KiB, SimGrid "
-               "process {} KiB",
+    log->debug("{} B: {} flows ({} coalesced from {}), {} {} communications; peak memory of the SimGrid process: {} "
+               "KiB",
                size, schedule.size(), coalesced, schedule.uncoalesced_size(), run.communications, to_string(engine),
-               usage.ru_maxrss, run.simgrid_peak_kib);
+               run.simgrid_peak_kib);
 }
 
 } // namespace
