@@ -41,9 +41,10 @@ void add_experiment_options(CLI::App& cmd, ExperimentFlags& flags, const std::st
                                also_algorithm));
     cmd.add_option("--sizes", flags.sizes,
                    "message sizes, e.g. 1K:8G:x2, 1M:64M:+1M, 256M or 1M,4M (overrides collective.sizes)");
-    cmd.add_option("--engine", flags.engine,
-                   "simgrid (discrete events, default) or analytic (per step and chunk from cable loads; exact "
-                   "where no cable is shared within a step, docs/architecture.md)");
+    cmd.add_option(
+        "--engine", flags.engine,
+        "simgrid (discrete events, default) or analytic (per step (and pipeline chunk) from cable loads; exact "
+        "where no cable is shared within a step, docs/architecture.md)");
     cmd.add_option("--cfg", flags.simgrid_cfg, "SimGrid setting KEY:VALUE, applied after snsim's defaults (repeatable)")
         ->type_name("KEY:VALUE");
     cmd.add_flag("--no-coalesce", flags.no_coalesce,

@@ -14,10 +14,12 @@ std::vector<double> direction_rates(const Topology& t, double efficiency) {
 std::vector<FlowTiming> run_analytic(const Topology& t, const Schedule& s,
                                      const std::vector<const std::vector<Path>*>& stripes,
                                      const EngineOptions& options) {
-    // Flows grouped by (step, chunk): within a group, bytes per cable direction, then each flow's duration.
+    // Flows grouped by wave, step + chunk: in a pipeline, chunk c of step k moves while chunk c+1 of step k-1 does
+    // (the chunks of one message leave one after the other, each as soon as the previous step's chunk arrived), so
+    // those share the cables. Within a group, bytes per cable direction, then each flow's duration.
     std::vector<std::pair<std::uint64_t, FlowId>> order(s.size());
     for (FlowId f = 0; f < s.size(); ++f)
-        order[f] = {std::uint64_t{s.flow(f).step} << 32 | s.chunk_of(f), f};
+        order[f] = {std::uint64_t{s.flow(f).step} + s.chunk_of(f), f};
     std::sort(order.begin(), order.end());
 
     const std::vector<double> rate = direction_rates(t, options.efficiency);

@@ -3,11 +3,11 @@
 //
 // A flow starts when its last dependency finishes. Each of its stripes pays alpha and its path's latency, then
 // moves its bytes at the rate of its busiest cable direction, where "busiest" counts every byte that the flows of
-// the same step and chunk put on that direction: a direction carrying L bytes of that step and chunk at
-// bandwidth B takes L / B to drain, and the stripe ends when its slowest direction has drained. The flow ends
-// with its last stripe.
+// the same wave (step + chunk: in a pipeline, chunk c of step k moves with chunk c+1 of step k-1) put on that
+// direction: a direction carrying L bytes of that wave at bandwidth B takes L / B to drain, and the stripe ends
+// when its slowest direction has drained. The flow ends with its last stripe.
 //
-// Where no cable direction carries two flows of one step and chunk (rings, trees, recursive doubling, one-shot
+// Where no cable direction carries two flows of one wave (rings, pipelined or not, trees, recursive doubling, one-shot
 // schedules on a switch), this is what max-min sharing gives, and it agrees with the discrete-event engine to
 // rounding. Where flows of a step share cables unevenly, or flows of different steps overlap in time, it is an
 // estimate (tests/test_analytic.cpp reports the difference on the presets).

@@ -4,8 +4,8 @@
 //
 // simgrid (discrete events): max-min sharing of every cable direction among the flows crossing it, as it
 // evolves. analytic (sim/engine/analytic.cpp): the same routes, dependencies and latencies, but each flow
-// moves at the rate its busiest cable direction allows given everything its step and chunk put there; exact
-// where no cable is shared within a step and chunk, an estimate otherwise.
+// moves at the rate its busiest cable direction allows given everything its wave (step + chunk) puts there; exact
+// where no cable is shared within a wave, an estimate otherwise.
 //
 // Each flow is striped over the paths the Router gives for its chip pair, one SimGrid communication per stripe
 // (or one per flow over bundled links, see link_plan.hpp), started as soon as the flows it depends on have
