@@ -220,7 +220,9 @@ int compare(CompareOptions o) {
     if (!o.out.empty()) {
         report::write_atomically("--out", o.out + "/compare.csv",
                                  [&](std::ostream& out) { report::write_compare_csv(out, results); });
-        report::write_json("--out", o.out + "/compare.json", report::compare_json(results));
+        std::vector<report::StreamedJson> cables;
+        const auto json = report::compare_json(results, cables);
+        report::write_json("--out", o.out + "/compare.json", json, cables);
         std::cout << fmt::format("\nwrote {0}/compare.csv and {0}/compare.json; draw them with scripts/plot {0}\n",
                                  o.out);
     }

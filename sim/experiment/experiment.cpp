@@ -51,8 +51,7 @@ std::vector<report::CableUse> cable_use(const Topology& t, const RunResult& run)
     for (Hop h : hops) {
         const auto [from, to] = hop_ends(t, h);
         const double bandwidth = cables[cable_of(h)]->bytes_per_s;
-        out.push_back({fmt::format("{} -> {} (cable {})", t.node(from).name, t.node(to).name, cable_of(h)),
-                       t.node(from).name, t.node(to).name, cable_of(h), bandwidth, run.hop_bytes[h],
+        out.push_back({t.node(from).name, t.node(to).name, cable_of(h), bandwidth, run.hop_bytes[h],
                        run.hop_bytes[h] / (bandwidth * run.time_s)});
     }
     return out;

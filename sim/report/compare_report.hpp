@@ -27,6 +27,6 @@ struct SystemResult {
 std::string compare_table(const std::vector<SystemResult>& systems, bool show_algorithm);
 // CSV columns: system,config,vary,chips, then the columns of write_csv.
 void write_compare_csv(std::ostream& out, const std::vector<SystemResult>& systems);
-nlohmann::ordered_json compare_json(const std::vector<SystemResult>& systems);
+nlohmann::ordered_json compare_json(const std::vector<SystemResult>& systems, std::vector<StreamedJson>& cables);
 
 } // namespace snsim::report

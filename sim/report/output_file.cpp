@@ -96,9 +96,40 @@ void write_atomically(const std::string& option, const std::string& path,
     }
 }
 
-void write_json(const std::string& option, const std::string& path, const nlohmann::ordered_json& json) {
+namespace {
+
+std::string dumped(const nlohmann::ordered_json& value) {
+    return value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace
+
+void write_indented(std::ostream& out, const nlohmann::ordered_json& value, std::size_t indent) {
+    const std::string text = dumped(value);
+    const std::string margin(indent, ' ');
+    out << margin;
+    for (char c : text) {
+        out << c;
+        if (c == '\n') out << margin;
+    }
+}
+
+void write_json(const std::string& option, const std::string& path, const nlohmann::ordered_json& json,
+                const std::vector<StreamedJson>& streamed) {
+    const std::string text = dumped(json);
     write_atomically(option, path, [&](std::ostream& out) {
-        out << json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        std::size_t from = 0;
+        for (const auto& value : streamed) {
+            const std::string token = dumped(value.placeholder);
+            const std::size_t at = text.find(token, from);
+            if (at == std::string::npos) throw std::logic_error("streamed JSON placeholder not in the document");
+            const std::size_t line = text.rfind('\n', at) + 1;
+            out.write(text.data() + from, static_cast<std::streamsize>(at - from));
+            value.write(out, text.find_first_not_of(' ', line) - line);
+            from = at + token.size();
+        }
+        out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+        out << '\n';
     });
 }
 

@@ -70,21 +70,39 @@ nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows) {
 std::string busiest_table(const std::vector<CableUse>& cables, std::size_t count) {
     std::string out = fmt::format("{:<40}  {:>12}  {:>11}\n", "busiest cable directions", "bytes", "utilization");
     for (std::size_t i = 0; i < std::min(count, cables.size()); ++i)
-        out += fmt::format("{:<40}  {:>12}  {:>10.1f}%\n", cables[i].name, units::format_bytes(cables[i].bytes),
-                           100 * cables[i].utilization);
+        out += fmt::format("{:<40}  {:>12}  {:>10.1f}%\n",
+                           fmt::format("{} -> {} (cable {})", cables[i].from, cables[i].to, cables[i].cable),
+                           units::format_bytes(cables[i].bytes), 100 * cables[i].utilization);
     return out;
 }
 
-nlohmann::ordered_json cables_json(const std::vector<CableUse>& cables) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& c : cables)
-        out.push_back({{"from", c.from},
-                       {"to", c.to},
-                       {"cable", c.cable},
-                       {"bandwidth_gbps", c.bandwidth_Bps / 1e9},
-                       {"bytes", c.bytes},
-                       {"utilization", c.utilization}});
-    return out;
+std::string cables_placeholder(std::size_t n) {
+    return fmt::format("\x01"
+                       "cables {}",
+                       n);
+}
+
+StreamedJson cables_json(const std::vector<CableUse>& cables, std::string placeholder) {
+    return {std::move(placeholder), [&cables](std::ostream& out, std::size_t indent) {
+                if (cables.empty()) {
+                    out << "[]";
+                    return;
+                }
+                out << "[\n";
+                for (std::size_t i = 0; i < cables.size(); ++i) {
+                    const CableUse& c = cables[i];
+                    write_indented(out,
+                                   {{"from", c.from},
+                                    {"to", c.to},
+                                    {"cable", c.cable},
+                                    {"bandwidth_gbps", c.bandwidth_Bps / 1e9},
+                                    {"bytes", c.bytes},
+                                    {"utilization", c.utilization}},
+                                   indent + 2);
+                    out << (i + 1 < cables.size() ? ",\n" : "\n");
+                }
+                out << std::string(indent, ' ') << ']';
+            }};
 }
 
 } // namespace snsim::report

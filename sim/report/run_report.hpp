@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/report/output_file.hpp"
+
 namespace snsim::report {
 
 struct RunRow {
@@ -37,7 +39,6 @@ nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows);
 
 // One direction of one cable over a run.
 struct CableUse {
-    std::string name;     // "from -> to (cable N)"
     std::string from, to; // node names
     std::uint32_t cable = 0;
     double bandwidth_Bps = 0; // of this direction
@@ -46,7 +47,11 @@ struct CableUse {
 };
 // The first `count` of `cables` (most used first) as a console table.
 std::string busiest_table(const std::vector<CableUse>& cables, std::size_t count);
-// Every entry of `cables`, for --json.
-nlohmann::ordered_json cables_json(const std::vector<CableUse>& cables);
+// Every entry of `cables`, for --json: an array of objects streamed where the document has `placeholder`.
+// `cables` must outlive the result.
+StreamedJson cables_json(const std::vector<CableUse>& cables, std::string placeholder);
+// The placeholder of the n-th cable array of a document, "\x01cables n": the value of the key "cables" only (a
+// system named exactly so would be taken for it, which no config does by accident).
+std::string cables_placeholder(std::size_t n);
 
 } // namespace snsim::report
