@@ -78,6 +78,7 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     x.routing = r.routing;
     x.seed = static_cast<std::uint64_t>(c.integer("seed"));
     x.engine = r.engine;
+    x.cost = r.cost;
     x.engine.simgrid_cfg = o.simgrid_cfg;
     x.coalesce_steps = !o.no_coalesce;
     if (!o.engine.empty()) {

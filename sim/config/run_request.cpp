@@ -1,5 +1,7 @@
 #include "sim/config/run_request.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "sim/config/fault_request.hpp"
@@ -13,6 +15,40 @@ RouteStrategy strategy(const std::string& name) {
     if (name == "shortest") return RouteStrategy::Shortest;
     if (name == "dimension_order") return RouteStrategy::DimensionOrder;
     return RouteStrategy::Ecmp;
+}
+
+// cost.protocols and each one's cost.<name>.* keys; chunking; launch interval.
+CostModel cost_model(const Config& c) {
+    CostModel cost;
+    const auto& names = c.strings("cost.protocols");
+    if (!names.empty()) cost.protocols.clear();
+    for (const std::string& name : names) {
+        if (name != "LL" && name != "LL128" && name != "Simple")
+            throw c.error("cost.protocols", name, "expected protocols among LL, LL128, Simple");
+        for (const Protocol& earlier : cost.protocols)
+            if (earlier.name == name) throw c.error("cost.protocols", name, "protocol listed twice");
+        const std::string at = "cost." + name;
+        Protocol p{name, c.real(at + ".latency"), c.real(at + ".efficiency"), c.real(at + ".min_size"),
+                   c.real(at + ".max_size")};
+        if (p.efficiency > 1 || p.efficiency < 1e-6) throw c.error(at + ".efficiency", "must be between 1e-6 and 1");
+        if (p.max_size > 0 && p.max_size < p.min_size)
+            throw c.error(at + ".max_size", fmt::format("is below {}.min_size", at));
+        cost.protocols.push_back(p);
+    }
+    for (const char* name : {"LL", "LL128", "Simple"})
+        for (const char* key : {".latency", ".efficiency", ".min_size", ".max_size"}) {
+            const std::string k = std::string("cost.") + name + key;
+            if (c.given(k) && std::find(names.begin(), names.end(), name) == names.end())
+                throw c.error(k, fmt::format("{} is not in cost.protocols", name));
+        }
+    cost.chunk_size = c.real("cost.chunk_size");
+    cost.pipeline_depth = static_cast<std::uint32_t>(std::min<long long>(c.integer("cost.pipeline_depth"), 1 << 20));
+    if (cost.chunk_size > 0 && c.given("collective.chunks"))
+        throw c.error("cost.chunk_size", "and collective.chunks both set the chunks; give one");
+    if (c.given("cost.pipeline_depth") && cost.chunk_size == 0)
+        throw c.error("cost.pipeline_depth", "is used with cost.chunk_size only");
+    cost.launch_interval_s = c.real("cost.launch_interval");
+    return cost;
 }
 
 } // namespace
@@ -37,6 +73,9 @@ RunRequest run_request(const Config& c) {
     if (efficiency > 1 || efficiency < 1e-6) throw c.error("cost.efficiency", "must be between 1e-6 and 1");
     r.engine.alpha_s = c.real("cost.alpha");
     r.engine.efficiency = efficiency;
+    r.engine.reduction_Bps = c.real("cost.reduction_bandwidth");
+    r.routing.switch_latency_s = c.real("cost.switch_latency");
+    r.cost = cost_model(c);
     return r;
 }
 

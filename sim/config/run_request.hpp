@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sim/config/config.hpp"
+#include "sim/engine/cost_model.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/routing/router.hpp"
 
@@ -17,6 +18,7 @@ struct RunRequest {
     std::vector<std::uint32_t> dims;
     RoutingOptions routing;
     EngineOptions engine;
+    CostModel cost;
 };
 
 RunRequest run_request(const Config& config);

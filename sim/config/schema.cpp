@@ -128,6 +128,31 @@ std::vector<KeyDecl> run_keys() {
          {},
          0,
          true},
+        {"cost.protocols", KeyType::StringList, "[]",
+         "protocols (LL, LL128, Simple), each with its cost.<protocol>.* keys; per size the fastest whose size "
+         "range holds it is used ([]: one protocol, cost.alpha and cost.efficiency alone; docs/cost-model.md)"},
+        {"cost.switch_latency", KeyType::Time, "0ns", "added for every switch chip a path crosses", {}, 0},
+        {"cost.reduction_bandwidth",
+         KeyType::Bandwidth,
+         "0GB/s",
+         "most a reducing message moves per second, striped or not (0 = the cables alone limit it)",
+         {},
+         0},
+        {"cost.chunk_size",
+         KeyType::Bytes,
+         "0B",
+         "cut each size into chunks of this many bytes, at most cost.pipeline_depth, pipelined (0 = "
+         "collective.chunks)",
+         {},
+         0},
+        {"cost.pipeline_depth", KeyType::Integer, "8", "most chunks cost.chunk_size cuts a size into", {}, 1},
+        {"cost.launch_interval",
+         KeyType::Time,
+         "0ns",
+         "least time of one collective: nccl-tests times back-to-back launches, so a measured collective takes at "
+         "least the host's launch interval",
+         {},
+         0},
         {"routing.strategy",
          KeyType::String,
          "ecmp",
@@ -143,6 +168,44 @@ std::vector<KeyDecl> run_keys() {
          {},
          0},
     };
+}
+
+// cost.<protocol>.*: NCCL-style protocols. Efficiency is the protocol's payload fraction (LL: 4 bytes of data in
+// every 8-byte store; LL128: 120 of 128 bytes), on top of cost.efficiency; latency adds to cost.alpha per message.
+// The default latencies are starting points for snsim calibrate, not measurements.
+std::vector<KeyDecl> protocol_keys() {
+    struct Default {
+        const char* name;
+        const char* latency;
+        const char* efficiency;
+    };
+    std::vector<KeyDecl> keys;
+    for (const Default& p :
+         {Default{"LL", "1us", "0.5"}, Default{"LL128", "2us", "0.9375"}, Default{"Simple", "5us", "1"}}) {
+        const std::string at = std::string("cost.") + p.name;
+        keys.push_back({at + ".latency",
+                        KeyType::Time,
+                        p.latency,
+                        std::string("latency of every message sent with ") + p.name + ", added to cost.alpha",
+                        {},
+                        0});
+        keys.push_back({at + ".efficiency",
+                        KeyType::Real,
+                        p.efficiency,
+                        std::string("fraction of cost.efficiency's bandwidth ") + p.name + " carries as payload",
+                        {},
+                        0,
+                        true});
+        keys.push_back(
+            {at + ".min_size", KeyType::Bytes, "0B", std::string("smallest size ") + p.name + " is used for", {}, 0});
+        keys.push_back({at + ".max_size",
+                        KeyType::Bytes,
+                        "0B",
+                        std::string("largest size ") + p.name + " is used for (0 = no limit)",
+                        {},
+                        0});
+    }
+    return keys;
 }
 
 std::vector<KeyDecl> build() {
@@ -276,6 +339,7 @@ std::vector<KeyDecl> build() {
     add(link_keys("topology.global_link", "cables between groups", {"dragonfly"}, "optical"));
     add(fault_keys());
     add(run_keys());
+    add(protocol_keys());
     return keys;
 }
 

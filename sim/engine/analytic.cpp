@@ -42,9 +42,13 @@ std::vector<FlowTiming> run_analytic(const Topology& t, const Schedule& s,
         for (std::size_t i = begin; i < end; ++i) {
             const FlowId f = order[i].second;
             const double rounds = s.flow(f).rounds; // latencies are paid once per round (Flow::rounds)
+            // A reducing flow moves no faster than the reduction bandwidth, all its stripes together.
+            const double reducing = s.flow(f).op == FlowOp::Reduce && options.reduction_Bps > 0
+                                        ? s.flow(f).bytes / options.reduction_Bps
+                                        : 0.0;
             double longest = 0;
             for (const auto& path : *stripes[f]) {
-                double drain = 0;
+                double drain = reducing;
                 for (Hop hop : path.hops)
                     drain = std::max(drain, load[hop] / rate[hop]);
                 longest = std::max(longest, rounds * path.latency_s + drain);

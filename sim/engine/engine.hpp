@@ -33,6 +33,7 @@ struct EngineOptions {
     double efficiency = 1.0;              // fraction of each cable's bandwidth that flows achieve
     std::vector<std::string> simgrid_cfg; // extra SimGrid settings "key:value", applied after snsim's defaults
     bool bundle_stripes = true;           // one link per bundle of parallel cables when exact (link_plan.hpp)
+    double reduction_Bps = 0;             // most a reducing flow moves per second, all stripes together (0: no cap)
 };
 
 // SimGrid settings snsim applies by default: CM02 with factors 1, no TCP window, no cross-traffic, no

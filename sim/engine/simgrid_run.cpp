@@ -128,9 +128,10 @@ class Platform {
 class Driver {
   public:
     Driver(const Schedule& s, const std::vector<Topology::Vertex>& chips, const LinkPlan& plan, Platform& platform,
-           std::vector<Lane> lanes)
-        : s_(s), chips_(chips), plan_(plan), platform_(platform), lanes_(std::move(lanes)), timing_(s.size()),
-          waiting_(s.size()), stripes_left_(s.size()), dependents_at_(s.size() + 1, 0) {
+           std::vector<Lane> lanes, double reduction_Bps)
+        : s_(s), chips_(chips), plan_(plan), platform_(platform), lanes_(std::move(lanes)),
+          reduction_Bps_(reduction_Bps), timing_(s.size()), waiting_(s.size()), stripes_left_(s.size()),
+          dependents_at_(s.size() + 1, 0) {
         // Who depends on each flow, as one array (offsets per flow), so the child allocates little before SimGrid.
         for (FlowId f = 0; f < s.size(); ++f) {
             const auto deps = s.deps(f);
@@ -256,7 +257,12 @@ class Driver {
         const auto& routes = platform_.routes(plan_.route_set_of[f]);
         const auto payload = static_cast<std::uint64_t>(std::llround(s_.flow(f).bytes / routes.size() * kScale));
         platform_.zone().use(mine.host, slot, &routes[r].links, slot ? latency(f, r) : 0.0);
-        mine.sends.push_back(mine.mailbox->put_async(&token, payload));
+        if (s_.flow(f).op == FlowOp::Reduce && reduction_Bps_ > 0) // each stripe its share of the reduction rate
+            mine.sends.push_back(mine.mailbox->put_init(&token, payload)
+                                     ->set_rate(reduction_Bps_ / static_cast<double>(routes.size()) * kScale)
+                                     ->start());
+        else
+            mine.sends.push_back(mine.mailbox->put_async(&token, payload));
         mine.comms.push_back(mine.mailbox->get_async<char>(&received));
         mine.flows.push_back(f);
         mine.held.push_back(slot);
@@ -284,6 +290,7 @@ class Driver {
     const LinkPlan& plan_;
     Platform& platform_;
     std::vector<Lane> lanes_;
+    double reduction_Bps_; // cap of a reducing flow (0: none)
     std::vector<FlowTiming> timing_;
     std::vector<std::uint32_t> waiting_, stripes_left_;
     std::vector<std::size_t> dependents_at_; // dependents of f: dependents_[dependents_at_[f] .. dependents_at_[f+1])
@@ -328,7 +335,7 @@ std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& sc
     engine.get_netzone_root()->get_network_model()->set_lat_factor_cb(
         [&zone = platform.zone()](double, const sg4::Host*, const sg4::Host*, const std::vector<sg4::Link*>&,
                                   const std::unordered_set<sg4::NetZone*>&) { return zone.latency_factor(); });
-    Driver driver(schedule, chips, plan, platform, std::move(lanes));
+    Driver driver(schedule, chips, plan, platform, std::move(lanes), options.reduction_Bps);
     driver.run();
     return std::move(driver).timings();
 }

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "sim/engine/analytic_alltoall.hpp"
@@ -118,6 +120,13 @@ void log_run(double size, const Schedule& schedule, const RunResult& run, Engine
                run.simgrid_peak_kib);
 }
 
+std::string protocol_names(const CostModel& cost) {
+    std::vector<std::string> names;
+    for (const Protocol& p : cost.protocols)
+        names.push_back(p.name);
+    return fmt::format("{}", fmt::join(names, ", "));
+}
+
 } // namespace
 
 ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
@@ -142,22 +151,50 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
     RunResult largest;
     for (double size : x.sizes) {
         params.bytes = size;
+        params.chunks = x.cost.chunks_for(size, x.params.chunks);
+        Experiment one = x; // as listless_alltoall sees this size
+        one.params.chunks = params.chunks;
         RunResult run;
+        std::string protocol;
+        bool timed_any = false;
         std::size_t flows = 0;
-        if (listless_alltoall(x)) {
-            run = engine::analytic_alltoall(t, router, chips, size / p, x.engine);
-            flows = std::size_t{p} * (p - 1);
-        } else {
-            const Schedule schedule = build_schedule(x.collective, x.algorithm, p, params);
-            run = simulate(t, router, schedule, endpoints, x.engine);
-            flows = schedule.uncoalesced_size();
-            log_run(size, schedule, run, x.engine.kind);
+        std::optional<Schedule> schedule;
+        if (!listless_alltoall(one)) schedule = build_schedule(x.collective, x.algorithm, p, params);
+        // Every protocol whose range holds the size; the fastest is kept (sim/engine/cost_model.hpp).
+        for (const Protocol& candidate : x.cost.protocols) {
+            if (!candidate.covers(size)) continue;
+            const EngineOptions options = x.cost.options(x.engine, candidate);
+            RunResult timed;
+            if (schedule) {
+                timed = simulate(t, router, *schedule, endpoints, options);
+                flows = schedule->uncoalesced_size();
+                log_run(size, *schedule, timed, x.engine.kind);
+            } else {
+                timed = engine::analytic_alltoall(t, router, chips, size / p, options);
+                flows = std::size_t{p} * (p - 1);
+            }
+            if (!timed_any || timed.time_s < run.time_s) {
+                run = std::move(timed);
+                protocol = candidate.name;
+                timed_any = true;
+            }
         }
+        if (!timed_any)
+            throw InputError(fmt::format("cost.protocols: none of [{}] is used for size {} B (their min_size and "
+                                         "max_size leave it out)",
+                                         protocol_names(x.cost), size));
+        run.time_s = std::max(run.time_s, x.cost.launch_interval_s);
         bounds.per_rank_bytes = report::injected_bytes(x.collective, x.algorithm, p, size);
         bounds.bisection_bytes = report::bisection_bytes(x.collective, p, size);
-        report::RunRow row{
-            std::string(to_string(x.collective)),  std::string(to_string(x.algorithm)), size,  run.time_s,
-            report::busbw_factor(x.collective, p), report::lower_bound_s(bounds),       flows, x.seed};
+        report::RunRow row{std::string(to_string(x.collective)),
+                           std::string(to_string(x.algorithm)),
+                           size,
+                           run.time_s,
+                           report::busbw_factor(x.collective, p),
+                           report::lower_bound_s(bounds),
+                           flows,
+                           x.seed,
+                           protocol};
         on_row(row);
         result.rows.push_back(std::move(row));
         if (size == *std::max_element(x.sizes.begin(), x.sizes.end())) largest = std::move(run);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/collectives/collective.hpp"
+#include "sim/engine/cost_model.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/report/run_report.hpp"
 
@@ -19,6 +20,7 @@ struct Experiment {
     CollectiveParams params; // bytes is set per size
     RoutingOptions routing;
     EngineOptions engine;
+    CostModel cost;         // protocols, chunking, launch interval (sim/engine/cost_model.hpp)
     std::uint64_t seed = 1; // echoed in every row
     // Step coalescing: ring phases that provably run in lockstep become one flow per pair (sim/engine/lockstep.hpp);
     // the same times with far fewer flows. Off: every step is simulated (to check, or to measure the engine).

@@ -30,7 +30,8 @@ std::string run_header() {
 }
 
 std::string run_line(const RunRow& row) {
-    return fmt::format(kLine, row.size_bytes, row.size_bytes / 4, row.algorithm, row.time_s * 1e6, algbw_Bps(row) / 1e9,
+    const std::string algorithm = row.protocol.empty() ? row.algorithm : row.algorithm + "/" + row.protocol;
+    return fmt::format(kLine, row.size_bytes, row.size_bytes / 4, algorithm, row.time_s * 1e6, algbw_Bps(row) / 1e9,
                        busbw_Bps(row) / 1e9, row.bound_s * 1e6, 100 * fraction(row));
 }
 
@@ -52,7 +53,7 @@ void write_csv(std::ostream& out, const std::vector<RunRow>& rows) {
 
 nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows) {
     auto out = nlohmann::ordered_json::array();
-    for (const auto& r : rows)
+    for (const auto& r : rows) {
         out.push_back({{"collective", r.collective},
                        {"algorithm", r.algorithm},
                        {"size_bytes", r.size_bytes},
@@ -64,6 +65,8 @@ nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows) {
                        {"bound_fraction", fraction(r)},
                        {"flows", r.flows},
                        {"seed", r.seed}});
+        if (!r.protocol.empty()) out.back()["protocol"] = r.protocol;
+    }
     return out;
 }
 

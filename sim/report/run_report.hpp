@@ -21,6 +21,7 @@ struct RunRow {
     double bound_s = 0;      // lower bound on time (sim/report/bounds.hpp)
     std::size_t flows = 0;
     std::uint64_t seed = 1; // the config's seed, echoed
+    std::string protocol;   // the cost.protocols entry used (the fastest that covers the size); "" without any
 };
 
 double algbw_Bps(const RunRow& row);

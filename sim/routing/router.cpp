@@ -174,6 +174,10 @@ std::vector<Router::Step> Router::dimension_steps(Vertex at, Vertex to) {
     return steps;
 }
 
+double Router::switch_latency(Vertex v) const {
+    return t_.node(v).kind == NodeKind::Switch ? options_.switch_latency_s : 0.0;
+}
+
 std::vector<Router::Step> Router::next_steps(Vertex at, Vertex to) {
     return options_.strategy == RouteStrategy::DimensionOrder ? dimension_steps(at, to) : shortest_steps(at);
 }
@@ -187,6 +191,7 @@ Path Router::walk(Vertex from, Vertex to, std::unordered_map<Vertex, std::uint32
         path.hops.push_back(s.hop);
         path.latency_s += s.latency_s;
         at = s.next;
+        if (at != to) path.latency_s += switch_latency(at);
     }
     return path;
 }
@@ -277,6 +282,7 @@ void Router::open_paths(Vertex from, std::vector<OpenPath>& out) {
             path.hops.push_back(s.hop);
             path.latency_s += s.latency_s;
             at = s.next;
+            path.latency_s += switch_latency(at); // `last` too: the chip is one hop further
         }
         path.last = at;
         path.arrival = shortest ? 0 : static_cast<std::uint32_t>(from) + leave(at);

@@ -50,7 +50,8 @@ std::string_view to_string(RouteStrategy strategy);
 
 struct RoutingOptions {
     RouteStrategy strategy = RouteStrategy::Ecmp;
-    std::uint32_t stripes = 0; // 0 = auto
+    std::uint32_t stripes = 0;   // 0 = auto
+    double switch_latency_s = 0; // added to a path's latency for every switch chip it crosses (cost.switch_latency)
 };
 
 class Router {
@@ -92,6 +93,7 @@ class Router {
     // distance from the source, stamped with `dag_stamp_`.
     void find_dag(Vertex from, Vertex to);
     std::vector<Step> next_steps(Vertex at, Vertex to); // candidate cables, by cable id
+    double switch_latency(Vertex v) const;              // options_.switch_latency_s if v is a switch chip, else 0
     std::vector<Step> shortest_steps(Vertex at);        // in the DAG of the last find_dag
     std::vector<Step> dimension_steps(Vertex at, Vertex to);
     // One stripe; `arrivals` counts the pair's stripes that have left each vertex so far.
