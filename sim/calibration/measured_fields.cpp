@@ -1,0 +1,108 @@
+// Lines, tokens and the value checks shared by the CSV and nccl-tests readers.
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "sim/calibration/measured_formats.hpp"
+#include "topologies/errors.hpp"
+
+namespace snsim::calibration::detail {
+namespace {
+
+// The largest message snsim simulates, as in sim/config/sizes.cpp: the SimGrid engine counts a transfer in
+// 2^-20-byte units in 64 bits, which wraps above 8 TiB. A measured size above it could never be simulated.
+constexpr double kMaxSize = 8.0 * 1024 * 1024 * 1024 * 1024;
+
+// The field as one number: all of it, as from_chars reads it (no leading '+' or spaces; "nan" and "inf" are read,
+// and refused by the callers as not finite).
+double number(const Field& field, const std::string& expected) {
+    const std::string_view t = field.text;
+    double v = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec == std::errc::invalid_argument || end != t.data() + t.size()) refuse(field, expected);
+    if (ec == std::errc::result_out_of_range) refuse(field, "number out of range");
+    return v;
+}
+
+} // namespace
+
+std::vector<Line> lines_of(std::string_view text) {
+    std::vector<Line> lines;
+    int number = 0;
+    for (std::size_t start = 0; start < text.size();) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        lines.push_back({++number, line});
+        start = end + 1;
+    }
+    return lines;
+}
+
+std::string_view trim(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+std::vector<std::string_view> tokens(std::string_view text) {
+    std::vector<std::string_view> out;
+    for (std::size_t start = text.find_first_not_of(" \t"); start != std::string_view::npos;) {
+        const std::size_t end = std::min(text.find_first_of(" \t", start), text.size());
+        out.push_back(text.substr(start, end - start));
+        start = text.find_first_not_of(" \t", end);
+    }
+    return out;
+}
+
+std::vector<std::string_view> split(std::string_view text, char sep) {
+    std::vector<std::string_view> parts;
+    for (std::size_t start = 0;;) {
+        const std::size_t end = text.find(sep, start);
+        parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+        if (end == std::string_view::npos) return parts;
+        start = end + 1;
+    }
+}
+
+bool is_comment_or_blank(std::string_view text) {
+    const std::string_view t = trim(text);
+    return t.empty() || t.front() == '#';
+}
+
+std::string excerpt(std::string_view text) {
+    constexpr std::size_t kMax = 80;
+    return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax - 3)) + "...";
+}
+
+void refuse(const Field& field, const std::string& reason) {
+    throw InputError(located(field.file, field.line, field.key, excerpt(field.text), reason));
+}
+
+double size_bytes(const Field& field) {
+    const double v = number(field, "expected a size in bytes");
+    if (!std::isfinite(v)) refuse(field, "not a finite size in bytes");
+    if (!(v > 0)) refuse(field, "size must be positive");
+    if (v != std::floor(v)) refuse(field, "not a whole number of bytes");
+    if (v > kMaxSize) refuse(field, "size is above 8 TiB, the largest message snsim simulates");
+    return v;
+}
+
+double bandwidth_Bps(const Field& field, bool zero_ok) {
+    const double v = number(field, "expected a bandwidth in GB/s");
+    if (!std::isfinite(v)) refuse(field, "not a finite bandwidth");
+    if (zero_ok ? v < 0 : !(v > 0))
+        refuse(field, zero_ok ? "bandwidth must not be negative" : "bandwidth must be positive");
+    return v * 1e9;
+}
+
+double time_s(const Field& field) {
+    const double v = number(field, "expected a time in microseconds");
+    if (!std::isfinite(v)) refuse(field, "not a finite time");
+    if (!(v > 0)) refuse(field, "time must be positive");
+    return v * 1e-6;
+}
+
+} // namespace snsim::calibration::detail
