@@ -150,6 +150,41 @@ TEST_CASE("hostile input: missing files, directories and paths through a file", 
     refused(dir, "topo " + graph_dir, "--json", dir.file("d.yaml") + ": is a directory, not a graph file");
 }
 
+TEST_CASE("hostile input: bad included files", "[cli][errors][hostile][include]") {
+    TempDir dir;
+    const auto including = [&](const std::string& name, const std::string& included) {
+        return dir.write(name, "include: " + included + "\n" + kMesh4);
+    };
+    const auto missing = including("inc_missing.yaml", "fitted.yaml");
+    refused(dir, "run " + missing + " --sizes 1M", "--csv",
+            missing + ":1: include: " + dir.file("fitted.yaml") +
+                ": cannot open config file: No such file or directory (got \"fitted.yaml\")");
+    std::filesystem::create_directory(dir.file("adir"));
+    const auto directory = including("inc_dir.yaml", "adir");
+    refused(dir, "run " + directory + " --sizes 1M", "--csv",
+            directory + ":1: include: " + dir.file("adir") + ": is a directory, not a config file (got \"adir\")");
+    const auto zero = including("inc_zero.yaml", "/dev/zero");
+    refused(dir, "run " + zero + " --sizes 1M", "--csv",
+            zero + ":1: include: /dev/zero: config file is larger than 16 MiB (got \"/dev/zero\")");
+    dir.write("nested.yaml", "seed: 2\ninclude: more.yaml\n");
+    refused(dir, "run " + including("inc_nested.yaml", "nested.yaml") + " --sizes 1M", "--csv",
+            dir.file("nested.yaml") +
+                ":2: include: an included file cannot include others; list them all in the including config (got "
+                "\"more.yaml\")");
+    dir.write("fitted_bad.yaml", "# fitted by snsim calibrate\ncost:\n  efficiency: 2\n");
+    refused(dir, "run " + including("inc_bad.yaml", "fitted_bad.yaml") + " --sizes 1M", "--csv",
+            dir.file("fitted_bad.yaml") + ":3: cost.efficiency: must be between 1e-6 and 1 (got \"2\")");
+    dir.write("broken.yaml", "cost:\n  efficiency: [0.5\n");
+    refused(dir, "run " + including("inc_broken.yaml", "broken.yaml") + " --sizes 1M", "--csv",
+            dir.file("broken.yaml") + ":3: malformed YAML: end of sequence flow not found");
+    dir.write("list.yaml", "- 0.5\n");
+    refused(dir, "run " + including("inc_list.yaml", "list.yaml") + " --sizes 1M", "--csv",
+            dir.file("list.yaml") + ":1: expected a map of keys at the top");
+    dir.write("unknown.yaml", "cost:\n  alfa: 1us\n");
+    refused(dir, "run " + including("inc_unknown.yaml", "unknown.yaml") + " --sizes 1M", "--csv",
+            dir.file("unknown.yaml") + ":2: cost.alfa: unknown key; did you mean cost.alpha? (got \"1us\")");
+}
+
 TEST_CASE("hostile input: unreadable files (as root, checked as user nobody)", "[cli][errors][hostile]") {
     // Root reads a mode-000 file anyway, and CI may run as root: there the run drops to `nobody` with setpriv
     // (util-linux), so the permission check is real either way. The scratch directory must let nobody in.

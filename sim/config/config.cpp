@@ -15,16 +15,54 @@
 
 namespace snsim::config {
 
-// Turns a YAML tree into checked entries, one declared key at a time.
+namespace {
+
+// The text of a config (or included) file at `path`, read in blocks up to a bound, so that a device that never ends
+// (/dev/zero, /dev/urandom) is refused rather than read until memory runs out; the presets are under 2 KiB.
+// `fail(reason)` makes the error to throw.
+template <class Fail> std::string read_text(const std::string& path, const Fail& fail) {
+    if (std::filesystem::is_directory(path)) throw fail("is a directory, not a config file");
+    std::ifstream in(path);
+    if (!in) throw fail(fmt::format("cannot open config file: {}", std::strerror(errno)));
+    constexpr std::streamsize kMaxBytes = 16 << 20;
+    std::string text;
+    std::array<char, 1 << 16> block;
+    while (in.read(block.data(), block.size()) || in.gcount() > 0) {
+        text.append(block.data(), static_cast<std::size_t>(in.gcount()));
+        if (static_cast<std::streamsize>(text.size()) > kMaxBytes) throw fail("config file is larger than 16 MiB");
+    }
+    return text;
+}
+
+YAML::Node load_yaml(const std::string& text, const std::string& file) {
+    try {
+        return YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        throw ConfigError(located(file, e.mark.line + 1, "", "", "malformed YAML: " + e.msg));
+    }
+}
+
+} // namespace
+
+// Turns YAML trees (the config, then the files it includes) into checked entries, one declared key at a time.
 class Loader {
   public:
-    Loader(Config& out, std::string file) : out_(out), file_(std::move(file)) {}
+    explicit Loader(Config& out) : out_(out), file_(out.file_) {}
 
+    // `root` is the config with its overrides applied.
     void read(const YAML::Node& root) {
         if (!root.IsDefined() || root.IsNull())
             throw ConfigError(located(file_, 0, "", "", "config is empty; it needs at least topology.kind"));
         if (!root.IsMap()) throw ConfigError(located(file_, line(root), "", "", "expected a map of keys at the top"));
-        walk(root, "");
+        std::vector<YAML::Node> include;
+        walk(root, "", out_.entries_, &include);
+        // Each included file fills in what the config and the files after it do not give.
+        std::vector<std::map<std::string, Config::Entry>> included;
+        for (const auto& name : include)
+            included.push_back(read_included(name));
+        for (auto it = included.rbegin(); it != included.rend(); ++it)
+            out_.entries_.insert(it->begin(), it->end());
+        file_ = out_.file_;
         fill_defaults();
         check_kind();
     }
@@ -48,12 +86,34 @@ class Loader {
         throw ConfigError(located(file_, line(n), key, text_of(n), reason));
     }
 
-    void walk(const YAML::Node& map, const std::string& prefix) {
+    // The entries of the file named by `name` (an item of the config's `include`), relative to the config.
+    std::map<std::string, Config::Entry> read_included(const YAML::Node& name) {
+        const std::string& config = out_.file_;
+        const std::string path =
+            (std::filesystem::path(config).parent_path() / name.Scalar()).lexically_normal().string();
+        const std::string text = read_text(path, [&](const std::string& reason) {
+            return ConfigError(located(config, line(name), "include", name.Scalar(), path + ": " + reason));
+        });
+        file_ = path;
+        const YAML::Node root = load_yaml(text, path);
+        std::map<std::string, Config::Entry> entries;
+        if (!root.IsDefined() || root.IsNull()) return entries; // an empty file includes nothing
+        if (!root.IsMap()) throw ConfigError(located(file_, line(root), "", "", "expected a map of keys at the top"));
+        walk(root, "", entries, nullptr);
+        return entries;
+    }
+
+    // Checks the keys of `map` into `entries`; the file names of the top-level `include` go to `include`, which is
+    // null in an included file (one level of includes, so no cycles).
+    void walk(const YAML::Node& map, const std::string& prefix, std::map<std::string, Config::Entry>& entries,
+              std::vector<YAML::Node>* include) {
         for (const auto& kv : map) {
             if (!kv.first.IsScalar())
                 throw ConfigError(located(file_, line(kv.first), prefix + "?", "", "keys must be plain names"));
             const std::string key = prefix + kv.first.Scalar();
-            if (out_.entries_.count(key)) fail(kv.first, key, "key given twice");
+            if (entries.count(key)) fail(kv.first, key, "key given twice");
+            if (key == "include" && !include)
+                fail(kv.second, key, "an included file cannot include others; list them all in the including config");
             if (kv.second.IsNull()) {
                 const KeyDecl* decl = find_key(key);
                 throw ConfigError(
@@ -61,10 +121,14 @@ class Loader {
                             decl ? fmt::format("missing value: expected {}", describe(decl->type)) : "missing value"));
             }
             if (const KeyDecl* decl = find_key(key)) {
-                out_.entries_[key] = convert(*decl, kv.second);
+                entries[key] = convert(*decl, kv.second);
+                if (key == "include" && kv.second.IsScalar()) include->push_back(kv.second);
+                if (key == "include" && kv.second.IsSequence())
+                    for (const auto& name : kv.second)
+                        include->push_back(name);
             } else if (is_section(key)) {
                 if (!kv.second.IsMap()) fail(kv.second, key, "expected a section (a map of keys)");
-                walk(kv.second, key + ".");
+                walk(kv.second, key + ".", entries, include);
             } else {
                 const std::string hint = closest_key(key);
                 fail(kv.second, key, hint.empty() ? "unknown key" : "unknown key; did you mean " + hint + "?");
@@ -73,7 +137,7 @@ class Loader {
     }
 
     Config::Entry convert(const KeyDecl& decl, const YAML::Node& n) const {
-        Config::Entry e{{}, text_of(n), line(n)};
+        Config::Entry e{{}, text_of(n), line(n), file_};
         if (decl.type == KeyType::IntegerList) {
             if (!n.IsSequence()) fail(n, decl.path, fmt::format("expected {}", describe(decl.type)));
             std::vector<long long> items;
@@ -82,7 +146,12 @@ class Loader {
             e.value = std::move(items);
             return e;
         }
-        if (decl.type == KeyType::StringList) {
+        if (decl.type == KeyType::StringList || decl.type == KeyType::Files) {
+            if (decl.type == KeyType::Files && n.IsScalar()) {
+                if (n.Scalar().empty()) fail(n, decl.path, "expected a non-empty text");
+                e.value = std::vector<std::string>{n.Scalar()};
+                return e;
+            }
             if (!n.IsSequence()) fail(n, decl.path, fmt::format("expected {}", describe(decl.type)));
             std::vector<std::string> items;
             for (const auto& item : n) {
@@ -98,7 +167,7 @@ class Loader {
     Config::Entry scalar(const KeyDecl& decl, const YAML::Node& n) const {
         if (!n.IsScalar()) fail(n, decl.path, fmt::format("expected {}", describe(decl.type)));
         const std::string& s = n.Scalar();
-        Config::Entry e{{}, s, line(n)};
+        Config::Entry e{{}, s, line(n), file_};
         switch (decl.type) {
         case KeyType::Integer:
         case KeyType::IntegerList: {
@@ -121,6 +190,7 @@ class Loader {
         }
         case KeyType::String:
         case KeyType::StringList:
+        case KeyType::Files:
             if (!decl.choices.empty() && std::find(decl.choices.begin(), decl.choices.end(), s) == decl.choices.end())
                 fail(n, decl.path, fmt::format("expected one of {}", fmt::join(decl.choices, ", ")));
             e.value = s;
@@ -164,6 +234,7 @@ class Loader {
             if (!out_.entries_.count(decl.path)) {
                 out_.entries_[decl.path] = out_.entries_.at(decl.inherits);
                 out_.entries_[decl.path].line = 0;
+                out_.entries_[decl.path].file = file_;
             }
     }
 
@@ -174,13 +245,13 @@ class Loader {
             if (std::find(decl.kinds.begin(), decl.kinds.end(), kind) != decl.kinds.end()) continue;
             const auto& e = out_.entries_.at(decl.path);
             throw ConfigError(
-                located(file_, e.line, decl.path, e.text,
+                located(e.file, e.line, decl.path, e.text,
                         fmt::format("not used by topology.kind {} (only by {})", kind, fmt::join(decl.kinds, ", "))));
         }
     }
 
     Config& out_;
-    std::string file_;
+    std::string file_; // the file being read (the main config, or an included file)
 };
 
 namespace {
@@ -224,34 +295,16 @@ void apply(YAML::Node root, const std::string& file, const std::string& key, con
 Config Config::parse(const std::string& yaml_text, const std::string& file, const Overrides& overrides) {
     Config c;
     c.file_ = file;
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml_text);
-    } catch (const YAML::Exception& e) {
-        throw ConfigError(located(file, e.mark.line + 1, "", "", "malformed YAML: " + e.msg));
-    }
+    const YAML::Node root = load_yaml(yaml_text, file);
     for (const auto& [key, value] : overrides)
         apply(root, file, key, value);
-    Loader(c, file).read(root);
+    Loader(c).read(root);
     return c;
 }
 
 Config Config::load(const std::string& path, const Overrides& overrides) {
-    if (std::filesystem::is_directory(path))
-        throw ConfigError(located(path, 0, "", "", "is a directory, not a config file"));
-    std::ifstream in(path);
-    if (!in)
-        throw ConfigError(located(path, 0, "", "", fmt::format("cannot open config file: {}", std::strerror(errno))));
-    // Read in blocks up to a bound, so that a device that never ends (/dev/zero, /dev/urandom) is refused rather
-    // than read until memory runs out; the presets are under 2 KiB.
-    constexpr std::streamsize kMaxBytes = 16 << 20;
-    std::string text;
-    std::array<char, 1 << 16> block;
-    while (in.read(block.data(), block.size()) || in.gcount() > 0) {
-        text.append(block.data(), static_cast<std::size_t>(in.gcount()));
-        if (static_cast<std::streamsize>(text.size()) > kMaxBytes)
-            throw ConfigError(located(path, 0, "", "", "config file is larger than 16 MiB"));
-    }
+    const std::string text =
+        read_text(path, [&](const std::string& reason) { return ConfigError(located(path, 0, "", "", reason)); });
     return parse(text, path, overrides);
 }
 
@@ -293,9 +346,9 @@ ConfigError Config::error(const std::string& key, const std::string& reason) con
 
 // A default is blamed on the topology's line (what made the default wrong); an overridden value on no line.
 ConfigError Config::error(const std::string& key, const std::string& value, const std::string& reason) const {
-    const int line = entry(key).line;
-    const int at = line > 0 ? line : line == kOverridden ? 0 : entry("topology.kind").line;
-    return ConfigError(located(file_, at, key, value, reason));
+    const Entry& e = entry(key);
+    const Entry& at = e.line == 0 ? entry("topology.kind") : e;
+    return ConfigError(located(at.file, at.line == kOverridden ? 0 : at.line, key, value, reason));
 }
 
 } // namespace snsim::config

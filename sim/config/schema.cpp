@@ -211,6 +211,10 @@ std::vector<KeyDecl> protocol_keys() {
 std::vector<KeyDecl> build() {
     std::vector<KeyDecl> keys = {
         {"name", KeyType::String, "", "label for reports (default: the config file's name without .yaml)"},
+        {"include", KeyType::Files, "[]",
+         "config fragments (such as snsim calibrate's fitted cost) whose keys apply where this config does not give "
+         "them, relative to this config; a later file wins over an earlier one, overrides (--vary, sweeps) over "
+         "everything; included files cannot include others"},
         {"seed",
          KeyType::Integer,
          "1",
@@ -372,6 +376,7 @@ std::string_view describe(KeyType type) {
     case KeyType::Bytes: return "a size such as 8GiB, 64KB, 4096";
     case KeyType::IntegerList: return "a list of whole numbers such as [4, 4, 4]";
     case KeyType::StringList: return "a list of texts such as [c5, \"p3.*\"]";
+    case KeyType::Files: return "a file name or a list of them such as [base.yaml, fitted.yaml]";
     }
     return "";
 }

@@ -66,10 +66,10 @@ TopologyParams topology_params(const Config& c) {
                                to_int(c, t + "global_links_per_router"),
                                base,
                                link(c, "topology.global_link")};
-    // custom: the graph file is relative to the config's directory.
+    // custom: the graph file is relative to the directory of the config (or included file) that names it.
     const std::string& file = c.string(t + "file");
     if (file.empty()) throw c.error(t + "file", "", "is required for topology.kind custom");
-    const auto path = std::filesystem::path(c.file()).parent_path() / file;
+    const auto path = std::filesystem::path(c.file_of(t + "file")).parent_path() / file;
     return CustomParams{path.lexically_normal().string(), base, c.real("limits.graph_memory") / kBytesPerCable};
 }
 

@@ -1,7 +1,8 @@
 // libFuzzer target: YAML config text -> Config::parse -> run request, topology and communicator, so that every
 // validator behind `snsim run` sees the input. Documented input errors (InputError and its subclasses) are the
 // expected answer to bad input; anything else escaping (another exception, a crash, UB, a leak, a hang) is a
-// finding. Custom graph files are not read here: graph_fuzzer covers the readers.
+// finding. Custom graph files are not read here: graph_fuzzer covers the readers. An `include` is read from disk,
+// relative to the working directory (the input is named fuzz.yaml).
 #include <cstddef>
 #include <cstdint>
 #include <string>
