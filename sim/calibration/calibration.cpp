@@ -1,0 +1,205 @@
+#include "sim/calibration/calibration.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "sim/calibration/fit.hpp"
+#include "sim/config/run_request.hpp"
+#include "sim/config/topology_request.hpp"
+#include "sim/report/bounds.hpp"
+#include "topologies/errors.hpp"
+#include "topologies/units.hpp"
+
+namespace snsim::calibration {
+namespace {
+
+using config::KeyType;
+
+// A value as the config reads it back exactly (17 significant digits, in the key's base unit).
+std::string yaml_value(KeyType type, double v) {
+    switch (type) {
+    case KeyType::Time: return fmt::format("{:.17g}s", v);
+    case KeyType::Bandwidth: return fmt::format("{:.17g}B/s", v);
+    default: return fmt::format("{:.17g}", v);
+    }
+}
+
+// Search bounds and the start used when the config's value is 0 (unset), per kind of key.
+Parameter parameter_of(const std::string& key, KeyType type, double value) {
+    Parameter p{key};
+    if (type == KeyType::Time) {
+        p.lower = 1e-10, p.upper = 0.1, p.start = 1e-6;
+    } else if (type == KeyType::Bandwidth) {
+        p.lower = 1e6, p.upper = 1e15, p.start = 1e11;
+    } else if (key.ends_with("efficiency")) {
+        p.lower = 1e-3, p.upper = 1, p.start = 0.8;
+    } else {
+        p.lower = 1e-6, p.upper = 1e6, p.start = 1;
+    }
+    if (value > 0) p.start = value;
+    return p;
+}
+
+FittedKey fittable(const config::Config& c, const std::string& key) {
+    const config::KeyDecl* decl = config::find_key(key);
+    if (!decl) throw InputError(fmt::format("--fit \"{}\": not a config key (snsim keys lists them)", key));
+    if (decl->type != KeyType::Time && decl->type != KeyType::Bandwidth && decl->type != KeyType::Real)
+        throw InputError(fmt::format("--fit \"{}\": {} cannot be fitted; expected a time, a bandwidth or a number", key,
+                                     config::describe(decl->type)));
+    return {key, decl->type, c.real(key), 0};
+}
+
+// Time of each measured point in seconds: its time column, else from its bus bandwidth.
+double measured_time(const MeasuredPoint& point, double busbw_factor) {
+    return point.time_s > 0 ? point.time_s : point.size_bytes * busbw_factor / point.busbw_Bps;
+}
+
+class Model {
+  public:
+    Model(const CalibrationRequest& request, std::vector<FittedKey> keys) : request_(request), keys_(std::move(keys)) {}
+
+    // The rows `snsim run` gives for `sizes` with the keys set to `values`.
+    std::vector<report::RunRow> rows(const std::vector<double>& values, const std::vector<double>& sizes) const {
+        config::Config::Overrides overrides;
+        for (std::size_t i = 0; i < keys_.size(); ++i)
+            overrides.emplace_back(keys_[i].key, yaml_value(keys_[i].type, values[i]));
+        const auto config = config::Config::load(request_.config_path, overrides);
+        const Topology topology = config::build_topology(config);
+        const auto chips = config::communicator(config, topology);
+        Experiment x = request_.experiment(config);
+        x.sizes = sizes;
+        return run_experiment(topology, chips, x, [](const report::RunRow&) {}).rows;
+    }
+
+  private:
+    const CalibrationRequest& request_;
+    std::vector<FittedKey> keys_;
+};
+
+} // namespace
+
+std::vector<std::string> default_fit(const config::Config& c) {
+    const auto& protocols = c.strings("cost.protocols");
+    if (protocols.empty()) return {"cost.alpha", "cost.efficiency"};
+    std::vector<std::string> keys;
+    for (const auto& p : protocols)
+        keys.push_back("cost." + p + ".latency");
+    keys.push_back("cost.efficiency");
+    keys.push_back("cost.launch_interval");
+    return keys;
+}
+
+std::vector<double> default_train_sizes(const Measured& m) {
+    const double lo = std::log(m.points.front().size_bytes), hi = std::log(m.points.back().size_bytes);
+    std::vector<double> out;
+    for (double q : {0.125, 0.375, 0.625, 0.875}) {
+        const double target = lo + q * (hi - lo);
+        const auto nearest = std::min_element(m.points.begin(), m.points.end(), [&](const auto& a, const auto& b) {
+            return std::abs(std::log(a.size_bytes) - target) < std::abs(std::log(b.size_bytes) - target);
+        });
+        if (std::find(out.begin(), out.end(), nearest->size_bytes) == out.end()) out.push_back(nearest->size_bytes);
+    }
+    return out;
+}
+
+Calibration calibrate(const Measured& measured, const CalibrationRequest& request) {
+    const auto base = config::Config::load(request.config_path);
+    const Experiment x = request.experiment(base);
+    if (measured.collective && *measured.collective != x.collective)
+        throw InputError(fmt::format("{}: measures {}, but the experiment is {}; use --collective {}", measured.file,
+                                     to_string(*measured.collective), to_string(x.collective),
+                                     to_string(*measured.collective)));
+    const auto& points = measured.points;
+    std::vector<double> train = request.train_sizes.empty() ? default_train_sizes(measured) : request.train_sizes;
+    for (double size : train)
+        if (std::none_of(points.begin(), points.end(), [&](const auto& p) { return p.size_bytes == size; }))
+            throw InputError(fmt::format("--train-sizes: {} B was not measured in {} (measured: {} to {} B)", size,
+                                         measured.file, points.front().size_bytes, points.back().size_bytes));
+    std::sort(train.begin(), train.end());
+    train.erase(std::unique(train.begin(), train.end()), train.end());
+    if (train.size() >= points.size())
+        throw InputError(fmt::format("--train-sizes: all {} measured sizes are training sizes; leave some to test on",
+                                     points.size()));
+
+    Calibration out;
+    std::vector<Parameter> parameters;
+    for (const auto& key : request.fit.empty() ? default_fit(base) : request.fit) {
+        out.keys.push_back(fittable(base, key));
+        parameters.push_back(parameter_of(key, out.keys.back().type, out.keys.back().start));
+        out.keys.back().start = parameters.back().start;
+    }
+    const Model model(request, out.keys);
+    const auto chips = config::communicator(base, config::build_topology(base));
+    const double factor = report::busbw_factor(x.collective, static_cast<Rank>(chips.size()));
+    std::map<double, double> measured_s;
+    for (const auto& p : points)
+        measured_s[p.size_bytes] = measured_time(p, factor);
+
+    const auto objective = [&](const std::vector<double>& values) {
+        double sum = 0;
+        try {
+            for (const auto& row : model.rows(values, train))
+                sum += std::pow(std::log(row.time_s / measured_s.at(row.size_bytes)), 2);
+        } catch (const InputError&) {
+            return HUGE_VAL; // a value the config refuses: outside the model
+        }
+        return sum;
+    };
+    const FitResult fit = minimise(parameters, objective);
+    for (std::size_t i = 0; i < out.keys.size(); ++i)
+        out.keys[i].value = fit.values[i];
+    out.objective = fit.objective;
+    out.evaluations = fit.evaluations;
+
+    std::vector<double> sizes;
+    for (const auto& p : points)
+        sizes.push_back(p.size_bytes);
+    std::size_t tested = 0;
+    for (const auto& row : model.rows(fit.values, sizes)) {
+        SizeResult r{row.size_bytes, row.size_bytes * factor / measured_s[row.size_bytes],
+                     row.size_bytes * factor / row.time_s};
+        r.error = measured_s[row.size_bytes] / row.time_s - 1;
+        r.trained = std::find(train.begin(), train.end(), row.size_bytes) != train.end();
+        r.protocol = row.protocol;
+        if (!r.trained) {
+            ++tested;
+            out.mape += std::abs(r.error);
+            if (std::abs(r.error) > out.worst) out.worst = std::abs(r.error), out.worst_size = r.size_bytes;
+        }
+        out.sizes.push_back(r);
+    }
+    out.mape /= static_cast<double>(tested);
+    return out;
+}
+
+std::string fragment(const Calibration& c, const std::string& comment) {
+    // Nested maps from dotted keys, in key order.
+    std::map<std::string, std::string> flat;
+    for (const auto& k : c.keys)
+        flat[k.key] = yaml_value(k.type, k.value);
+    std::string out = comment;
+    std::vector<std::string> open; // the sections of the previous key
+    for (const auto& [key, value] : flat) {
+        std::vector<std::string> parts;
+        for (std::size_t start = 0, dot = 0; dot != std::string::npos; start = dot + 1) {
+            dot = key.find('.', start);
+            parts.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+        }
+        std::size_t same = 0;
+        while (same < open.size() && same + 1 < parts.size() && open[same] == parts[same])
+            ++same;
+        open.resize(same);
+        for (std::size_t i = same; i + 1 < parts.size(); ++i) {
+            out += fmt::format("{:{}}{}:\n", "", 2 * i, parts[i]);
+            open.push_back(parts[i]);
+        }
+        out += fmt::format("{:{}}{}: {}\n", "", 2 * (parts.size() - 1), parts.back(), value);
+    }
+    return out;
+}
+
+} // namespace snsim::calibration
