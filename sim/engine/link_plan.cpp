@@ -60,6 +60,16 @@ class Builder {
         return routes;
     }
 
+    // The set's routes and their latencies: one per path, or the bundle's (the slowest path's: they are alike).
+    void add_set(std::vector<LinkPlan::Route> routes, const std::vector<Path>& paths) {
+        std::vector<double> latencies;
+        for (const auto& path : paths)
+            latencies.push_back(path.latency_s);
+        if (routes.size() == 1 && paths.size() > 1) latencies = {*std::max_element(latencies.begin(), latencies.end())};
+        plan_.route_sets.push_back(std::move(routes));
+        plan_.route_latencies.push_back(std::move(latencies));
+    }
+
     // One route through bundles for the whole set, or nullopt when the set does not follow the bundling rule.
     std::optional<std::vector<LinkPlan::Route>> bundled(const std::vector<Path>& paths) {
         if (paths.empty()) return std::nullopt;
@@ -100,7 +110,7 @@ std::optional<LinkPlan> bundled_plan(const Topology& t, const std::vector<const 
     for (const auto* paths : sets) {
         auto routes = builder.bundled(*paths);
         if (!routes) return std::nullopt;
-        builder.plan().route_sets.push_back(std::move(*routes));
+        builder.add_set(std::move(*routes), *paths);
     }
     return std::move(builder).take(std::move(set_of));
 }
@@ -126,7 +136,7 @@ LinkPlan plan_links(const Topology& t, const std::vector<const std::vector<Path>
         if (auto plan = bundled_plan(t, sets, set_of, efficiency)) return std::move(*plan);
     Builder builder(t, efficiency);
     for (const auto* paths : sets)
-        builder.plan().route_sets.push_back(builder.separate(*paths));
+        builder.add_set(builder.separate(*paths), *paths);
     return std::move(builder).take(std::move(set_of));
 }
 

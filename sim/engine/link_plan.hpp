@@ -27,8 +27,9 @@ struct PlannedLink {
 struct LinkPlan {
     using Route = std::vector<std::uint32_t>; // indexes into `links`, in path order
     std::vector<PlannedLink> links;
-    std::vector<std::vector<Route>> route_sets; // a flow's bytes are split evenly over the routes of its set
-    std::vector<std::uint32_t> route_set_of;    // per flow
+    std::vector<std::vector<Route>> route_sets;       // a flow's bytes are split evenly over the routes of its set
+    std::vector<std::vector<double>> route_latencies; // of each route: its path's (cables and switch chips)
+    std::vector<std::uint32_t> route_set_of;          // per flow
 
     std::size_t communications() const; // SimGrid communications the schedule will need
     bool bundled() const;               // some link stands for more than one cable direction

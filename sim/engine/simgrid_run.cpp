@@ -77,15 +77,13 @@ class Platform {
                                            ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
                                            ->seal()
                                            ->get_impl());
-        for (const auto& set : plan.route_sets) {
+        for (std::size_t set = 0; set < plan.route_sets.size(); ++set) {
             auto& routes = route_sets_.emplace_back();
-            for (const auto& route : set) {
+            for (std::size_t r = 0; r < plan.route_sets[set].size(); ++r) {
                 SimRoute& sim = routes.emplace_back();
-                sim.latency_s = alpha_s;
-                for (auto link : route) {
+                sim.latency_s = alpha_s + plan.route_latencies[set][r];
+                for (auto link : plan.route_sets[set][r])
                     sim.links.push_back(links_[link]->get_impl());
-                    sim.latency_s += plan.links[link].latency_s;
-                }
             }
         }
         zone->seal();
@@ -310,6 +308,10 @@ std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& sc
     // platform down costs ~2% of a large run.
     auto& engine = *new sg4::Engine(&argc, argv);
     std::vector<std::string> settings = default_simgrid_cfg();
+    // A communication's own rate (Comm::set_rate, the reduction bandwidth) is applied by CM02 only as
+    // min(rate, TCP-gamma / (2 latency)), and not at all with TCP-gamma 0 (measured on 3.32): a window no transfer
+    // reaches keeps the rate and changes nothing else.
+    if (options.reduction_Bps > 0) settings.emplace_back("network/TCP-gamma:1e300");
     settings.insert(settings.end(), options.simgrid_cfg.begin(), options.simgrid_cfg.end());
     for (const auto& setting : settings) {
         try {
