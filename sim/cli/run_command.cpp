@@ -26,6 +26,18 @@ struct RunOptions {
     std::vector<std::pair<std::string, std::string>> outputs; // given on the command line
 };
 
+// The cost model beyond alpha and efficiency, for the heading: ", protocols LL, Simple, launch interval 40 us".
+std::string cost_text(const CostModel& cost) {
+    std::string out;
+    if (cost.protocols.size() > 1 || !cost.protocols.front().name.empty()) {
+        out += ", protocols ";
+        for (std::size_t i = 0; i < cost.protocols.size(); ++i)
+            out += (i ? ", " : "") + cost.protocols[i].name;
+    }
+    if (cost.launch_interval_s > 0) out += ", launch interval " + units::format_time(cost.launch_interval_s);
+    return out;
+}
+
 int run(const RunOptions& o) {
     report::check_outputs(o.outputs);
     const auto config = config::Config::load(o.config);
@@ -38,13 +50,14 @@ int run(const RunOptions& o) {
     bool headed = false;
     const ExperimentResult result = run_experiment(topology, chips, x, [&](const report::RunRow& row) {
         if (!headed)
-            std::cout << fmt::format(
-                             "# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}, "
-                             "engine {}{}\n",
-                             config.name(), to_string(x.collective), to_string(x.algorithm), chips.size(),
-                             topology.count(NodeKind::Chip), topology.kind(), to_string(x.routing.strategy),
-                             units::format_time(x.engine.alpha_s), x.engine.efficiency, to_string(x.engine.kind),
-                             topology.faults().any() ? "; faults " + report::faults_text(topology.faults()) : "")
+            std::cout << fmt::format("# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}{}, "
+                                     "engine {}{}\n",
+                                     config.name(), to_string(x.collective), to_string(x.algorithm), chips.size(),
+                                     topology.count(NodeKind::Chip), topology.kind(), to_string(x.routing.strategy),
+                                     units::format_time(x.engine.alpha_s), x.engine.efficiency, cost_text(x.cost),
+                                     to_string(x.engine.kind),
+                                     topology.faults().any() ? "; faults " + report::faults_text(topology.faults())
+                                                             : "")
                       << report::run_header();
         headed = true;
         std::cout << report::run_line(row) << std::flush;
