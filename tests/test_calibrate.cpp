@@ -130,6 +130,20 @@ TEST_CASE("calibrate: bad input is one line and exit code 2", "[calibrate]") {
     expect(test::run_snsim(base + " --train-sizes 3000"), "--train-sizes: 3000 B was not measured");
     expect(test::run_snsim(base + " --train-sizes 1K:8G:x2"), "leave some to test on");
     expect(test::run_snsim(base + " --out " + dir.write("file", "x")), "exists and is not a directory");
+    expect(test::run_snsim(base + " --fit cost.efficiency,cost.efficiency"), "--fit \"cost.efficiency\": named twice");
+    expect(test::run_snsim(base + " --sizes 1M"), "--sizes \"1M\": calibrate simulates the measured sizes");
+    expect(
+        test::run_snsim("calibrate " + dir.write("one.csv", "size_bytes,busbw_gbps\n1024,1\n") + " --config " + kA100),
+        "one.csv: 1 measured size; calibrate needs at least 2");
+    // A start point the config refuses is the config's error, not the optimizer's.
+    expect(test::run_snsim(base + " --fit cost.LL128.latency"), "cost.LL128.latency: LL128 is not in cost.protocols");
+    // With 3 sizes, the default trains on 2 and tests on the third.
+    const auto three = test::run_snsim("calibrate " +
+                                       dir.write("three.csv", "size_bytes,busbw_gbps\n1024,0.04\n1048576,36\n"
+                                                              "1073741824,228\n") +
+                                       " --config " + kA100 + " --fit cost.efficiency");
+    CHECK(three.exit_code == 0);
+    CHECK_THAT(three.output, Catch::Contains("held out (1 sizes)"));
 }
 
 TEST_CASE("calibrate: the optimizer recovers a power law's parameters from 3 points", "[calibrate]") {

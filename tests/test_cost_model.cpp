@@ -102,8 +102,14 @@ TEST_CASE("cost model: bad settings are refused at their key", "[cost]") {
     refuse("  LL: {latency: 1us}\n", "c.yaml:6: cost.LL.latency: LL is not in cost.protocols");
     refuse("  protocols: [LL]\n  LL: {min_size: 1M, max_size: 4K}\n", "cost.LL.max_size: is below cost.LL.min_size");
     refuse("  protocols: [LL]\n  LL: {efficiency: 2}\n", "cost.LL.efficiency: must be between 1e-6 and 1");
-    refuse("  protocols: [LL]\n  LL: {max_size: 64K}\n", "cost.protocols: none of [LL] is used for size 1048576 B");
+    refuse("  protocols: [LL]\n  LL: {max_size: 64K}\n",
+           "c.yaml:6: cost.protocols: none of them is used for size 1048576 B");
     refuse("  pipeline_depth: 4\n", "cost.pipeline_depth: is used with cost.chunk_size only");
+    const auto gamma = test::run_snsim("run " + dir.write("e.yaml", kSwitch + "cost: {reduction_bandwidth: 1GB/s}\n") +
+                                       " --sizes 1M --cfg network/TCP-gamma:0");
+    CHECK(gamma.exit_code == 2);
+    CHECK_THAT(gamma.output, Catch::Contains("cost.reduction_bandwidth needs snsim's own TCP-gamma"));
+    refuse("  chunk_size: 1K\n  pipeline_depth: 100000000\n", "cost.pipeline_depth: at most 4096 chunks");
     const auto both = test::run_snsim(
         "run " + dir.write("d.yaml", kSwitch + "collective: {chunks: 2}\ncost: {chunk_size: 1M}\n") + " --sizes 1M");
     CHECK(both.exit_code == 2);

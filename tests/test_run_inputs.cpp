@@ -54,7 +54,7 @@ TEST_CASE("run report: nccl-tests columns and bus bandwidth", "[report]") {
     std::ostringstream csv;
     write_csv(csv, {row});
     CHECK(csv.str() == "collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,"
-                       "flows,seed\nallreduce,ring,1000000000,250000000,10000,100,175,5000,0.500000,112,1\n");
+                       "flows,seed,protocol\nallreduce,ring,1000000000,250000000,10000,100,175,5000,0.500000,112,1,\n");
     const auto j = rows_json({row});
     CHECK(j[0]["busbw_gbps"] == Approx(175).epsilon(1e-12));
     CHECK(j[0]["bound_fraction"] == 0.5);

@@ -118,7 +118,7 @@ TEST_CASE("sweep: each point's rows are snsim run's on that point, and the close
     const auto sweep = csv_lines(slurp(dir.file("out/sweep.csv")));
     REQUIRE(sweep.size() == 1 + 4 * 2);
     CHECK(sweep[0] == "point,config,topology.link.bandwidth,collective.algorithm,status,collective,algorithm,"
-                      "size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed");
+                      "size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed,protocol");
 
     // Point 3 is 64GB/s (the config's own) and recursive_doubling: snsim run gives the same columns.
     const auto run = run_snsim("run " + kFullMesh +
@@ -241,7 +241,7 @@ TEST_CASE("sweep: a point that fails or crashes is reported in its rows and the 
         CHECK(fields(rows[i])[3] == "ok");
     for (int i : {3, 4}) {
         CHECK_THAT(rows[i], Catch::StartsWith("1," + kFullMesh + ",in_switch,error: in_switch needs switch chips"));
-        CHECK_THAT(rows[i], Catch::EndsWith(",,,,,,,1"));
+        CHECK_THAT(rows[i], Catch::EndsWith(",,,,,,,1,"));
     }
 
     // Runs the slow spec on one worker, sends `signal` to the worker once a point is on disk, and returns the

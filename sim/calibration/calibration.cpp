@@ -97,6 +97,7 @@ std::vector<double> default_train_sizes(const Measured& m) {
     const double lo = std::log(m.points.front().size_bytes), hi = std::log(m.points.back().size_bytes);
     std::vector<double> out;
     for (double q : {0.125, 0.375, 0.625, 0.875}) {
+        if (out.size() + 1 >= m.points.size()) break; // leave at least one size to test on
         const double target = lo + q * (hi - lo);
         const auto nearest = std::min_element(m.points.begin(), m.points.end(), [&](const auto& a, const auto& b) {
             return std::abs(std::log(a.size_bytes) - target) < std::abs(std::log(b.size_bytes) - target);
@@ -114,6 +115,10 @@ Calibration calibrate(const Measured& measured, const CalibrationRequest& reques
                                      to_string(*measured.collective), to_string(x.collective),
                                      to_string(*measured.collective)));
     const auto& points = measured.points;
+    if (points.size() < 2)
+        throw InputError(fmt::format("{}: 1 measured size; calibrate needs at least 2, some to fit on and some to "
+                                     "test on",
+                                     measured.file));
     std::vector<double> train = request.train_sizes.empty() ? default_train_sizes(measured) : request.train_sizes;
     for (double size : train)
         if (std::none_of(points.begin(), points.end(), [&](const auto& p) { return p.size_bytes == size; }))
@@ -128,6 +133,8 @@ Calibration calibrate(const Measured& measured, const CalibrationRequest& reques
     Calibration out;
     std::vector<Parameter> parameters;
     for (const auto& key : request.fit.empty() ? default_fit(base) : request.fit) {
+        for (const auto& earlier : out.keys)
+            if (earlier.key == key) throw InputError(fmt::format("--fit \"{}\": named twice", key));
         out.keys.push_back(fittable(base, key));
         parameters.push_back(parameter_of(key, out.keys.back().type, out.keys.back().start));
         out.keys.back().start = parameters.back().start;
@@ -149,6 +156,12 @@ Calibration calibrate(const Measured& measured, const CalibrationRequest& reques
         }
         return sum;
     };
+    // The start point must be a model the config accepts: its error is the user's, in one line (during the search a
+    // refused value only counts as infinitely bad).
+    std::vector<double> start;
+    for (const auto& p : parameters)
+        start.push_back(std::clamp(p.start, p.lower, p.upper));
+    model.rows(start, train);
     const FitResult fit = minimise(parameters, objective);
     for (std::size_t i = 0; i < out.keys.size(); ++i)
         out.keys[i].value = fit.values[i];

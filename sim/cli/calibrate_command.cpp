@@ -97,6 +97,10 @@ int calibrate(const CalibrateOptions& o) {
     calibration::CalibrationRequest request;
     request.config_path = o.config;
     ExperimentFlags flags = o.flags;
+    if (!flags.sizes.empty())
+        throw InputError(fmt::format("--sizes \"{}\": calibrate simulates the measured sizes; choose the ones to fit "
+                                     "on with --train-sizes",
+                                     flags.sizes));
     // The file's collective when the command line names none (nccl-tests names its test).
     if (flags.collective.empty() && measured.collective)
         flags.collective = std::string(to_string(*measured.collective));

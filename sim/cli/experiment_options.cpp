@@ -1,5 +1,7 @@
 #include "sim/cli/experiment_options.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -43,8 +45,8 @@ void add_experiment_options(CLI::App& cmd, ExperimentFlags& flags, const std::st
                    "message sizes, e.g. 1K:8G:x2, 1M:64M:+1M, 256M or 1M,4M (overrides collective.sizes)");
     cmd.add_option(
         "--engine", flags.engine,
-        "simgrid (discrete events, default) or analytic (per step (and pipeline chunk) from cable loads; exact "
-        "where no cable is shared within a step, docs/architecture.md)");
+        "simgrid (discrete events, default) or analytic (per wave, step + pipeline chunk, from cable loads; exact "
+        "where no cable is shared within a wave, docs/architecture.md)");
     cmd.add_option("--cfg", flags.simgrid_cfg, "SimGrid setting KEY:VALUE, applied after snsim's defaults (repeatable)")
         ->type_name("KEY:VALUE");
     cmd.add_flag("--no-coalesce", flags.no_coalesce,
@@ -79,6 +81,13 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     x.seed = static_cast<std::uint64_t>(c.integer("seed"));
     x.engine = r.engine;
     x.cost = r.cost;
+    // Every size must have a protocol before any is simulated.
+    for (double size : x.sizes)
+        if (std::none_of(x.cost.protocols.begin(), x.cost.protocols.end(),
+                         [&](const Protocol& p) { return p.covers(size); }))
+            throw c.error("cost.protocols", fmt::format("none of them is used for size {} B (their min_size and "
+                                                        "max_size leave it out)",
+                                                        size));
     x.engine.simgrid_cfg = o.simgrid_cfg;
     x.coalesce_steps = !o.no_coalesce;
     if (!o.engine.empty()) {

@@ -40,8 +40,9 @@ int main(int argc, char** argv) {
     bool verbose = false;
     app.add_flag("-v,--verbose", verbose, "debug logs on stderr (stage timings, graph sizes)");
     const std::vector<snsim::cli::Action> actions = {
-        snsim::cli::add_topo_command(app), snsim::cli::add_run_command(app), snsim::cli::add_compare_command(app),
-        snsim::cli::add_sweep_command(app), snsim::cli::add_calibrate_command(app), snsim::cli::add_keys_command(app)};
+        snsim::cli::add_topo_command(app),      snsim::cli::add_run_command(app),
+        snsim::cli::add_compare_command(app),   snsim::cli::add_sweep_command(app),
+        snsim::cli::add_calibrate_command(app), snsim::cli::add_keys_command(app)};
     app.require_subcommand(0, 1);
 
     try {

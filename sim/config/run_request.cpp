@@ -11,6 +11,10 @@
 namespace snsim::config {
 namespace {
 
+// Every message becomes this many flows at most: beyond, a schedule's memory grows without changing what a
+// pipeline shows (1e8 chunks of a 1 GiB ring took 6 GB).
+constexpr long long kMaxChunks = 4096;
+
 RouteStrategy strategy(const std::string& name) {
     if (name == "shortest") return RouteStrategy::Shortest;
     if (name == "dimension_order") return RouteStrategy::DimensionOrder;
@@ -42,7 +46,9 @@ CostModel cost_model(const Config& c) {
                 throw c.error(k, fmt::format("{} is not in cost.protocols", name));
         }
     cost.chunk_size = c.real("cost.chunk_size");
-    cost.pipeline_depth = static_cast<std::uint32_t>(std::min<long long>(c.integer("cost.pipeline_depth"), 1 << 20));
+    if (c.integer("cost.pipeline_depth") > kMaxChunks)
+        throw c.error("cost.pipeline_depth", fmt::format("at most {} chunks", kMaxChunks));
+    cost.pipeline_depth = static_cast<std::uint32_t>(c.integer("cost.pipeline_depth"));
     if (cost.chunk_size > 0 && c.given("collective.chunks"))
         throw c.error("cost.chunk_size", "and collective.chunks both set the chunks; give one");
     if (c.given("cost.pipeline_depth") && cost.chunk_size == 0)
@@ -63,7 +69,9 @@ RunRequest run_request(const Config& c) {
         throw c.error("collective.sizes", e.what());
     }
     r.root = static_cast<std::uint32_t>(c.integer("collective.root"));
-    r.chunks = static_cast<std::uint32_t>(std::min<long long>(c.integer("collective.chunks"), 1 << 20));
+    if (c.integer("collective.chunks") > kMaxChunks)
+        throw c.error("collective.chunks", fmt::format("at most {} chunks", kMaxChunks));
+    r.chunks = static_cast<std::uint32_t>(c.integer("collective.chunks"));
     r.channels = static_cast<std::uint32_t>(std::min<long long>(c.integer("collective.channels"), 1 << 20));
     for (long long d : c.integers("collective.dims"))
         r.dims.push_back(static_cast<std::uint32_t>(d));

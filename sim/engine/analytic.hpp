@@ -1,8 +1,9 @@
 #pragma once
 // The analytic engine (EngineKind::analytic): no events, one pass over the flows in dependency order.
 //
-// A flow starts when its last dependency finishes. Each of its stripes pays alpha and its path's latency, then
-// moves its bytes at the rate of its busiest cable direction, where "busiest" counts every byte that the flows of
+// A flow starts when its last dependency finishes. Each of its stripes pays alpha and its path's latency (once per
+// round of a coalesced flow, Flow::rounds), then moves its bytes at the rate of its busiest cable direction (and
+// a reducing flow no faster than the reduction bandwidth), where "busiest" counts every byte that the flows of
 // the same wave (step + chunk: in a pipeline, chunk c of step k moves with chunk c+1 of step k-1) put on that
 // direction: a direction carrying L bytes of that wave at bandwidth B takes L / B to drain, and the stripe ends
 // when its slowest direction has drained. The flow ends with its last stripe.

@@ -28,7 +28,7 @@ struct Protocol {
 
 struct CostModel {
     std::vector<Protocol> protocols{Protocol{}};
-    double chunk_size = 0; // bytes; 0 = the collective's own chunks
+    double chunk_size = 0; // bytes of the collective's size per chunk (not of each step's message); 0 = its chunks
     std::uint32_t pipeline_depth = 8;
     double launch_interval_s = 0;
 

@@ -311,7 +311,14 @@ std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& sc
     // A communication's own rate (Comm::set_rate, the reduction bandwidth) is applied by CM02 only as
     // min(rate, TCP-gamma / (2 latency)), and not at all with TCP-gamma 0 (measured on 3.32): a window no transfer
     // reaches keeps the rate and changes nothing else.
-    if (options.reduction_Bps > 0) settings.emplace_back("network/TCP-gamma:1e300");
+    if (options.reduction_Bps > 0) {
+        settings.emplace_back("network/TCP-gamma:1e300");
+        for (const auto& setting : options.simgrid_cfg)
+            if (setting.starts_with("network/TCP-gamma"))
+                throw InputError(fmt::format("simgrid setting \"{}\": cost.reduction_bandwidth needs snsim's own "
+                                             "TCP-gamma (1e300; with a window, SimGrid drops a communication's rate)",
+                                             setting));
+    }
     settings.insert(settings.end(), options.simgrid_cfg.begin(), options.simgrid_cfg.end());
     for (const auto& setting : settings) {
         try {

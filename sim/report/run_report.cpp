@@ -36,13 +36,14 @@ std::string run_line(const RunRow& row) {
 }
 
 std::string csv_header() {
-    return "collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed";
+    return "collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed,"
+           "protocol";
 }
 
 std::string csv_line(const RunRow& r) {
-    return fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.6f},{},{}", r.collective, r.algorithm, r.size_bytes,
-                       r.size_bytes / 4, r.time_s * 1e6, algbw_Bps(r) / 1e9, busbw_Bps(r) / 1e9, r.bound_s * 1e6,
-                       fraction(r), r.flows, r.seed);
+    return fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.6f},{},{},{}", r.collective, r.algorithm,
+                       r.size_bytes, r.size_bytes / 4, r.time_s * 1e6, algbw_Bps(r) / 1e9, busbw_Bps(r) / 1e9,
+                       r.bound_s * 1e6, fraction(r), r.flows, r.seed, r.protocol);
 }
 
 void write_csv(std::ostream& out, const std::vector<RunRow>& rows) {

@@ -12,7 +12,8 @@ std::string to_line(const Record& r) {
                         {"busbw_factor", row.busbw_factor},
                         {"bound_s", row.bound_s},
                         {"flows", row.flows},
-                        {"seed", row.seed}});
+                        {"seed", row.seed},
+                        {"protocol", row.protocol}});
     const nlohmann::ordered_json j = {{"point", r.point}, {"status", r.status}, {"rows", rows}};
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -25,7 +26,8 @@ Record record_from(const nlohmann::json& j) {
         r.rows.push_back({row.at("collective").get<std::string>(), row.at("algorithm").get<std::string>(),
                           row.at("size_bytes").get<double>(), row.at("time_s").get<double>(),
                           row.at("busbw_factor").get<double>(), row.at("bound_s").get<double>(),
-                          row.at("flows").get<std::size_t>(), row.at("seed").get<std::uint64_t>()});
+                          row.at("flows").get<std::size_t>(), row.at("seed").get<std::uint64_t>(),
+                          row.value("protocol", std::string())});
     return r;
 }
 

@@ -54,8 +54,8 @@ std::vector<Ring> lines(const Grid& grid, std::size_t dim) {
     return rings;
 }
 
-// One ring phase on every line of ranks along dimension `dim`. `lockstep`: whether every earlier phase ran in
-// lockstep; returns whether this one did too (and was coalesced).
+// One ring phase on every line of ranks along dimension `dim`. `lockstep`: on entry, whether every earlier phase
+// ran in lockstep; on return, whether this one did too (and was coalesced).
 Ready phase(Builder& builder, const Grid& grid, std::size_t dim, std::uint32_t first_step, const Ready& ready,
             bool reduce, const CollectiveParams& params, bool& lockstep) {
     const std::vector<Ring> rings = lines(grid, dim);
