@@ -5,14 +5,14 @@
 #include <fmt/format.h>
 
 #include "sim/calibration/measured_formats.hpp"
+#include "sim/config/sizes.hpp"
 #include "topologies/errors.hpp"
+#include "topologies/text.hpp"
 
 namespace snsim::calibration::detail {
 namespace {
 
-// The largest message snsim simulates, as in sim/config/sizes.cpp: the SimGrid engine counts a transfer in
-// 2^-20-byte units in 64 bits, which wraps above 8 TiB. A measured size above it could never be simulated.
-constexpr double kMaxSize = 8.0 * 1024 * 1024 * 1024 * 1024;
+using config::kMaxSize; // a measured size above it could never be simulated
 
 // The field as one number: all of it, as from_chars reads it (no leading '+' or spaces; "nan" and "inf" are read,
 // and refused by the callers as not finite).
@@ -55,16 +55,6 @@ std::vector<std::string_view> tokens(std::string_view text) {
         start = text.find_first_not_of(" \t", end);
     }
     return out;
-}
-
-std::vector<std::string_view> split(std::string_view text, char sep) {
-    std::vector<std::string_view> parts;
-    for (std::size_t start = 0;;) {
-        const std::size_t end = text.find(sep, start);
-        parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-        if (end == std::string_view::npos) return parts;
-        start = end + 1;
-    }
 }
 
 bool is_comment_or_blank(std::string_view text) {

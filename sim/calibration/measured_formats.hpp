@@ -19,8 +19,7 @@ std::vector<Line> lines_of(std::string_view text);
 
 std::string_view trim(std::string_view text);                // spaces and tabs at both ends
 std::vector<std::string_view> tokens(std::string_view text); // separated by spaces and tabs
-std::vector<std::string_view> split(std::string_view text, char sep);
-bool is_comment_or_blank(std::string_view text); // CSV comments, and nccl-tests' own `#` lines
+bool is_comment_or_blank(std::string_view text);             // CSV comments, and nccl-tests' own `#` lines
 
 // User text for a message: the first 80 characters (a binary file can have a line of megabytes).
 std::string excerpt(std::string_view text);

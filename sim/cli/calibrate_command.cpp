@@ -12,6 +12,7 @@
 #include "sim/config/sizes.hpp"
 #include "sim/report/output_file.hpp"
 #include "topologies/errors.hpp"
+#include "topologies/text.hpp"
 #include "topologies/units.hpp"
 
 namespace snsim::cli {
@@ -21,15 +22,6 @@ struct CalibrateOptions {
     std::string measured, config, fit, train_sizes, out;
     ExperimentFlags flags;
 };
-
-std::vector<std::string> split(const std::string& list) {
-    std::vector<std::string> out;
-    for (std::size_t start = 0, comma = 0; comma != std::string::npos && start < list.size(); start = comma + 1) {
-        comma = list.find(',', start);
-        out.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    }
-    return out;
-}
 
 std::string value_text(const calibration::FittedKey& k, double v) {
     if (k.type == config::KeyType::Time) return units::format_time(v);
@@ -106,7 +98,9 @@ int calibrate(const CalibrateOptions& o) {
         flags.collective = std::string(to_string(*measured.collective));
     if (flags.engine.empty()) flags.engine = "analytic";
     request.experiment = [flags](const config::Config& c) { return experiment_of(c, flags); };
-    if (!o.fit.empty()) request.fit = split(o.fit);
+    if (!o.fit.empty())
+        for (auto key : split(o.fit, ','))
+            request.fit.emplace_back(key);
     if (!o.train_sizes.empty()) {
         try {
             request.train_sizes = config::parse_sizes(o.train_sizes);

@@ -1,4 +1,5 @@
 #include "sim/config/sizes.hpp"
+#include "topologies/text.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -15,8 +16,6 @@ using units::UnitError;
 
 constexpr std::size_t kMaxSizes = 100000;
 // The SimGrid engine hands each transfer to SimGrid as a 64-bit count of 2^-20-byte units, so a message above
-// 2^63 / 2^20 bytes = 8 TiB would wrap (1e30 bytes came out at 2.8e18% utilization); nothing real is that large.
-constexpr double kMaxSize = 8.0 * 1024 * 1024 * 1024 * 1024;
 
 double size(std::string_view text) {
     const double v = units::parse_bytes(text);
@@ -24,16 +23,6 @@ double size(std::string_view text) {
     if (v > kMaxSize)
         throw UnitError(fmt::format("size \"{}\" is above 8 TiB, the largest message snsim simulates", text));
     return v;
-}
-
-std::vector<std::string_view> split(std::string_view text, char sep) {
-    std::vector<std::string_view> parts;
-    for (std::size_t start = 0;;) {
-        const std::size_t end = text.find(sep, start);
-        parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-        if (end == std::string_view::npos) return parts;
-        start = end + 1;
-    }
 }
 
 } // namespace
