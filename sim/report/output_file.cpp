@@ -106,12 +106,13 @@ std::string dumped(const nlohmann::ordered_json& value) {
 
 void write_indented(std::ostream& out, const nlohmann::ordered_json& value, std::size_t indent) {
     const std::string text = dumped(value);
-    const std::string margin(indent, ' ');
-    out << margin;
+    std::string indented(indent, ' ');
+    indented.reserve(text.size() + 8 * indent);
     for (char c : text) {
-        out << c;
-        if (c == '\n') out << margin;
+        indented += c;
+        if (c == '\n') indented.append(indent, ' ');
     }
+    out.write(indented.data(), static_cast<std::streamsize>(indented.size()));
 }
 
 void write_json(const std::string& option, const std::string& path, const nlohmann::ordered_json& json,
