@@ -1,5 +1,6 @@
 #pragma once
-// Splitting text on a separator, for the lists snsim reads (sizes "1M,4M", CSV rows, --fit keys).
+// Small text helpers for what snsim reads: splitting lists (sizes "1M,4M", CSV rows, --fit keys) and trimming
+// values ("50 GB/s ", measured fields).
 #include <string_view>
 #include <vector>
 
@@ -14,6 +15,13 @@ inline std::vector<std::string_view> split(std::string_view text, char sep) {
         if (end == std::string_view::npos) return parts;
         start = end + 1;
     }
+}
+
+// Without the spaces and tabs at both ends.
+inline std::string_view trim(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
 }
 
 } // namespace snsim

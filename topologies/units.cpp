@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "topologies/text.hpp"
+
 namespace snsim::units {
 namespace {
 
@@ -32,14 +34,6 @@ const Table& table(Quantity q) {
     case Quantity::Bytes: return bytes;
     }
     return bytes;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
 }
 
 std::string scaled(double value, std::initializer_list<std::pair<double, std::string_view>> steps) {

@@ -12,6 +12,7 @@
 
 #include "sim/calibration/measured_formats.hpp"
 #include "topologies/errors.hpp"
+#include "topologies/text.hpp"
 
 namespace snsim::calibration {
 namespace {
@@ -21,7 +22,7 @@ using detail::Line;
 // The column header nccl-tests and rccl-tests print before their rows, in every version: a `#` line with the
 // columns size, time and busbw.
 bool is_nccl_tests_header(std::string_view text) {
-    if (!detail::is_comment_or_blank(text) || detail::trim(text).empty()) return false;
+    if (!detail::is_comment_or_blank(text) || trim(text).empty()) return false;
     const auto t = detail::tokens(text);
     const auto has = [&](std::string_view column) { return std::find(t.begin(), t.end(), column) != t.end(); };
     return has("size") && has("time") && has("busbw");

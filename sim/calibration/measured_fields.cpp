@@ -41,12 +41,6 @@ std::vector<Line> lines_of(std::string_view text) {
     return lines;
 }
 
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos) return {};
-    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
 std::vector<std::string_view> tokens(std::string_view text) {
     std::vector<std::string_view> out;
     for (std::size_t start = text.find_first_not_of(" \t"); start != std::string_view::npos;) {

@@ -17,7 +17,6 @@ struct Line {
 };
 std::vector<Line> lines_of(std::string_view text);
 
-std::string_view trim(std::string_view text);                // spaces and tabs at both ends
 std::vector<std::string_view> tokens(std::string_view text); // separated by spaces and tabs
 bool is_comment_or_blank(std::string_view text);             // CSV comments, and nccl-tests' own `#` lines
 

@@ -11,6 +11,7 @@
 
 #include "sim/calibration/measured_formats.hpp"
 #include "topologies/errors.hpp"
+#include "topologies/text.hpp"
 
 namespace snsim::calibration::detail {
 namespace {
