@@ -2,16 +2,12 @@
 #include "sim/calibration/measured.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
 
 #include "sim/calibration/measured_formats.hpp"
 #include "topologies/errors.hpp"
+#include "topologies/io/bounded_file.hpp"
 #include "topologies/text.hpp"
 
 namespace snsim::calibration {
@@ -64,25 +60,9 @@ Measured parse_measured(const std::string& text, const std::string& file) {
 }
 
 Measured read_measured(const std::string& path) {
-    if (std::filesystem::is_directory(path))
-        throw InputError(located(path, 0, "", "", "is a directory, not a measurements file"));
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(
-            located(path, 0, "", "", fmt::format("cannot open measurements file: {}", std::strerror(errno))));
-    // Read in blocks up to a bound, as configs are, so that /dev/zero is refused rather than read until memory
-    // runs out; nccl-tests output of a full sweep is a few KiB.
-    constexpr std::size_t kMaxBytes = 16 << 20;
-    std::string text;
-    std::array<char, 1 << 16> block;
-    while (in.read(block.data(), block.size()) || in.gcount() > 0) {
-        text.append(block.data(), static_cast<std::size_t>(in.gcount()));
-        if (text.size() > kMaxBytes)
-            throw InputError(located(path, 0, "", "", "measurements file is larger than 16 MiB"));
-    }
-    if (in.bad())
-        throw InputError(
-            located(path, 0, "", "", fmt::format("cannot read measurements file: {}", std::strerror(errno))));
+    const std::string text = read_bounded(path, "measurements file", [&](const std::string& reason) {
+        return InputError(located(path, 0, "", "", reason));
+    });
     return parse_measured(text, path);
 }
 

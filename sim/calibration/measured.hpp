@@ -30,7 +30,7 @@ struct Measured {
     std::vector<MeasuredPoint> points; // sorted by size, sizes distinct, at least one
 };
 
-// Reads at most 16 MiB (the config files' limit) and parses it. Throws InputError.
+// Reads at most 16 MiB, as configs (topologies/io/bounded_file.hpp), and parses it. Throws InputError.
 Measured read_measured(const std::string& path);
 // `file` names the text in messages.
 Measured parse_measured(const std::string& text, const std::string& file);

@@ -1,38 +1,18 @@
 #include "sim/config/config.hpp"
 
-#include <array>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "topologies/io/bounded_file.hpp"
 #include "topologies/units.hpp"
 
 namespace snsim::config {
 
 namespace {
-
-// The text of a config (or included) file at `path`, read in blocks up to a bound, so that a device that never ends
-// (/dev/zero, /dev/urandom) is refused rather than read until memory runs out; the presets are under 2 KiB.
-// `fail(reason)` makes the error to throw.
-template <class Fail> std::string read_text(const std::string& path, const Fail& fail) {
-    if (std::filesystem::is_directory(path)) throw fail("is a directory, not a config file");
-    std::ifstream in(path);
-    if (!in) throw fail(fmt::format("cannot open config file: {}", std::strerror(errno)));
-    constexpr std::streamsize kMaxBytes = 16 << 20;
-    std::string text;
-    std::array<char, 1 << 16> block;
-    while (in.read(block.data(), block.size()) || in.gcount() > 0) {
-        text.append(block.data(), static_cast<std::size_t>(in.gcount()));
-        if (static_cast<std::streamsize>(text.size()) > kMaxBytes) throw fail("config file is larger than 16 MiB");
-    }
-    return text;
-}
 
 YAML::Node load_yaml(const std::string& text, const std::string& file) {
     try {
@@ -91,7 +71,7 @@ class Loader {
         const std::string& config = out_.file_;
         const std::string path =
             (std::filesystem::path(config).parent_path() / name.Scalar()).lexically_normal().string();
-        const std::string text = read_text(path, [&](const std::string& reason) {
+        const std::string text = read_bounded(path, "config file", [&](const std::string& reason) {
             return ConfigError(located(config, line(name), "include", name.Scalar(), path + ": " + reason));
         });
         file_ = path;
@@ -303,8 +283,8 @@ Config Config::parse(const std::string& yaml_text, const std::string& file, cons
 }
 
 Config Config::load(const std::string& path, const Overrides& overrides) {
-    const std::string text =
-        read_text(path, [&](const std::string& reason) { return ConfigError(located(path, 0, "", "", reason)); });
+    const std::string text = read_bounded(
+        path, "config file", [&](const std::string& reason) { return ConfigError(located(path, 0, "", "", reason)); });
     return parse(text, path, overrides);
 }
 
