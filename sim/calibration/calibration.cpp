@@ -10,9 +10,8 @@
 #include "sim/calibration/fit.hpp"
 #include "sim/config/run_request.hpp"
 #include "sim/config/topology_request.hpp"
-#include "sim/report/bounds.hpp"
 #include "topologies/errors.hpp"
-#include "topologies/units.hpp"
+#include "topologies/text.hpp"
 
 namespace snsim::calibration {
 namespace {
@@ -28,7 +27,7 @@ std::string yaml_value(KeyType type, double v) {
     }
 }
 
-// Search bounds and the start used when the config's value is 0 (unset), per kind of key.
+// Search bounds, and the start: the config's value (or, when it is 0, unset, one per kind of key) within them.
 Parameter parameter_of(const std::string& key, KeyType type, double value) {
     Parameter p{key};
     if (type == KeyType::Time) {
@@ -40,7 +39,7 @@ Parameter parameter_of(const std::string& key, KeyType type, double value) {
     } else {
         p.lower = 1e-6, p.upper = 1e6, p.start = 1;
     }
-    if (value > 0) p.start = value;
+    if (value > 0) p.start = std::clamp(value, p.lower, p.upper);
     return p;
 }
 
@@ -81,6 +80,10 @@ class Model {
 };
 
 } // namespace
+
+std::size_t Calibration::trained() const {
+    return static_cast<std::size_t>(std::count_if(sizes.begin(), sizes.end(), [](const auto& s) { return s.trained; }));
+}
 
 std::vector<std::string> default_fit(const config::Config& c) {
     const auto& protocols = c.strings("cost.protocols");
@@ -140,8 +143,12 @@ Calibration calibrate(const Measured& measured, const CalibrationRequest& reques
         out.keys.back().start = parameters.back().start;
     }
     const Model model(request, out.keys);
-    const auto chips = config::communicator(base, config::build_topology(base));
-    const double factor = report::busbw_factor(x.collective, static_cast<Rank>(chips.size()));
+    // The model at the start point: a config that refuses it is the user's error, in one line (during the search a
+    // refused value only counts as infinitely bad); its rows give the bus bandwidth factor of the measurements.
+    std::vector<double> start;
+    for (const auto& p : parameters)
+        start.push_back(p.start);
+    const double factor = model.rows(start, train).front().busbw_factor;
     std::map<double, double> measured_s;
     for (const auto& p : points)
         measured_s[p.size_bytes] = measured_time(p, factor);
@@ -156,12 +163,6 @@ Calibration calibrate(const Measured& measured, const CalibrationRequest& reques
         }
         return sum;
     };
-    // The start point must be a model the config accepts: its error is the user's, in one line (during the search a
-    // refused value only counts as infinitely bad).
-    std::vector<double> start;
-    for (const auto& p : parameters)
-        start.push_back(std::clamp(p.start, p.lower, p.upper));
-    model.rows(start, train);
     const FitResult fit = minimise(parameters, objective);
     for (std::size_t i = 0; i < out.keys.size(); ++i)
         out.keys[i].value = fit.values[i];
@@ -197,18 +198,14 @@ std::string fragment(const Calibration& c, const std::string& comment) {
     std::string out = comment;
     std::vector<std::string> open; // the sections of the previous key
     for (const auto& [key, value] : flat) {
-        std::vector<std::string> parts;
-        for (std::size_t start = 0, dot = 0; dot != std::string::npos; start = dot + 1) {
-            dot = key.find('.', start);
-            parts.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-        }
+        const std::vector<std::string_view> parts = split(key, '.');
         std::size_t same = 0;
         while (same < open.size() && same + 1 < parts.size() && open[same] == parts[same])
             ++same;
         open.resize(same);
         for (std::size_t i = same; i + 1 < parts.size(); ++i) {
             out += fmt::format("{:{}}{}:\n", "", 2 * i, parts[i]);
-            open.push_back(parts[i]);
+            open.emplace_back(parts[i]);
         }
         out += fmt::format("{:{}}{}: {}\n", "", 2 * (parts.size() - 1), parts.back(), value);
     }

@@ -46,6 +46,7 @@ struct Calibration {
     double worst_size = 0;
     double objective = 0;
     std::size_t evaluations = 0;
+    std::size_t trained() const; // how many of `sizes` were trained on
 };
 
 // The keys fitted when none are named: with cost.protocols, each protocol's latency, cost.efficiency and

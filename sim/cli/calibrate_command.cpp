@@ -32,8 +32,7 @@ std::string value_text(const calibration::FittedKey& k, double v) {
 void print(const calibration::Calibration& c, const calibration::Measured& m) {
     std::cout << fmt::format("# fitted on {} of {} measured sizes ({} model evaluations, objective {:.3e}: the sum "
                              "of squared log ratios of simulated to measured time)\n",
-                             std::count_if(c.sizes.begin(), c.sizes.end(), [](const auto& s) { return s.trained; }),
-                             c.sizes.size(), c.evaluations, c.objective);
+                             c.trained(), c.sizes.size(), c.evaluations, c.objective);
     for (const auto& k : c.keys)
         std::cout << fmt::format("{:<28} = {:>14}   (start {})\n", k.key, value_text(k, k.value),
                                  value_text(k, k.start));
@@ -45,8 +44,7 @@ void print(const calibration::Calibration& c, const calibration::Measured& m) {
                                  s.protocol.empty() ? "-" : s.protocol, s.trained ? "trained on" : "");
     std::cout << fmt::format("\nheld out ({} sizes): mean absolute percentage error {:.2f}%, worst {:.2f}% at {} B "
                              "({})\n",
-                             std::count_if(c.sizes.begin(), c.sizes.end(), [](const auto& s) { return !s.trained; }),
-                             100 * c.mape, 100 * c.worst, c.worst_size, m.file);
+                             c.sizes.size() - c.trained(), 100 * c.mape, 100 * c.worst, c.worst_size, m.file);
 }
 
 void write_outputs(const CalibrateOptions& o, const calibration::Calibration& c) {
@@ -58,9 +56,7 @@ void write_outputs(const CalibrateOptions& o, const calibration::Calibration& c)
         "# Fitted by: snsim calibrate {} --config {}{}{}\n# on {} sizes; held-out mean absolute percentage error "
         "{:.2f}%, worst {:.2f}%. Include it from a config: `include: fitted.yaml`.\n",
         o.measured, o.config, o.fit.empty() ? "" : " --fit " + o.fit,
-        o.train_sizes.empty() ? "" : " --train-sizes " + o.train_sizes,
-        std::count_if(c.sizes.begin(), c.sizes.end(), [](const auto& s) { return s.trained; }), 100 * c.mape,
-        100 * c.worst);
+        o.train_sizes.empty() ? "" : " --train-sizes " + o.train_sizes, c.trained(), 100 * c.mape, 100 * c.worst);
     report::write_atomically("--out", o.out + "/fitted.yaml",
                              [&](std::ostream& out) { out << calibration::fragment(c, comment); });
     report::write_atomically("--out", o.out + "/calibration.csv", [&](std::ostream& out) {
