@@ -82,12 +82,7 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     x.engine = r.engine;
     x.cost = r.cost;
     // Every size must have a protocol before any is simulated.
-    for (double size : x.sizes)
-        if (std::none_of(x.cost.protocols.begin(), x.cost.protocols.end(),
-                         [&](const Protocol& p) { return p.covers(size); }))
-            throw c.error("cost.protocols", fmt::format("none of them is used for size {} B (their min_size and "
-                                                        "max_size leave it out)",
-                                                        size));
+    if (const auto why = x.cost.refusal(x.sizes)) throw c.error("cost.protocols", *why);
     x.engine.simgrid_cfg = o.simgrid_cfg;
     x.coalesce_steps = !o.no_coalesce;
     if (!o.engine.empty()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "sim/config/fault_request.hpp"
 #include "sim/config/sizes.hpp"
@@ -27,8 +28,9 @@ CostModel cost_model(const Config& c) {
     const auto& names = c.strings("cost.protocols");
     if (!names.empty()) cost.protocols.clear();
     for (const std::string& name : names) {
-        if (name != "LL" && name != "LL128" && name != "Simple")
-            throw c.error("cost.protocols", name, "expected protocols among LL, LL128, Simple");
+        if (std::find(kProtocolNames.begin(), kProtocolNames.end(), name) == kProtocolNames.end())
+            throw c.error("cost.protocols", name,
+                          fmt::format("expected protocols among {}", fmt::join(kProtocolNames, ", ")));
         for (const Protocol& earlier : cost.protocols)
             if (earlier.name == name) throw c.error("cost.protocols", name, "protocol listed twice");
         const std::string at = "cost." + name;
@@ -39,9 +41,9 @@ CostModel cost_model(const Config& c) {
             throw c.error(at + ".max_size", fmt::format("is below {}.min_size", at));
         cost.protocols.push_back(p);
     }
-    for (const char* name : {"LL", "LL128", "Simple"})
+    for (std::string_view name : kProtocolNames)
         for (const char* key : {".latency", ".efficiency", ".min_size", ".max_size"}) {
-            const std::string k = std::string("cost.") + name + key;
+            const std::string k = fmt::format("cost.{}{}", name, key);
             if (c.given(k) && std::find(names.begin(), names.end(), name) == names.end())
                 throw c.error(k, fmt::format("{} is not in cost.protocols", name));
         }

@@ -9,14 +9,22 @@
 // fastest, as NCCL's tuner picks the protocol its model predicts fastest; cuts the size into chunks of
 // chunk_size (at most pipeline_depth, pipelined); and takes at least launch_interval_s.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "sim/engine/engine.hpp"
 
 namespace snsim {
+
+// The protocols a config can list (cost.protocols), each with its cost.<name>.* keys.
+inline constexpr std::array<std::string_view, 3> kProtocolNames{"LL", "LL128", "Simple"};
 
 struct Protocol {
     std::string name;     // "" for the single protocol of a config without cost.protocols
@@ -35,6 +43,14 @@ struct CostModel {
     std::uint32_t chunks_for(double size, std::uint32_t chunks) const {
         if (chunk_size <= 0) return chunks;
         return static_cast<std::uint32_t>(std::clamp(std::ceil(size / chunk_size), 1.0, double(pipeline_depth)));
+    }
+    // Why the sizes cannot be timed, when one of them has no protocol whose range holds it.
+    std::optional<std::string> refusal(const std::vector<double>& sizes) const {
+        for (double size : sizes)
+            if (std::none_of(protocols.begin(), protocols.end(), [&](const Protocol& p) { return p.covers(size); }))
+                return fmt::format("none of them is used for size {} B (their min_size and max_size leave it out)",
+                                   size);
+        return std::nullopt;
     }
     // The engine options of a message sent with `p`.
     EngineOptions options(EngineOptions base, const Protocol& p) const {

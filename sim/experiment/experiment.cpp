@@ -83,10 +83,9 @@ std::vector<Topology::Vertex> reducing_switches(const Topology& t, const std::ve
 
 // Direct alltoall on the analytic engine is computed without listing its p(p-1) flows
 // (sim/engine/analytic_alltoall.hpp): the same result, at 15,488 chips in seconds instead of 240 million flows.
-bool listless_alltoall(const Experiment& x) {
+bool listless_alltoall(const Experiment& x, std::uint32_t chunks) {
     return x.collective == Collective::alltoall && x.algorithm == Algorithm::direct &&
-           x.engine.kind == EngineKind::analytic && x.params.chunks == 1 &&
-           x.routing.strategy != RouteStrategy::DimensionOrder;
+           x.engine.kind == EngineKind::analytic && chunks == 1 && x.routing.strategy != RouteStrategy::DimensionOrder;
 }
 
 // Faults remove parts the healthy structure relied on: refuse what cannot re-form around them, with the reason.
@@ -120,18 +119,12 @@ void log_run(double size, const Schedule& schedule, const RunResult& run, Engine
                run.simgrid_peak_kib);
 }
 
-std::string protocol_names(const CostModel& cost) {
-    std::vector<std::string> names;
-    for (const Protocol& p : cost.protocols)
-        names.push_back(p.name);
-    return fmt::format("{}", fmt::join(names, ", "));
-}
-
 } // namespace
 
 ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
                                 const std::function<void(const report::RunRow&)>& on_row) {
     check_fits_faults(t, x, chips.size());
+    if (const auto why = x.cost.refusal(x.sizes)) throw InputError("cost.protocols: " + *why);
     Router router(t, x.routing);
     const auto p = static_cast<Rank>(chips.size());
     report::BoundInputs bounds = bound_inputs(t, router, chips, x.engine.alpha_s);
@@ -152,14 +145,12 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
     for (double size : x.sizes) {
         params.bytes = size;
         params.chunks = x.cost.chunks_for(size, x.params.chunks);
-        Experiment one = x; // as listless_alltoall sees this size
-        one.params.chunks = params.chunks;
         RunResult run;
         std::string protocol;
         bool timed_any = false;
         std::size_t flows = 0;
         std::optional<Schedule> schedule;
-        if (!listless_alltoall(one)) schedule = build_schedule(x.collective, x.algorithm, p, params);
+        if (!listless_alltoall(x, params.chunks)) schedule = build_schedule(x.collective, x.algorithm, p, params);
         // Every protocol whose range holds the size; the fastest is kept (sim/engine/cost_model.hpp).
         for (const Protocol& candidate : x.cost.protocols) {
             if (!candidate.covers(size)) continue;
@@ -179,10 +170,6 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
                 timed_any = true;
             }
         }
-        if (!timed_any)
-            throw InputError(fmt::format("cost.protocols: none of [{}] is used for size {} B (their min_size and "
-                                         "max_size leave it out)",
-                                         protocol_names(x.cost), size));
         run.time_s = std::max(run.time_s, x.cost.launch_interval_s);
         bounds.per_rank_bytes = report::injected_bytes(x.collective, x.algorithm, p, size);
         bounds.bisection_bytes = report::bisection_bytes(x.collective, p, size);
