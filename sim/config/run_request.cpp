@@ -19,6 +19,8 @@ constexpr long long kMaxChunks = 4096;
 RouteStrategy strategy(const std::string& name) {
     if (name == "shortest") return RouteStrategy::Shortest;
     if (name == "dimension_order") return RouteStrategy::DimensionOrder;
+    if (name == "spray") return RouteStrategy::Spray;
+    if (name == "ucmp") return RouteStrategy::Ucmp;
     return RouteStrategy::Ecmp;
 }
 
@@ -79,6 +81,12 @@ RunRequest run_request(const Config& c) {
         r.dims.push_back(static_cast<std::uint32_t>(d));
     r.routing = {strategy(c.string("routing.strategy")),
                  static_cast<std::uint32_t>(std::min<long long>(c.integer("routing.stripes"), 1 << 16))};
+    if (r.routing.stripes != 0 &&
+        (r.routing.strategy == RouteStrategy::Spray || r.routing.strategy == RouteStrategy::Ucmp))
+        throw c.error("routing.stripes", std::to_string(r.routing.stripes),
+                      fmt::format("applies to ecmp and dimension_order; {} spreads every message over every "
+                                  "equal-cost cable",
+                                  c.string("routing.strategy")));
     const double efficiency = c.real("cost.efficiency");
     if (efficiency > 1 || efficiency < 1e-6) throw c.error("cost.efficiency", "must be between 1e-6 and 1");
     r.engine.alpha_s = c.real("cost.alpha");

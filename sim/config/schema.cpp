@@ -156,11 +156,14 @@ std::vector<KeyDecl> run_keys() {
         {"routing.strategy",
          KeyType::String,
          "ecmp",
-         "path choice",
+         "path choice: shortest (one path), ecmp (per-flow hash of source and destination over every equal-cost "
+         "cable), spray (packet spraying: every equal-cost cable, split evenly at every switch), ucmp (spraying "
+         "weighted by the bandwidth each cable leads on to the destination), dimension_order (grids); "
+         "docs/routing.md",
          {},
          0,
          false,
-         {"shortest", "ecmp", "dimension_order"}},
+         {"shortest", "ecmp", "spray", "ucmp", "dimension_order"}},
         {"routing.stripes",
          KeyType::Integer,
          "0",

@@ -34,10 +34,10 @@ std::vector<FlowTiming> run_analytic(const Topology& t, const Schedule& s,
             const FlowId f = order[i].second;
             const double share = s.flow(f).bytes / static_cast<double>(stripes[f]->size());
             for (const auto& path : *stripes[f])
-                for (Hop hop : path.hops) {
+                for_each_hop(path, [&](Hop hop, double fraction) {
                     if (load[hop] == 0) touched.push_back(hop);
-                    load[hop] += share;
-                }
+                    load[hop] += share * fraction;
+                });
         }
         for (std::size_t i = begin; i < end; ++i) {
             const FlowId f = order[i].second;
@@ -49,8 +49,7 @@ std::vector<FlowTiming> run_analytic(const Topology& t, const Schedule& s,
             double longest = 0;
             for (const auto& path : *stripes[f]) {
                 double drain = reducing;
-                for (Hop hop : path.hops)
-                    drain = std::max(drain, load[hop] / rate[hop]);
+                for_each_hop(path, [&](Hop hop, double) { drain = std::max(drain, load[hop] / rate[hop]); });
                 longest = std::max(longest, rounds * path.latency_s + drain);
             }
             duration[f] = rounds * options.alpha_s + longest;

@@ -84,8 +84,9 @@ std::vector<Topology::Vertex> reducing_switches(const Topology& t, const std::ve
 // Direct alltoall on the analytic engine is computed without listing its p(p-1) flows
 // (sim/engine/analytic_alltoall.hpp): the same result, at 15,488 chips in seconds instead of 240 million flows.
 bool listless_alltoall(const Experiment& x, std::uint32_t chunks) {
+    const bool classes = x.routing.strategy == RouteStrategy::Shortest || x.routing.strategy == RouteStrategy::Spray;
     return x.collective == Collective::alltoall && x.algorithm == Algorithm::direct &&
-           x.engine.kind == EngineKind::analytic && chunks == 1 && x.routing.strategy != RouteStrategy::DimensionOrder;
+           x.engine.kind == EngineKind::analytic && chunks == 1 && classes;
 }
 
 // Faults remove parts the healthy structure relied on: refuse what cannot re-form around them, with the reason.
