@@ -122,9 +122,13 @@ void Router::find_dag(Vertex from, Vertex to) {
         layer_.assign(t_.num_nodes(), 0);
         dag_ = 1;
     }
+    for (auto& vertices : dag_layers_)
+        vertices.clear();
+    dag_layers_.resize(distance + 1);
     const auto mark = [&](Vertex v, std::size_t layer) {
         dag_stamp_[v] = dag_;
         layer_[v] = static_cast<std::uint16_t>(layer);
+        dag_layers_[layer].push_back(v);
     };
     const auto in_dag = [&](Vertex v, std::size_t layer) { return dag_stamp_[v] == dag_ && layer_[v] == layer; };
     const auto leads_to = [&](Vertex v, std::size_t layer) {
@@ -215,7 +219,7 @@ const std::vector<Path>& Router::paths(Vertex from, Vertex to) {
     if (!fresh) return it->second;
     if (options_.strategy != RouteStrategy::DimensionOrder) find_dag(from, to);
     if (sprays()) {
-        it->second.push_back(spray(from, to, [&](Vertex v) { return shortest_steps(v); }));
+        it->second.push_back(spray(pair_dag(), to));
         return it->second;
     }
     std::uint32_t stripes = options_.stripes;
@@ -281,9 +285,7 @@ void Router::open_paths(Vertex from, std::vector<OpenPath>& out) {
     open.arrivals.clear();
     if (options_.strategy == RouteStrategy::Spray) {
         constexpr Vertex kNowhere = std::numeric_limits<Vertex>::max(); // the neighbours add their switch latency
-        open.path = spray(
-            from, kNowhere,
-            [&](Vertex v) { return class_dist_[v] == 0 ? std::vector<Step>{} : class_steps(v); }, &open.arrivals);
+        open.path = spray(class_dag(from), kNowhere, &open.arrivals);
         return;
     }
     // As paths(): the first of the next steps at every vertex, then the neighbour's first cable down to the chip.

@@ -21,7 +21,6 @@
 // With stripes = 0 (auto), a pair gets as many stripes as the source chip has cables that start a path of the
 // chosen strategy; spray and ucmp always give one (sprayed) stripe.
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -95,11 +94,20 @@ class Router {
     // One stripe; `arrivals` counts the pair's stripes that have left each vertex so far.
     Path walk(Vertex from, Vertex to, std::unordered_map<Vertex, std::uint32_t>& arrivals);
     bool sprays() const;
-    // The sprayed stripe from `from` over the DAG whose next steps `steps` gives (empty at its sinks), weighted by
-    // bandwidth for ucmp. Switch latency is added at every vertex reached but `to`. When `sinks` is given, it
-    // receives each sink with the fraction and latency that reach it. Defined in sim/routing/spray.cpp.
-    using StepsOf = std::function<std::vector<Step>(Vertex)>;
-    Path spray(Vertex from, Vertex to, const StepsOf& steps, std::vector<OpenPath::Arrival>* sinks = nullptr);
+    // A DAG to spray over: its vertices by distance from the source (layer 0 is the source alone; each layer in
+    // vertex order) and each one's next steps (by hop; empty at the sinks).
+    struct Dag {
+        std::vector<std::vector<Vertex>> layers;
+        std::vector<std::vector<std::vector<Step>>> steps; // steps[k][i]: of layers[k][i]
+    };
+    // The DAG of the last find_dag. The cables between two layers are found from whichever layer has fewer
+    // cables: a spine of the 15,488-chip Clos has 176 cables of which one leads on, its layer 1,760 spines.
+    const Dag& pair_dag();
+    const Dag& class_dag(Vertex from); // towards the aimed class, whose neighbours are the sinks
+    // The sprayed stripe over `dag`, weighted by bandwidth for ucmp. Switch latency is added at every vertex
+    // reached but `to`. When `sinks` is given, it receives each sink with the fraction and latency that reach it.
+    // Defined in sim/routing/spray.cpp.
+    Path spray(const Dag& dag, Vertex to, std::vector<OpenPath::Arrival>* sinks = nullptr);
     const SprayLayer* intern(SprayLayer layer);
 
     // One side of the bidirectional BFS: distance labels (valid where stamp == current) and the vertices found,
@@ -136,8 +144,15 @@ class Router {
     std::vector<std::vector<Step>> class_steps_;
     std::vector<std::uint32_t> class_stamp_;
     std::uint32_t aim_ = 0;
-    // Sprayed layers, shared by every pair that uses the same one (lookup only, never iterated).
-    std::map<std::pair<std::vector<Hop>, std::vector<double>>, std::unique_ptr<SprayLayer>> layers_;
+    std::vector<std::vector<Vertex>> dag_layers_; // the last find_dag's vertices by distance from its source
+    // Spraying: the DAG being sprayed, each vertex's position in its layer (valid where spray_stamp_ ==
+    // spray_), and the sprayed layers, shared by every pair that uses the same one (by a hash of their
+    // contents; lookup only, never iterated).
+    Dag spray_dag_;
+    std::vector<std::uint32_t> position_, spray_stamp_;
+    std::uint32_t spray_ = 0;
+    std::unordered_map<std::uint64_t, std::vector<std::unique_ptr<SprayLayer>>> layers_;
+    void number_layers(const Dag& dag); // fills position_ for dag's vertices
 };
 
 } // namespace snsim

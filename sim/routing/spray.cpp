@@ -2,8 +2,8 @@
 // shortest-path DAG (Path::layers).
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
-#include <map>
 
 #include "sim/routing/router.hpp"
 
@@ -12,17 +12,35 @@ namespace {
 
 constexpr double kEven = 1e-9; // a layer whose fractions all lie this close to 1/n is made exactly even
 
-// What one DAG vertex passes on: the fraction of the stripe that reaches it and the latest arrival.
-struct Reach {
-    double fraction = 0;
-    double latency_s = 0;
-};
-
 void make_even(SprayLayer& layer) {
     const double n = static_cast<double>(layer.hops.size());
     layer.even = std::all_of(layer.fractions.begin(), layer.fractions.end(),
                              [&](double f) { return std::abs(f * n - 1.0) <= kEven; });
     if (layer.even) std::fill(layer.fractions.begin(), layer.fractions.end(), 1.0 / n);
+}
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    return h;
+}
+
+std::uint64_t hash_of(const SprayLayer& layer) {
+    std::uint64_t h = layer.hops.size();
+    for (std::size_t j = 0; j < layer.hops.size(); ++j) {
+        std::uint64_t bits = 0;
+        static_assert(sizeof(bits) == sizeof(double));
+        std::memcpy(&bits, &layer.fractions[j], sizeof(bits));
+        h = mix(mix(h, layer.hops[j]), bits);
+    }
+    return h;
+}
+
+// Sums a degree over vertices.
+template <class Graph> std::size_t degrees(const Graph& g, const std::vector<Topology::Vertex>& vertices) {
+    std::size_t sum = 0;
+    for (auto v : vertices)
+        sum += boost::out_degree(v, g);
+    return sum;
 }
 
 } // namespace
@@ -33,70 +51,137 @@ bool Router::sprays() const {
 
 const SprayLayer* Router::intern(SprayLayer layer) {
     make_even(layer);
-    auto [it, fresh] = layers_.try_emplace({layer.hops, layer.fractions});
-    if (fresh) it->second = std::make_unique<SprayLayer>(std::move(layer));
-    return it->second.get();
+    auto& bucket = layers_[hash_of(layer)];
+    for (const auto& known : bucket)
+        if (known->hops == layer.hops && known->fractions == layer.fractions) return known.get();
+    bucket.push_back(std::make_unique<SprayLayer>(std::move(layer)));
+    return bucket.back().get();
 }
 
-Path Router::spray(Vertex from, Vertex to, const StepsOf& steps_of, std::vector<OpenPath::Arrival>* sinks) {
-    // The DAG's vertices by distance from `from`, and each one's next steps.
-    std::vector<std::vector<Vertex>> by_distance{{from}};
-    std::map<Vertex, std::vector<Step>> next;
-    for (std::size_t k = 0; !by_distance[k].empty(); ++k) {
-        std::vector<Vertex> further;
-        for (Vertex v : by_distance[k]) {
-            auto& steps = next[v] = steps_of(v);
-            for (const Step& s : steps)
+void Router::number_layers(const Dag& dag) {
+    if (spray_stamp_.size() != t_.num_nodes()) {
+        spray_stamp_.assign(t_.num_nodes(), 0);
+        position_.assign(t_.num_nodes(), 0);
+        spray_ = 0;
+    }
+    if (++spray_ == 0) {
+        std::fill(spray_stamp_.begin(), spray_stamp_.end(), 0);
+        spray_ = 1;
+    }
+    for (const auto& layer : dag.layers)
+        for (std::size_t i = 0; i < layer.size(); ++i) {
+            spray_stamp_[layer[i]] = spray_;
+            position_[layer[i]] = static_cast<std::uint32_t>(i);
+        }
+}
+
+const Router::Dag& Router::pair_dag() {
+    const auto& g = t_.graph();
+    Dag& dag = spray_dag_;
+    dag.layers = dag_layers_;
+    for (auto& layer : dag.layers)
+        std::sort(layer.begin(), layer.end());
+    dag.steps.resize(dag.layers.size());
+    for (std::size_t k = 0; k < dag.layers.size(); ++k)
+        dag.steps[k].assign(dag.layers[k].size(), {});
+    number_layers(dag);
+    const auto in_layer = [&](Vertex v, std::size_t k) { return dag_stamp_[v] == dag_ && layer_[v] == k; };
+    for (std::size_t k = 0; k + 1 < dag.layers.size(); ++k) {
+        auto& steps = dag.steps[k];
+        if (degrees(g, dag.layers[k]) <= degrees(g, dag.layers[k + 1])) {
+            for (std::size_t i = 0; i < dag.layers[k].size(); ++i) {
+                const Vertex v = dag.layers[k][i];
+                for (auto [e, end] = boost::out_edges(v, g); e != end; ++e)
+                    if (const Vertex w = boost::target(*e, g); in_layer(w, k + 1))
+                        steps[i].push_back({make_hop(g[*e].id, v, w), w, g[*e].latency_s, g[*e].bytes_per_s});
+            }
+        } else {
+            for (const Vertex w : dag.layers[k + 1])
+                for (auto [e, end] = boost::out_edges(w, g); e != end; ++e)
+                    if (const Vertex v = boost::target(*e, g); in_layer(v, k))
+                        steps[position_[v]].push_back(
+                            {make_hop(g[*e].id, v, w), w, g[*e].latency_s, g[*e].bytes_per_s});
+        }
+        for (auto& out : steps)
+            std::sort(out.begin(), out.end(), [](const Step& a, const Step& b) { return a.hop < b.hop; });
+    }
+    return dag;
+}
+
+const Router::Dag& Router::class_dag(Vertex from) {
+    Dag& dag = spray_dag_;
+    dag.layers.assign(1, {from});
+    dag.steps.clear();
+    std::vector<Vertex> further;
+    for (std::size_t k = 0; !dag.layers[k].empty(); ++k) {
+        further.clear();
+        auto& steps = dag.steps.emplace_back();
+        for (Vertex v : dag.layers[k]) {
+            steps.push_back(class_dist_[v] == 0 ? std::vector<Step>{} : class_steps(v));
+            for (const Step& s : steps.back())
                 further.push_back(s.next);
         }
         std::sort(further.begin(), further.end());
         further.erase(std::unique(further.begin(), further.end()), further.end());
-        by_distance.push_back(std::move(further));
+        dag.layers.push_back(further);
     }
-    // ucmp: what each vertex can pass on towards the sinks, summed backwards (a sink passes on anything).
-    std::map<Vertex, double> passes;
-    const auto weight = [&](const Step& s) {
-        if (options_.strategy != RouteStrategy::Ucmp) return 1.0;
-        const auto it = passes.find(s.next);
-        return std::min(s.bytes_per_s, it == passes.end() ? s.bytes_per_s : it->second);
+    dag.layers.pop_back();
+    number_layers(dag);
+    return dag;
+}
+
+Path Router::spray(const Dag& dag, Vertex to, std::vector<OpenPath::Arrival>* sinks) {
+    const std::size_t depth = dag.layers.size();
+    // ucmp: what each vertex passes on towards the sinks, summed backwards; a sink passes on anything.
+    const bool weighted = options_.strategy == RouteStrategy::Ucmp;
+    std::vector<std::vector<double>> passes(depth), fraction(depth), latency(depth);
+    for (std::size_t k = 0; k < depth; ++k) {
+        passes[k].assign(dag.layers[k].size(), std::numeric_limits<double>::infinity());
+        fraction[k].assign(dag.layers[k].size(), 0.0);
+        latency[k].assign(dag.layers[k].size(), 0.0);
+    }
+    const auto weight = [&](std::size_t k, const Step& s) {
+        return weighted ? std::min(s.bytes_per_s, passes[k + 1][position_[s.next]]) : 1.0;
     };
-    if (options_.strategy == RouteStrategy::Ucmp)
-        for (std::size_t k = by_distance.size(); k-- > 0;)
-            for (Vertex v : by_distance[k])
-                if (!next[v].empty()) {
+    if (weighted)
+        for (std::size_t k = depth; k-- > 0;)
+            for (std::size_t i = 0; i < dag.layers[k].size(); ++i)
+                if (!dag.steps[k][i].empty()) {
                     double sum = 0;
-                    for (const Step& s : next[v])
-                        sum += weight(s);
-                    passes[v] = sum;
+                    for (const Step& s : dag.steps[k][i])
+                        sum += weight(k, s);
+                    passes[k][i] = sum;
                 }
     // Forward: each vertex splits what reaches it over its next steps.
-    std::map<Vertex, Reach> reach{{from, {1.0, 0.0}}};
+    fraction[0][0] = 1.0;
     Path path;
-    for (const auto& layer_vertices : by_distance) {
-        SprayLayer layer;
-        std::vector<std::pair<Hop, double>> hops;
-        for (Vertex v : layer_vertices) {
-            const Reach here = reach[v];
-            const auto& steps = next[v];
+    std::vector<std::pair<Hop, double>> hops;
+    for (std::size_t k = 0; k < depth; ++k) {
+        hops.clear();
+        for (std::size_t i = 0; i < dag.layers[k].size(); ++i) {
+            const auto& steps = dag.steps[k][i];
             if (steps.empty()) {
-                if (sinks) sinks->push_back({v, here.fraction, here.latency_s});
-                path.latency_s = std::max(path.latency_s, here.latency_s);
+                if (sinks) sinks->push_back({dag.layers[k][i], fraction[k][i], latency[k][i]});
+                path.latency_s = std::max(path.latency_s, latency[k][i]);
                 continue;
             }
             double total = 0;
             for (const Step& s : steps)
-                total += weight(s);
+                total += weight(k, s);
             for (const Step& s : steps) {
-                const double share = here.fraction * weight(s) / total;
+                const double share = fraction[k][i] * weight(k, s) / total;
                 hops.emplace_back(s.hop, share);
-                Reach& there = reach[s.next];
-                there.fraction += share;
-                const double arrival = here.latency_s + s.latency_s + (s.next == to ? 0.0 : switch_latency(s.next));
-                there.latency_s = std::max(there.latency_s, arrival);
+                const std::uint32_t j = position_[s.next];
+                fraction[k + 1][j] += share;
+                const double arrival = latency[k][i] + s.latency_s + (s.next == to ? 0.0 : switch_latency(s.next));
+                latency[k + 1][j] = std::max(latency[k + 1][j], arrival);
             }
         }
         if (hops.empty()) continue;
         std::sort(hops.begin(), hops.end());
+        SprayLayer layer;
+        layer.hops.reserve(hops.size());
+        layer.fractions.reserve(hops.size());
         for (const auto& [hop, share] : hops) {
             layer.hops.push_back(hop);
             layer.fractions.push_back(share);
