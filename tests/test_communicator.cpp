@@ -70,6 +70,10 @@ TEST_CASE("communicator.order hilbert: the order-2 curve, and order 3 built from
     const auto swapped = coords(names("topology:\n  kind: torus\n  dims: [4, 4]\ncommunicator:\n  order: hilbert\n"
                                       "  dim_order: [1, 0]\n  count: 4\n"));
     CHECK(swapped == std::vector<XY>{{0, 0}, {0, 1}, {1, 1}, {1, 0}});
+    // A failed chip leaves the curve; the survivors keep their order and re-form the ranks before count applies.
+    const auto survivors = coords(names("topology:\n  kind: torus\n  dims: [4, 4]\ncommunicator:\n  order: "
+                                        "hilbert\n  count: 4\nfaults:\n  chips: [c1.0]\n"));
+    CHECK(survivors == std::vector<XY>{{0, 0}, {1, 1}, {0, 1}, {0, 2}});
 }
 
 TEST_CASE("communicator.order snake lays a ring along a 4x4 torus one cable per hop", "[communicator]") {
