@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "sim/config/fault_request.hpp"
 #include "sim/config/sizes.hpp"
 #include "topologies/units.hpp"
 
@@ -95,27 +94,6 @@ RunRequest run_request(const Config& c) {
     r.routing.switch_latency_s = c.real("cost.switch_latency");
     r.cost = cost_model(c);
     return r;
-}
-
-std::vector<Topology::Vertex> communicator(const Config& c, const Topology& t) {
-    const auto chips = t.nodes_of(NodeKind::Chip);
-    const auto first = static_cast<std::size_t>(c.integer("communicator.first"));
-    const auto stride = static_cast<std::size_t>(c.integer("communicator.stride"));
-    const auto count = static_cast<std::size_t>(c.integer("communicator.count"));
-    if (first >= chips.size())
-        throw c.error("communicator.first", fmt::format("the topology has only {} chips", chips.size()));
-    const std::size_t available = (chips.size() - first + stride - 1) / stride;
-    if (count > available)
-        throw c.error("communicator.count",
-                      fmt::format("only {} chips fit from chip {} with stride {}", available, first, stride));
-    std::vector<Topology::Vertex> out;
-    for (std::size_t i = 0; i < (count ? count : available); ++i)
-        out.push_back(chips[first + i * stride]);
-    if (out.size() < 2)
-        throw c.error(count ? "communicator.count" : "communicator.first",
-                      fmt::format("selects {} chip; a communicator needs at least 2", out.size()));
-    check_connected(c, t, out);
-    return out;
 }
 
 } // namespace snsim::config
