@@ -77,6 +77,25 @@ TEST_CASE("listless alltoall: equals the listed schedule on switch tiers", "[ana
     check_agrees(nd_fullmesh({{4, 3}, {1, 0}, k50, 2, 2, k25far}));
 }
 
+TEST_CASE("listless alltoall: ecmp, one destination at a time, equals the listed schedule", "[analytic][alltoall]") {
+    // Hashed on the destination, ecmp's stripes to two chips of a node part at the source's leaf: each chip is
+    // its own class, walked as Router::paths walks it (stripes asked for or one per first cable).
+    const RoutingOptions ecmp{RouteStrategy::Ecmp, 0};
+    const ClosParams clos_params{.nodes = 4,
+                                 .chips_per_node = 4,
+                                 .planes = 2,
+                                 .links_per_chip_per_plane = 2,
+                                 .spines_per_plane = 2,
+                                 .oversubscription = 2,
+                                 .link = k50,
+                                 .uplink = k25far};
+    check_agrees(clos(clos_params), ecmp);
+    check_agrees(clos(clos_params), {RouteStrategy::Ecmp, 3}, {.alpha_s = 2e-6, .efficiency = 0.8});
+    check_agrees(switched({12, 2, 2, 4, k50}), ecmp, {}, 2);
+    check_agrees(torus({{4, 3}, true, {}, 2, k50}), ecmp);
+    check_agrees(nd_fullmesh({{4, 3}, {1, 0}, k50, 2, 2, k25far}), ecmp);
+}
+
 TEST_CASE("listless alltoall: equals the listed schedule where every chip is its own class", "[analytic][alltoall]") {
     check_agrees(full_mesh({6, 2, k50}));
     check_agrees(torus({{4, 3}, true, {}, 1, k50}));

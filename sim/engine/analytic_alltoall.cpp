@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 
 namespace snsim::engine {
 namespace {
@@ -20,8 +21,9 @@ struct DestinationClass {
     }
 };
 
-// Ranks grouped by their chip's neighbours, classes in order of their first rank.
-std::vector<DestinationClass> destination_classes(const Topology& t, const std::vector<Vertex>& chips) {
+// Ranks grouped by their chip's neighbours, classes in order of their first rank; with `alone`, one class per rank
+// (ecmp hashes each destination on its own).
+std::vector<DestinationClass> destination_classes(const Topology& t, const std::vector<Vertex>& chips, bool alone) {
     const auto& g = t.graph();
     std::map<std::vector<Vertex>, std::size_t> index;
     std::vector<DestinationClass> out;
@@ -30,7 +32,9 @@ std::vector<DestinationClass> destination_classes(const Topology& t, const std::
         for (auto [e, end] = boost::out_edges(chips[r], g); e != end; ++e)
             neighbours.push_back(boost::target(*e, g));
         std::sort(neighbours.begin(), neighbours.end());
+        if (alone) neighbours.push_back(chips[r]); // a key no other chip has; not part of the class's neighbours
         const auto [it, fresh] = index.try_emplace(neighbours, out.size());
+        if (alone && fresh) neighbours.pop_back();
         if (fresh) out.push_back({std::move(neighbours), {}});
         out[it->second].members.push_back(r);
     }
@@ -75,7 +79,7 @@ class Alltoall {
 
     // Every byte on every cable direction: one walk per (source, class), then each class's last hops.
     void count_bytes(const DestinationClass& c) {
-        router_.aim(c.neighbours);
+        router_.aim(c.neighbours, only(c));
         std::map<LastHop, double> down_bytes;                        // from every source
         std::map<Rank, std::vector<std::pair<LastHop, double>>> own; // sources inside the class, to take back out
         for (Rank s = 0; s < chips_.size(); ++s) {
@@ -104,7 +108,7 @@ class Alltoall {
 
     // The slowest stripe towards the class, once every byte is counted.
     double slowest(const DestinationClass& c) {
-        router_.aim(c.neighbours);
+        router_.aim(c.neighbours, only(c));
         // Per last hop, over the class's chips: the largest latency, and the largest latency + drain.
         std::map<LastHop, std::pair<TopTwo, TopTwo>> last_hops;
         double worst = 0;
@@ -135,12 +139,21 @@ class Alltoall {
         return options_.alpha_s + worst;
     }
 
+    std::optional<Vertex> only(const DestinationClass& c) const {
+        if (c.members.size() != 1) return std::nullopt;
+        return chips_[c.members.front()];
+    }
+
     // Calls f(last hop, fraction of the stripe) for the cables an open path goes down into a chip of class `c`: the
     // first of them (shortest), or all of them evenly (spray), as Router::paths takes them.
     template <class F> void for_each_last_hop(const DestinationClass& c, const Router::OpenPath& open, F&& f) const {
         const bool spread = router_.strategy() == RouteStrategy::Spray;
         for (const auto& arrival : open.arrivals) {
-            const std::uint32_t cables = spread ? c.multiplicity(arrival.at) : 1;
+            if (!spread) {
+                f(LastHop{arrival.at, arrival.cable}, arrival.fraction);
+                continue;
+            }
+            const std::uint32_t cables = c.multiplicity(arrival.at);
             for (std::uint32_t i = 0; i < cables; ++i)
                 f(LastHop{arrival.at, i}, arrival.fraction / cables);
         }
@@ -170,7 +183,7 @@ class Alltoall {
 
 RunResult analytic_alltoall(const Topology& t, Router& router, const std::vector<Vertex>& chips, double pair_bytes,
                             const EngineOptions& options) {
-    const auto classes = destination_classes(t, chips);
+    const auto classes = destination_classes(t, chips, router.strategy() == RouteStrategy::Ecmp);
     Alltoall alltoall(t, router, chips, pair_bytes, options);
     for (const auto& c : classes)
         alltoall.count_bytes(c);

@@ -18,8 +18,8 @@
 
 namespace snsim::engine {
 
-// `pair_bytes`: what each rank sends each other rank. `chips`: the ranks' chips, distinct. Shortest and spray
-// routing only (Router::open_paths; the caller builds the schedule for the others).
+// `pair_bytes`: what each rank sends each other rank. `chips`: the ranks' chips, distinct. Shortest, spray and ecmp
+// routing (Router::open_paths; ecmp one destination at a time); the caller builds the schedule for the others.
 RunResult analytic_alltoall(const Topology& topology, Router& router, const std::vector<Topology::Vertex>& chips,
                             double pair_bytes, const EngineOptions& options);
 

@@ -119,7 +119,8 @@ std::uint32_t default_chunks(const Experiment& x, Rank p, const CollectiveParams
 // Direct alltoall on the analytic engine is computed without listing its p(p-1) flows
 // (sim/engine/analytic_alltoall.hpp): the same result, at 15,488 chips in seconds instead of 240 million flows.
 bool listless_alltoall(const Experiment& x, std::uint32_t chunks) {
-    const bool classes = x.routing.strategy == RouteStrategy::Shortest || x.routing.strategy == RouteStrategy::Spray;
+    const bool classes = x.routing.strategy == RouteStrategy::Shortest || x.routing.strategy == RouteStrategy::Spray ||
+                         x.routing.strategy == RouteStrategy::Ecmp;
     return x.collective == Collective::alltoall && x.algorithm == Algorithm::direct &&
            x.engine.kind == EngineKind::analytic && chunks == 1 && classes;
 }

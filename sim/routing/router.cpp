@@ -231,7 +231,8 @@ const std::vector<Path>& Router::paths(Vertex from, Vertex to) {
     return it->second;
 }
 
-void Router::aim(const std::vector<Vertex>& neighbours) {
+void Router::aim(const std::vector<Vertex>& neighbours, std::optional<Vertex> only) {
+    aim_only_ = only;
     const std::size_t n = t_.num_nodes();
     if (class_stamp_.size() != n) {
         class_stamp_.assign(n, 0);
@@ -276,30 +277,54 @@ const std::vector<Router::Step>& Router::class_steps(Vertex at) {
 }
 
 void Router::open_paths(Vertex from, std::vector<OpenPath>& out) {
-    if (options_.strategy != RouteStrategy::Shortest && options_.strategy != RouteStrategy::Spray)
-        throw std::logic_error("open_paths: only shortest and spray route every chip of a class alike");
+    const bool ecmp = options_.strategy == RouteStrategy::Ecmp;
+    if (options_.strategy == RouteStrategy::Ucmp || options_.strategy == RouteStrategy::DimensionOrder ||
+        (ecmp && !aim_only_))
+        throw std::logic_error("open_paths: this strategy does not route every chip of a class alike");
     if (class_dist_[from] == kUnreachedClass)
         throw InputError(fmt::format("chip {} cannot reach every chip of the communicator", t_.node(from).name));
-    out.resize(1);
-    OpenPath& open = out.front();
-    open.arrivals.clear();
     if (options_.strategy == RouteStrategy::Spray) {
         constexpr Vertex kNowhere = std::numeric_limits<Vertex>::max(); // the neighbours add their switch latency
-        open.path = spray(class_dag(from), kNowhere, &open.arrivals);
+        out.resize(1);
+        out.front().arrivals.clear();
+        out.front().path = spray(class_dag(from), kNowhere, &out.front().arrivals);
         return;
     }
-    // As paths(): the first of the next steps at every vertex, then the neighbour's first cable down to the chip.
-    open.path.hops.clear();
-    open.path.latency_s = 0;
-    Vertex at = from;
-    while (class_dist_[at] > 0) {
-        const Step& s = class_steps(at).front();
-        open.path.hops.push_back(s.hop);
-        open.path.latency_s += s.latency_s;
-        at = s.next;
-        open.path.latency_s += switch_latency(at); // `at` too: the chip is one hop further
+    // As paths(): shortest takes the first of the next steps at every vertex and the neighbour's first cable
+    // down; ecmp deals its stripes from the hash of (source, the class's chip, vertex), down cables included.
+    std::uint32_t stripes = 1;
+    if (ecmp) {
+        stripes = options_.stripes;
+        if (stripes == 0)
+            stripes = static_cast<std::uint32_t>(class_dist_[from] == 0 ? multiplicity_[from] : class_steps(from).size());
     }
-    open.arrivals.push_back({at, 1.0, open.path.latency_s});
+    const Vertex to = ecmp ? *aim_only_ : 0;
+    std::vector<std::pair<Vertex, std::uint32_t>> arrivals; // stripes that have left each vertex (few vertices)
+    const auto turn = [&](Vertex v, std::size_t choices) -> std::uint32_t {
+        if (!ecmp) return 0;
+        std::uint32_t left = 0;
+        auto found = std::find_if(arrivals.begin(), arrivals.end(), [&](const auto& a) { return a.first == v; });
+        if (found == arrivals.end()) arrivals.emplace_back(v, 1);
+        else left = found->second++;
+        return static_cast<std::uint32_t>((flow_hash(from, to, v) + left) % choices);
+    };
+    out.resize(stripes);
+    for (OpenPath& open : out) {
+        open.path.hops.clear();
+        open.path.layers.clear();
+        open.path.latency_s = 0;
+        open.arrivals.clear();
+        Vertex at = from;
+        while (class_dist_[at] > 0) {
+            const auto& steps = class_steps(at);
+            const Step& s = steps[turn(at, steps.size())];
+            open.path.hops.push_back(s.hop);
+            open.path.latency_s += s.latency_s;
+            at = s.next;
+            open.path.latency_s += switch_latency(at); // `at` too: the chip is one hop further
+        }
+        open.arrivals.push_back({at, 1.0, open.path.latency_s, turn(at, multiplicity_[at])});
+    }
 }
 
 } // namespace snsim

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -55,22 +56,24 @@ class Router {
     // (the chips under the same leaf switches, say). Every stripe from one source to any chip of the class
     // crosses the same cables but the last, because a chip's distance from any vertex but itself is one more than
     // the vertex's distance from the chip's neighbours; so the analytic engine routes direct alltoall once per
-    // (source, class) instead of once per pair. An OpenPath is a stripe of paths() without its last hop. Shortest
-    // and spray only: ecmp and ucmp choose by the destination itself, so their stripes to two chips of a class
-    // part before the last hop.
+    // (source, class) instead of once per pair. An OpenPath is a stripe of paths() without its last hop. Ecmp
+    // hashes the destination itself, so its stripes to two chips of a class part before the last hop: it takes
+    // classes of one chip (aim's `only`), where it walks as paths() does. Ucmp: not at all.
     struct OpenPath {
         Path path; // up to the class's neighbours, their switch latency included
-        // Where the stripe's bytes reach the class: (neighbour, fraction, latency so far). Shortest: one, fraction
-        // 1, going down the neighbour's first cable to the chip (by hop, as paths() takes it); spray: every
-        // neighbour the DAG reaches, each spreading its fraction evenly over its cables to the chip.
+        // Where the stripe's bytes reach the class: (neighbour, fraction, latency so far). Shortest and ecmp: one,
+        // fraction 1, going down the neighbour's `cable`-th cable to the chip (by hop, as paths() takes it); spray:
+        // every neighbour the DAG reaches, each spreading its fraction evenly over its cables to the chip.
         struct Arrival {
             Topology::Vertex at = 0;
             double fraction = 1;
             double latency_s = 0;
+            std::uint32_t cable = 0;
         };
         std::vector<Arrival> arrivals;
     };
-    void aim(const std::vector<Topology::Vertex>& neighbours); // sorted; the class of the next open_paths calls
+    // The class of the next open_paths calls: its chips' neighbours (sorted), and its chip when it has only one.
+    void aim(const std::vector<Topology::Vertex>& neighbours, std::optional<Topology::Vertex> only = std::nullopt);
     // From any vertex that is not in the class, into `out` (reused: its paths keep their capacity).
     void open_paths(Topology::Vertex from, std::vector<OpenPath>& out);
     RouteStrategy strategy() const { return options_.strategy; }
@@ -144,6 +147,7 @@ class Router {
     std::vector<std::vector<Step>> class_steps_;
     std::vector<std::uint32_t> class_stamp_;
     std::uint32_t aim_ = 0;
+    std::optional<Vertex> aim_only_;
     std::vector<std::vector<Vertex>> dag_layers_; // the last find_dag's vertices by distance from its source
     // Spraying: the DAG being sprayed, each vertex's position in its layer (valid where spray_stamp_ ==
     // spray_), and the sprayed layers, shared by every pair that uses the same one (by a hash of their
