@@ -151,7 +151,9 @@ RunResult simulate(const Topology& t, Router& router, const Schedule& s, const s
                 result.hop_bytes[hop] += share;
     }
     if (options.kind == EngineKind::analytic) {
-        result.flows = engine::run_analytic(t, s, stripes, options);
+        auto analytic = engine::run_analytic(t, s, stripes, options);
+        result.flows = std::move(analytic.flows);
+        result.estimate = !analytic.exact;
         for (const auto* paths : stripes)
             result.communications += paths->size();
     } else {
