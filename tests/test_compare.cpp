@@ -44,8 +44,11 @@ TEST_CASE("compare: three presets side by side, CSV, JSON and both figures", "[c
     CHECK_THAT(r.output, Catch::Contains("al128") && Catch::Contains("gb200_nvl72") && Catch::Contains("mi300x"));
 
     const std::string csv = slurp(out + "/compare.csv");
-    CHECK_THAT(csv, Catch::StartsWith("system,config,vary,chips,collective,algorithm,size_bytes,count,time_us,"
-                                      "algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed,protocol\n"));
+    CHECK_THAT(csv,
+               Catch::StartsWith(
+                   "system,config,vary,chips,collective,algorithm,size_bytes,count,time_us,"
+                   "algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed,protocol,engine,estimate,analytic_time_us,"
+                   "engine_difference\n"));
     CHECK(lines(csv) == 1 + 3 * 2);
     // MI300X: a ring on a full mesh of 64 GB/s cables is contention-free: 2(p-1)(L + S/(pB)) = 14 (0.2 + 125) us.
     const auto mi = csv_line(csv, "mi300x", "64000000");

@@ -117,8 +117,10 @@ TEST_CASE("sweep: each point's rows are snsim run's on that point, and the close
     REQUIRE(r.exit_code == 0);
     const auto sweep = csv_lines(slurp(dir.file("out/sweep.csv")));
     REQUIRE(sweep.size() == 1 + 4 * 2);
-    CHECK(sweep[0] == "point,config,topology.link.bandwidth,collective.algorithm,status,collective,algorithm,"
-                      "size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed,protocol");
+    CHECK(sweep[0] ==
+          "point,config,topology.link.bandwidth,collective.algorithm,status,collective,algorithm,"
+          "size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed,protocol,engine,estimate,"
+          "analytic_time_us,engine_difference");
 
     // Point 3 is 64GB/s (the config's own) and recursive_doubling: snsim run gives the same columns.
     const auto run = run_snsim("run " + kFullMesh +
