@@ -34,7 +34,7 @@ std::string run_header(const std::string& engine) {
         fmt::format("{:>12}  {:>12}  {:>18}  {:>12}  {:>11}  {:>11}  {:>11}  {:>7}", "size(B)", "count(f32)",
                     "algorithm", "time(us)", "algbw(GB/s)", "busbw(GB/s)", "bound(us)", "%bound");
     if (engine == "both") out += fmt::format("  {:>12}  {:>9}", "analytic(us)", "diff");
-    if (engine != "simgrid") out += fmt::format("  {:<8}", "model");
+    if (engine != "simgrid") out += "  model";
     return out + '\n';
 }
 
@@ -49,7 +49,7 @@ std::string run_line(const RunRow& row) {
         out += fmt::format("  {:>12.2f}  {:>+8.2f}%{}", row.analytic_time_s * 1e6, 100 * diff,
                            std::abs(diff) > kEnginesAgree ? "*" : " ");
     }
-    return out + fmt::format("  {:<8}\n", row.estimate ? "estimate" : "exact");
+    return out + (row.estimate ? "  estimate\n" : "  exact\n");
 }
 
 std::string csv_header() {
