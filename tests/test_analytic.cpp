@@ -96,7 +96,7 @@ TEST_CASE("analytic: the disagreement on the presets, printed", "[analytic]") {
         for (double bytes : {1e6, 256e6}) {
             const Schedule s =
                 build_schedule(Collective::allreduce, *algorithm_from(r.algorithm), static_cast<Rank>(chips.size()),
-                               {.bytes = bytes, .chunks = r.chunks, .dims = r.dims});
+                               {.bytes = bytes, .chunks = std::max(r.chunks, 1u), .dims = r.dims}); // 0: 1 here
             Router router(t, r.routing);
             EngineOptions options = r.engine;
             const double des = simulate(t, router, s, chips, options).time_s;

@@ -1,7 +1,7 @@
 // Direct alltoall on the analytic engine, computed per (source, destination class) without listing its flows
 // (sim/engine/analytic_alltoall), against the analytic engine run on the listed schedule: same time and same
 // bytes on every cable direction, to rounding, on topologies with large classes (switch tiers, a Clos with
-// unequal latencies and parallel cables) and with one chip per class (meshes), for ecmp and shortest routing,
+// unequal latencies and parallel cables) and with one chip per class (meshes), for spray and shortest routing,
 // partial communicators, alpha and efficiency.
 #include <catch2/catch.hpp>
 
@@ -38,7 +38,8 @@ std::pair<double, double> difference(const Topology& t, std::vector<Topology::Ve
     return {std::abs(listed.time_s - listless.time_s) / listed.time_s, bytes};
 }
 
-void check_agrees(const Topology& t, RoutingOptions routing = {}, EngineOptions options = {}, std::size_t stride = 1) {
+void check_agrees(const Topology& t, RoutingOptions routing = {RouteStrategy::Spray, 0}, EngineOptions options = {},
+                  std::size_t stride = 1) {
     std::vector<Topology::Vertex> chips;
     const auto all = t.nodes_of(NodeKind::Chip);
     for (std::size_t i = 0; i < all.size(); i += stride)
@@ -51,13 +52,13 @@ void check_agrees(const Topology& t, RoutingOptions routing = {}, EngineOptions 
 } // namespace
 
 TEST_CASE("listless alltoall: equals the listed schedule on switch tiers", "[analytic][alltoall]") {
-    const RoutingOptions ecmp{RouteStrategy::Ecmp, 0}, shortest{RouteStrategy::Shortest, 0};
+    const RoutingOptions spray{RouteStrategy::Spray, 0}, shortest{RouteStrategy::Shortest, 0};
     // One class: every chip on the same switches (planes, and two cables per plane dealt over two switches).
     check_agrees(switched({16, 3, 1, 1, k50}));
     check_agrees(switched({12, 2, 2, 4, k50}));
     check_agrees(switched({12, 2, 2, 4, k50}), shortest);
-    // A Clos: classes are nodes; uplinks slower and farther than the chips' cables; oversubscribed; 3 stripes
-    // asked for on 2 planes; alpha and efficiency.
+    // A Clos: classes are nodes; uplinks slower and farther than the chips' cables; oversubscribed; alpha and
+    // efficiency.
     const ClosParams clos_params{.nodes = 4,
                                  .chips_per_node = 4,
                                  .planes = 2,
@@ -69,9 +70,9 @@ TEST_CASE("listless alltoall: equals the listed schedule on switch tiers", "[ana
                                  .uplink = k25far};
     check_agrees(clos(clos_params));
     check_agrees(clos(clos_params), shortest);
-    check_agrees(clos(clos_params), {RouteStrategy::Ecmp, 3}, {.alpha_s = 2e-6, .efficiency = 0.8});
+    check_agrees(clos(clos_params), spray, {.alpha_s = 2e-6, .efficiency = 0.8});
     // Part of the machine: every second chip (a class keeps only its communicator's chips).
-    check_agrees(clos(clos_params), ecmp, {}, 2);
+    check_agrees(clos(clos_params), spray, {}, 2);
     // Chips next to switches and to each other: an nD full mesh with a switch tier.
     check_agrees(nd_fullmesh({{4, 3}, {1, 0}, k50, 2, 2, k25far}));
 }

@@ -30,8 +30,8 @@ struct Runs {
 // Builds the schedule with and without the lockstep test and simulates both on `engine`. `force`: coalesce every
 // phase without asking (what the test must prevent where lockstep does not hold).
 Runs run_both(const Topology& t, Collective collective, Algorithm algorithm, CollectiveParams params, EngineKind engine,
-              double alpha_s = 0, bool force = false) {
-    Router router(t, {});
+              double alpha_s = 0, bool force = false, RoutingOptions routing = {}) {
+    Router router(t, routing);
     const auto chips = t.nodes_of(NodeKind::Chip);
     const auto p = static_cast<Rank>(chips.size());
     const Schedule stepwise = build_schedule(collective, algorithm, p, params);
@@ -88,8 +88,10 @@ TEST_CASE("coalescing: phases in lockstep become one flow per pair, with the sam
                                  .spines_per_plane = 4,
                                  .link = k100,
                                  .uplink = {kB, 3 * kLat, LinkKind::Optical}});
-        const Runs r =
-            run_both(t, Collective::allreduce, Algorithm::hierarchical, {.bytes = 32e6, .dims = {4, 4}}, engine, alpha);
+        // Sprayed, every rack's ring crosses every spine evenly, so each phase runs in lockstep; hashed ecmp puts
+        // two rings' stripes on one spine cable here and there, and the phase across racks is simulated stepwise.
+        const Runs r = run_both(t, Collective::allreduce, Algorithm::hierarchical, {.bytes = 32e6, .dims = {4, 4}},
+                                engine, alpha, false, {RouteStrategy::Spray, 0});
         CHECK(r.coalesced.size() == 4 * 16);
         CHECK(relative(r.coalesced_s, r.stepwise_s) < 1e-9);
     }

@@ -255,3 +255,22 @@ TEST_CASE("hostile input: binary garbage stays on one line", "[cli][errors][host
     graph = custom_config(dir, "png.graphml", png);
     refused(dir, "topo " + graph, "--json", dir.file("png.graphml") + ":1: malformed GraphML: expected <");
 }
+
+TEST_CASE("hostile input: a communicator map that never ends, is a directory, or is binary", "[cli][errors][hostile]") {
+    TempDir dir;
+    const auto mapped = [&](const std::string& name, const std::string& map) {
+        return dir.write(name, kMesh4 + "communicator:\n  map: " + map + "\n");
+    };
+    const auto zero = mapped("map_zero.yaml", "/dev/zero");
+    refused(dir, "run " + zero + " --sizes 1M", "--csv",
+            zero + ":5: communicator.map: /dev/zero: communicator map is larger than 16 MiB (got \"/dev/zero\")");
+    std::filesystem::create_directory(dir.file("adir"));
+    const auto directory = mapped("map_dir.yaml", "adir");
+    refused(dir, "run " + directory + " --sizes 1M", "--csv",
+            directory + ":5: communicator.map: " + dir.file("adir") +
+                ": is a directory, not a communicator map (got \"adir\")");
+    dir.write("png.txt", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+    const auto png = mapped("map_png.yaml", "png.txt");
+    refused(dir, "run " + png + " --sizes 1M", "--csv",
+            dir.file("png.txt") + ":1: no chip of that name in the topology (got \"\x89PNG\")");
+}

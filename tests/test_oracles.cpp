@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include "sim/collectives/collective.hpp"
+#include "sim/config/communicator.hpp"
+#include "sim/config/topology_request.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "topologies/generators/generators.hpp"
@@ -135,6 +137,43 @@ TEST_CASE("oracle: in-switch allreduce is 2(a + L + S/(kB)) with k reducing swit
         REQUIRE(rows.size() == 1);
         CHECK(relative(rows[0].time_s, r.time_s) < 1e-12);
         CHECK(relative(rows[0].bound_s, S / (planes * kB) + kLat) < 1e-9);
+    }
+}
+
+TEST_CASE("oracle: in-switch shares follow each switch's cables to the chips", "[oracle]") {
+    // 4 chips, 3 cables each to 2 switch chips, dealt round-robin: 2 cables to sw0, 1 to sw1. By hand: sw0 takes
+    // 2/3 of the buffer, over 2 cables (S/3 on each), sw1 1/3 over its one: every cable direction carries S/3 up
+    // and S/3 down, and each step takes L + S/(3B). Equal halves would put S/2 on sw1's cable: L + S/(2B).
+    const double S = 1e9;
+    const Topology t = switched({4, 1, 2, 3, kLink});
+    const Experiment x{Collective::allreduce, Algorithm::in_switch, {S}, {}, {}, {.alpha_s = kAlpha}};
+    const auto result = run_experiment(t, t.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {});
+    CHECK(relative(result.rows.at(0).time_s, 2 * (kAlpha + kLat + S / (3 * kB))) < 1e-9);
+    CHECK(result.idle_cable_directions == 0);
+    REQUIRE(result.cables.size() == 2 * 4 * 3);
+    for (const auto& cable : result.cables)
+        CHECK(relative(cable.bytes, S / 3) < 1e-12);
+}
+
+TEST_CASE("oracle: in-switch on HGX H100 (5, 4, 4, 5 cables per GPU) keeps every cable busy: (c+1)(L + S/(cB))",
+          "[oracle][presets]") {
+    // Shares 5/18, 4/18, 4/18, 5/18: each GPU's part takes S/18 per cable, S/B with B = 18 x 25 GB/s = 450 GB/s,
+    // on every switch at once. c chunks pipeline the two steps: (c+1) steps of L + S/(cB). The bound is S/B + L.
+    const config::Config c = config::Config::load(std::string(SNSIM_SOURCE_DIR) + "/configs/presets/hgx_h100.yaml");
+    const Topology t = config::build_topology(c);
+    const double S = 1 << 30, B = 450e9, L = 200e-9;
+    // chunks 0, the default: round(sqrt(S/(BL))) = round(109.2) = 109 chunks, 98.2% of the bound.
+    for (std::uint32_t chunks : {1u, 64u, 0u}) {
+        INFO(chunks << " chunks");
+        const Experiment x{Collective::allreduce, Algorithm::in_switch, {S}, {.chunks = chunks}, {}, {}};
+        if (chunks == 0) chunks = 109;
+        const auto result = run_experiment(t, config::communicator(c, t), x, [](const report::RunRow&) {});
+        const auto& row = result.rows.at(0);
+        CHECK(relative(row.time_s, (chunks + 1) * (L + S / (chunks * B))) < 1e-9);
+        CHECK(relative(row.bound_s, S / B + L) < 1e-12);
+        if (chunks == 109) CHECK(row.bound_s / row.time_s == Approx(0.982).margin(0.001));
+        for (const auto& cable : result.cables)
+            CHECK(relative(cable.bytes, S / 18) < 1e-9);
     }
 }
 

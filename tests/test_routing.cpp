@@ -2,10 +2,12 @@
 // cables, dimension order corrects coordinates lowest dimension first.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "sim/routing/router.hpp"
 #include "topologies/errors.hpp"
+#include "topologies/faults.hpp"
 #include "topologies/generators/generators.hpp"
 
 using namespace snsim;
@@ -117,4 +119,105 @@ TEST_CASE("dimension order is refused where there are no grid coordinates", "[ro
     const Topology t = switched({8, 1, 1, 1, k50});
     CHECK_THROWS_WITH(Router(t, {RouteStrategy::DimensionOrder, 0}),
                       "routing.strategy dimension_order needs a torus, mesh or nd_fullmesh, not switched");
+}
+
+namespace {
+
+// Uplinks of leaf `leaf` (cable directions towards a spine) that some pair's stripe crosses.
+std::set<Hop> uplinks_used(const Topology& t, Router& r, const std::string& leaf) {
+    const auto at = *t.find(leaf);
+    std::set<Hop> used;
+    const auto chips = t.nodes_of(NodeKind::Chip);
+    for (auto from : chips)
+        for (auto to : chips) {
+            if (from == to) continue;
+            for (const auto& path : r.paths(from, to))
+                for_each_hop(path, [&](Hop hop, double) {
+                    const auto [a, b] = hop_ends(t, hop);
+                    if (a == at && t.node(b).place.tier == 2) used.insert(hop);
+                });
+        }
+    return used;
+}
+
+double fraction_on(const Path& path, Hop hop) {
+    double sum = 0;
+    for_each_hop(path, [&](Hop h, double f) { sum += h == hop ? f : 0; });
+    return sum;
+}
+
+// The cable directions from vertex a to vertex b (parallel cables), by hop.
+std::vector<Hop> hops_between(const Topology& t, const std::string& a, const std::string& b) {
+    const auto& g = t.graph();
+    const auto va = *t.find(a), vb = *t.find(b);
+    std::vector<Hop> out;
+    for (auto [e, end] = boost::out_edges(va, g); e != end; ++e)
+        if (boost::target(*e, g) == vb) out.push_back(make_hop(g[*e].id, va, vb));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// CloudMatrix384's shape, smaller: 8 chips per node with 2 cables to the leaf of each plane, 16 spines a plane.
+const ClosParams kCm{.nodes = 4, .chips_per_node = 8, .planes = 2, .links_per_chip_per_plane = 2,
+                     .spines_per_plane = 16, .link = k50, .uplink = k50};
+
+} // namespace
+
+TEST_CASE("ecmp hashes on source and destination: a node's traffic reaches every uplink of its leaf", "[routing]") {
+    // Turning over the cables by source alone, the 8 chips of a node used 9 of a leaf's 16 uplinks for every
+    // destination (the issue's CloudMatrix384 finding); hashed on the pair, alltoall reaches all of them.
+    const Topology t = clos(kCm);
+    Router r(t, {RouteStrategy::Ecmp, 0});
+    CHECK(uplinks_used(t, r, "n0.p0.leaf0").size() == 16);
+    // One pair's stripes still take different cables at every vertex: 4 stripes, 4 uplinks, 4 spines.
+    const auto& paths = r.paths(*t.find("n0.c0"), *t.find("n1.c3"));
+    REQUIRE(paths.size() == 4);
+    std::set<Hop> second;
+    for (const auto& p : paths)
+        second.insert(p.hops.at(1));
+    CHECK(second.size() == 4);
+}
+
+TEST_CASE("spray spreads one stripe evenly over every cable of the shortest-path DAG", "[routing]") {
+    const Topology t = clos(kCm);
+    Router r(t, {RouteStrategy::Spray, 0});
+    const auto& paths = r.paths(*t.find("n0.c0"), *t.find("n1.c3"));
+    REQUIRE(paths.size() == 1);
+    const Path& p = paths.front();
+    REQUIRE(p.layers.size() == 4);
+    // By hand: 2 planes x 2 cables up (1/4 each), 2 leaves x 16 spines (1/32 each), 32 cables down to n1's leaves
+    // (1/32), 2 x 2 cables into the chip (1/4). Every layer is even and sums to 1.
+    const std::vector<std::size_t> widths{4, 32, 32, 4};
+    for (std::size_t k = 0; k < 4; ++k) {
+        CHECK(p.layers[k]->hops.size() == widths[k]);
+        CHECK(p.layers[k]->even);
+        for (double f : p.layers[k]->fractions)
+            CHECK(f == 1.0 / widths[k]);
+    }
+    CHECK(p.latency_s == Approx(400e-9).epsilon(1e-12));
+    // Layers are shared: another chip of n0 to another of n1 uses the same spine layers.
+    const Path& q = r.paths(*t.find("n0.c5"), *t.find("n1.c6")).front();
+    CHECK(q.layers[1] == p.layers[1]);
+    CHECK(q.layers[2] == p.layers[2]);
+    CHECK(q.layers[0] != p.layers[0]);
+}
+
+TEST_CASE("ucmp splits at every vertex by the bandwidth each cable leads on to the destination", "[routing]") {
+    // Two planes of one switch, one cable per chip and plane; c1's cable to the plane-0 switch at half bandwidth.
+    // From c0 to c1, plane 0 passes on min(50, 25) = 25 GB/s and plane 1 50 GB/s: 1/3 and 2/3 by hand.
+    const Topology healthy = switched({4, 2, 1, 1, k50});
+    FaultSpec spec;
+    spec.degraded.links = {"c1 - p0.sw0"};
+    const Topology t = apply_faults(healthy, spec);
+    Router ucmp(t, {RouteStrategy::Ucmp, 0});
+    const Path& p = ucmp.paths(*t.find("c0"), *t.find("c1")).front();
+    const auto up0 = hops_between(t, "c0", "p0.sw0").front(), up1 = hops_between(t, "c0", "p1.sw0").front();
+    const auto down0 = hops_between(t, "p0.sw0", "c1").front(), down1 = hops_between(t, "p1.sw0", "c1").front();
+    CHECK(fraction_on(p, up0) == Approx(1.0 / 3).epsilon(1e-12));
+    CHECK(fraction_on(p, up1) == Approx(2.0 / 3).epsilon(1e-12));
+    CHECK(fraction_on(p, down0) == Approx(1.0 / 3).epsilon(1e-12));
+    CHECK(fraction_on(p, down1) == Approx(2.0 / 3).epsilon(1e-12));
+    // Spray ignores the bandwidth: half and half.
+    Router spray(t, {RouteStrategy::Spray, 0});
+    CHECK(fraction_on(spray.paths(*t.find("c0"), *t.find("c1")).front(), up0) == 0.5);
 }

@@ -78,6 +78,14 @@ void check(Collective collective, Algorithm algorithm, Rank ranks, const Collect
         throw InputError("in_switch needs at least one reducing switch (switch chips cabled to every rank's chip)");
     if (algorithm != A::in_switch && params.switches != 0)
         throw InputError(fmt::format("switches applies to in_switch only, not {}", alg));
+    if (algorithm != A::in_switch && !params.switch_weights.empty())
+        throw InputError(fmt::format("switch_weights applies to in_switch only, not {}", alg));
+    if (!params.switch_weights.empty() && params.switch_weights.size() != params.switches)
+        throw InputError(fmt::format("in_switch has {} switch weights for {} reducing switches",
+                                     params.switch_weights.size(), params.switches));
+    for (double w : params.switch_weights)
+        if (!std::isfinite(w) || w <= 0)
+            throw InputError(fmt::format("in_switch switch weights must be positive and finite, got {}", w));
 }
 
 } // namespace

@@ -86,7 +86,10 @@ struct CollectiveParams {
     std::vector<Rank> dims;     // hierarchical only: the rank grid, dimension 0 varying fastest, product p
     std::uint32_t channels = 1; // multi_ring only: number of rings
     Rank switches = 0;          // in_switch only: reducing switches (Schedule endpoints after the ranks)
-    LockstepTest lockstep;      // ring phases (ring family, hierarchical) with one chunk; null: never coalesce
+    // in_switch only: switch j reduces this share of the buffer, in proportion to the weights (positive; empty:
+    // equal shares). The experiment gives each switch's bandwidth to the chips, so that every switch finishes at once.
+    std::vector<double> switch_weights;
+    LockstepTest lockstep; // ring phases (ring family, hierarchical) with one chunk; null: never coalesce
 };
 
 // Throws InputError, with a one-line reason, when the algorithm does not implement the collective, needs another

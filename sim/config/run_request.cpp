@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "sim/config/fault_request.hpp"
 #include "sim/config/sizes.hpp"
 #include "topologies/units.hpp"
 
@@ -19,6 +18,8 @@ constexpr long long kMaxChunks = 4096;
 RouteStrategy strategy(const std::string& name) {
     if (name == "shortest") return RouteStrategy::Shortest;
     if (name == "dimension_order") return RouteStrategy::DimensionOrder;
+    if (name == "spray") return RouteStrategy::Spray;
+    if (name == "ucmp") return RouteStrategy::Ucmp;
     return RouteStrategy::Ecmp;
 }
 
@@ -79,6 +80,12 @@ RunRequest run_request(const Config& c) {
         r.dims.push_back(static_cast<std::uint32_t>(d));
     r.routing = {strategy(c.string("routing.strategy")),
                  static_cast<std::uint32_t>(std::min<long long>(c.integer("routing.stripes"), 1 << 16))};
+    if (r.routing.stripes != 0 &&
+        (r.routing.strategy == RouteStrategy::Spray || r.routing.strategy == RouteStrategy::Ucmp))
+        throw c.error("routing.stripes", std::to_string(r.routing.stripes),
+                      fmt::format("applies to ecmp and dimension_order; {} spreads every message over every "
+                                  "equal-cost cable",
+                                  c.string("routing.strategy")));
     const double efficiency = c.real("cost.efficiency");
     if (efficiency > 1 || efficiency < 1e-6) throw c.error("cost.efficiency", "must be between 1e-6 and 1");
     r.engine.alpha_s = c.real("cost.alpha");
@@ -87,27 +94,6 @@ RunRequest run_request(const Config& c) {
     r.routing.switch_latency_s = c.real("cost.switch_latency");
     r.cost = cost_model(c);
     return r;
-}
-
-std::vector<Topology::Vertex> communicator(const Config& c, const Topology& t) {
-    const auto chips = t.nodes_of(NodeKind::Chip);
-    const auto first = static_cast<std::size_t>(c.integer("communicator.first"));
-    const auto stride = static_cast<std::size_t>(c.integer("communicator.stride"));
-    const auto count = static_cast<std::size_t>(c.integer("communicator.count"));
-    if (first >= chips.size())
-        throw c.error("communicator.first", fmt::format("the topology has only {} chips", chips.size()));
-    const std::size_t available = (chips.size() - first + stride - 1) / stride;
-    if (count > available)
-        throw c.error("communicator.count",
-                      fmt::format("only {} chips fit from chip {} with stride {}", available, first, stride));
-    std::vector<Topology::Vertex> out;
-    for (std::size_t i = 0; i < (count ? count : available); ++i)
-        out.push_back(chips[first + i * stride]);
-    if (out.size() < 2)
-        throw c.error(count ? "communicator.count" : "communicator.first",
-                      fmt::format("selects {} chip; a communicator needs at least 2", out.size()));
-    check_connected(c, t, out);
-    return out;
 }
 
 } // namespace snsim::config

@@ -1,9 +1,10 @@
 #pragma once
-// From a validated Config to what `snsim run` simulates: the communicator (which chips, in rank order), the
-// collective, algorithm and sizes, routing and engine options. Errors point at the key's line.
+// From a validated Config to what `snsim run` simulates: the collective, algorithm and sizes, routing and engine
+// options (the communicator is sim/config/communicator.hpp). Errors point at the key's line.
 #include <string>
 #include <vector>
 
+#include "sim/config/communicator.hpp"
 #include "sim/config/config.hpp"
 #include "sim/engine/cost_model.hpp"
 #include "sim/engine/engine.hpp"
@@ -14,7 +15,7 @@ namespace snsim::config {
 struct RunRequest {
     std::string collective, algorithm;
     std::vector<double> sizes;
-    std::uint32_t root = 0, chunks = 1, channels = 1;
+    std::uint32_t root = 0, chunks = 0, channels = 1; // chunks 0: the algorithm's choice (run_experiment)
     std::vector<std::uint32_t> dims;
     RoutingOptions routing;
     EngineOptions engine;
@@ -22,10 +23,5 @@ struct RunRequest {
 };
 
 RunRequest run_request(const Config& config);
-
-// Chips of the communicator in rank order: communicator.count chips from communicator.first, every
-// communicator.stride-th, in chip (vertex) order. Chips that faults removed are not there, so ranks re-form
-// around them; throws when faults left the chips disconnected.
-std::vector<Topology::Vertex> communicator(const Config& config, const Topology& topology);
 
 } // namespace snsim::config

@@ -53,7 +53,7 @@ std::vector<KeyDecl> fault_keys() {
     };
     return {
         list("faults.chips", "chips that fail, by name or pattern (c5, \"n3.c*\"): removed with their cables; "
-                             "communicators re-form in chip order around them"),
+                             "communicators re-form around them, in their rank order"),
         list("faults.switches", "switch chips that fail, by name or pattern (p3.sw0): removed with their cables"),
         list("faults.links", "cables that fail, as \"A - B\" (names or patterns of the two ends; every parallel "
                              "cable between them)"),
@@ -104,7 +104,13 @@ std::vector<KeyDecl> run_keys() {
         {"collective.sizes", KeyType::String, "1K:8G:x2",
          "message sizes as nccl-tests' size column: FIRST:LAST:xFACTOR, FIRST:LAST:+STEP, SIZE or a comma list"},
         {"collective.root", KeyType::Integer, "0", "root rank of broadcast and reduce", {}, 0},
-        {"collective.chunks", KeyType::Integer, "1", "pipeline chunks each message is cut into", {}, 1},
+        {"collective.chunks",
+         KeyType::Integer,
+         "0",
+         "pipeline chunks each message is cut into (0 = the algorithm's choice: 1, but in_switch pipelines its two "
+         "steps with about sqrt(S/(BL)) chunks, at most 128 and 16384 flows; docs/collectives.md)",
+         {},
+         0},
         {"collective.channels", KeyType::Integer, "1", "parallel rings of multi_ring", {}, 1},
         {"collective.dims",
          KeyType::IntegerList,
@@ -112,12 +118,39 @@ std::vector<KeyDecl> run_keys() {
          "hierarchical: ranks as a grid of these sizes, dimension 0 fastest (product = communicator size)",
          {},
          1},
-        {"communicator.first", KeyType::Integer, "0", "index (in chip order) of the communicator's first chip", {}, 0},
+        {"communicator.order",
+         KeyType::String,
+         "chips",
+         "the order ranks take the chips in, before first/stride/count: chips (vertex order), snake (grids: "
+         "dimension 0 fastest, every other line backwards, one cable per hop; a ring on a torus whose last "
+         "dimension is even closes too), hilbert (a square 2D grid of side 2^k: the Hilbert curve); "
+         "docs/collectives.md",
+         {},
+         0,
+         false,
+         {"chips", "snake", "hilbert"}},
+        {"communicator.dim_order", KeyType::IntegerList, "[]",
+         "grid dimensions from the fastest-varying in rank order to the slowest, for every communicator.order (e.g. "
+         "[1, 0]; [] = 0, 1, ...)",
+         kGridKinds, 0},
+        {"communicator.map",
+         KeyType::String,
+         "",
+         "file naming the chip of each rank, one per line in rank order (# comments), relative to this config; "
+         "replaces order, dim_order, first and stride",
+         {}},
+        {"communicator.first",
+         KeyType::Integer,
+         "0",
+         "index (in communicator.order) of the communicator's first chip",
+         {},
+         0},
         {"communicator.stride", KeyType::Integer, "1", "take every stride-th chip from there", {}, 1},
         {"communicator.count",
          KeyType::Integer,
          "0",
-         "number of chips in the communicator (0 = as many as there are)",
+         "number of chips in the communicator (0 = as many as there are; with communicator.map, must be the number "
+         "of chips it lists)",
          {},
          0},
         {"cost.alpha", KeyType::Time, "0ns", "software latency of every message (per algorithm step)", {}, 0},
@@ -156,11 +189,14 @@ std::vector<KeyDecl> run_keys() {
         {"routing.strategy",
          KeyType::String,
          "ecmp",
-         "path choice",
+         "path choice: shortest (one path), ecmp (per-flow hash of source and destination over every equal-cost "
+         "cable), spray (packet spraying: every equal-cost cable, split evenly at every switch), ucmp (spraying "
+         "weighted by the bandwidth each cable leads on to the destination), dimension_order (grids); "
+         "docs/routing.md",
          {},
          0,
          false,
-         {"shortest", "ecmp", "dimension_order"}},
+         {"shortest", "ecmp", "spray", "ucmp", "dimension_order"}},
         {"routing.stripes",
          KeyType::Integer,
          "0",

@@ -68,19 +68,19 @@ class Waves {
     void wave(Members members) {
         for (const auto& [w, f] : members)
             for (const auto& path : *in_.stripes[f])
-                for (Hop hop : path.hops) {
+                for_each_hop(path, [&](Hop hop, double fraction) {
                     if (!seen_[hop]) seen_[hop] = 1, touched_.push_back(hop);
-                    load_[hop] += in_.share(f);
-                }
+                    load_[hop] += in_.share(f) * fraction;
+                });
         for (const auto& [w, f] : members) {
             double longest = 0;
             for (const auto& path : *in_.stripes[f]) {
                 const double d = drain(f, path);
                 longest = std::max(longest, in_.lead(f, path) + d);
-                for (Hop hop : path.hops) {
+                for_each_hop(path, [&](Hop hop, double fraction) {
                     most_drain_[hop] = std::max(most_drain_[hop], d);
-                    most_bytes_[hop] = std::max(most_bytes_[hop], in_.share(f));
-                }
+                    most_bytes_[hop] = std::max(most_bytes_[hop], in_.share(f) * fraction);
+                });
             }
             duration_[f] = longest;
         }
@@ -94,13 +94,13 @@ class Waves {
 
     double drain(FlowId f, const Path& path) const {
         double d = in_.reducing(f);
-        for (Hop hop : path.hops)
-            d = std::max(d, load_[hop] / in_.rate[hop]);
+        for_each_hop(path, [&](Hop hop, double) { d = std::max(d, load_[hop] / in_.rate[hop]); });
         return d;
     }
 
     // E2 for one stripe: a direction where it drains with everything else there and carries the most.
     bool evenly_shared(FlowId f, const Path& path) const {
+        if (path.sprayed()) return false; // a stripe spread over a DAG: the proof covers one path per stripe
         const double d = drain(f, path);
         if (path.hops.empty() || (in_.reducing(f) > 0 && same(d, in_.reducing(f)))) return true;
         return std::any_of(path.hops.begin(), path.hops.end(), [&](Hop hop) {
@@ -171,16 +171,15 @@ class Timeline {
         double finish = natural;
         for (const auto& path : *in_.stripes[f]) {
             const double ready = start + in_.lead(f, path);
-            for (Hop hop : path.hops) {
-                held_until_[hop] = std::max(held_until_[hop], ready) + in_.share(f) / in_.rate[hop];
+            for_each_hop(path, [&](Hop hop, double fraction) {
+                held_until_[hop] = std::max(held_until_[hop], ready) + in_.share(f) * fraction / in_.rate[hop];
                 finish = std::max(finish, held_until_[hop]);
-            }
+            });
         }
         if (later(finish, natural)) apart_ = false;
         const std::uint64_t wave = wave_of(in_.s, f);
         for (const auto& path : *in_.stripes[f])
-            for (Hop hop : path.hops)
-                use(hop, wave, start + in_.lead(f, path), finish);
+            for_each_hop(path, [&](Hop hop, double) { use(hop, wave, start + in_.lead(f, path), finish); });
         return finish;
     }
 

@@ -82,18 +82,18 @@ class Alltoall {
             const bool inside = std::binary_search(c.members.begin(), c.members.end(), s);
             const double receivers = static_cast<double>(c.members.size() - (inside ? 1 : 0));
             if (receivers == 0) continue;
-            auto& open = open_;
-            router_.open_paths(chips_[s], open);
-            const double share = pair_bytes_ / static_cast<double>(open.size());
-            fewest_stripes_ = std::min(fewest_stripes_, open.size());
-            most_stripes_ = std::max(most_stripes_, open.size());
-            communications_ += open.size() * static_cast<std::size_t>(receivers);
-            for (const auto& path : open) {
-                for (Hop hop : path.hops)
-                    load_[hop] += receivers * share;
-                const LastHop last{path.last, path.arrival % c.multiplicity(path.last)};
-                down_bytes[last] += share;
-                if (inside) own[s].emplace_back(last, share);
+            router_.open_paths(chips_[s], open_);
+            const double share = pair_bytes_ / static_cast<double>(open_.size());
+            communications_ += open_.size() * static_cast<std::size_t>(receivers);
+            fewest_stripes_ = std::min(fewest_stripes_, open_.size());
+            most_stripes_ = std::max(most_stripes_, open_.size());
+            for (const auto& open : open_) {
+                sprayed_ = sprayed_ || open.path.sprayed() || open.arrivals.size() > 1;
+                for_each_hop(open.path, [&](Hop hop, double fraction) { load_[hop] += receivers * share * fraction; });
+                for_each_last_hop(c, open, [&](const LastHop& last, double fraction) {
+                    down_bytes[last] += share * fraction;
+                    if (inside) own[s].emplace_back(last, share * fraction);
+                });
             }
         }
         for (Rank d : c.members) {
@@ -119,28 +119,42 @@ class Alltoall {
             const bool inside = std::binary_search(c.members.begin(), c.members.end(), s);
             if (c.members.size() == (inside ? 1u : 0u)) continue;
             router_.open_paths(chips_[s], open_);
-            for (const auto& path : open_) {
+            for (const auto& open : open_) {
                 double drain = 0;
-                for (Hop hop : path.hops)
-                    drain = std::max(drain, load_[hop] / rate_[hop]);
-                const LastHop last{path.last, path.arrival % c.multiplicity(path.last)};
-                auto [it, fresh] = last_hops.try_emplace(last);
-                if (fresh)
-                    for (Rank d : c.members) {
-                        const Hop hop = down(t_, last.first, chips_[d])[last.second];
-                        const double latency = cables_[cable_of(hop)]->latency_s;
-                        it->second.latency.add(latency, d);
-                        it->second.latency_drain.add(latency + load_[hop] / rate_[hop], d);
-                        it->second.least = std::min(it->second.least, latency);
-                    }
-                const double latency = it->second.latency.without(s);
-                const double latency_drain = it->second.latency_drain.without(s);
-                worst = std::max(worst, path.latency_s + std::max(latency + drain, latency_drain));
-                least_latency_ = std::min(least_latency_, path.latency_s + it->second.least);
-                most_latency_ = std::max(most_latency_, path.latency_s + latency);
+                for_each_hop(open.path, [&](Hop hop, double) { drain = std::max(drain, load_[hop] / rate_[hop]); });
+                double arrival_latency = 0;
+                for (const auto& arrival : open.arrivals)
+                    arrival_latency = std::max(arrival_latency, arrival.latency_s);
+                for_each_last_hop(c, open, [&](const LastHop& last, double) {
+                    auto [it, fresh] = last_hops.try_emplace(last);
+                    if (fresh)
+                        for (Rank d : c.members) {
+                            const Hop hop = down(t_, last.first, chips_[d])[last.second];
+                            const double latency = cables_[cable_of(hop)]->latency_s;
+                            it->second.latency.add(latency, d);
+                            it->second.latency_drain.add(latency + load_[hop] / rate_[hop], d);
+                            it->second.least = std::min(it->second.least, latency);
+                        }
+                    const double latency = it->second.latency.without(s);
+                    const double latency_drain = it->second.latency_drain.without(s);
+                    worst = std::max(worst, arrival_latency + std::max(latency + drain, latency_drain));
+                    least_latency_ = std::min(least_latency_, arrival_latency + it->second.least);
+                    most_latency_ = std::max(most_latency_, arrival_latency + latency);
+                });
             }
         }
         return options_.alpha_s + worst;
+    }
+
+    // Calls f(last hop, fraction of the stripe) for the cables an open path goes down into a chip of class `c`: the
+    // first of them (shortest), or all of them evenly (spray), as Router::paths takes them.
+    template <class F> void for_each_last_hop(const DestinationClass& c, const Router::OpenPath& open, F&& f) const {
+        const bool spread = router_.strategy() == RouteStrategy::Spray;
+        for (const auto& arrival : open.arrivals) {
+            const std::uint32_t cables = spread ? c.multiplicity(arrival.at) : 1;
+            for (std::uint32_t i = 0; i < cables; ++i)
+                f(LastHop{arrival.at, i}, arrival.fraction / cables);
+        }
     }
 
     RunResult result(double time_s) && {
@@ -154,10 +168,10 @@ class Alltoall {
 
   private:
     // E1 holds (one wave, started at 0); E2 (sim/engine/analytic.hpp) is checked by a sufficient condition: every
-    // stripe has the same latency and bytes, and every cable direction used drains in the same time, so every
-    // stripe's busiest direction is every direction it crosses.
+    // stripe is one path (not sprayed) with the same latency and bytes, and every cable direction used drains in
+    // the same time, so every stripe's busiest direction is every direction it crosses.
     bool exact() const {
-        if (fewest_stripes_ != most_stripes_ || least_latency_ < most_latency_ * (1 - 1e-9)) return false;
+        if (sprayed_ || fewest_stripes_ != most_stripes_ || least_latency_ < most_latency_ * (1 - 1e-9)) return false;
         double least = std::numeric_limits<double>::infinity(), most = 0;
         for (Hop hop = 0; hop < load_.size(); ++hop)
             if (load_[hop] > 0) {
@@ -177,6 +191,7 @@ class Alltoall {
     std::size_t communications_ = 0;
     std::size_t fewest_stripes_ = std::numeric_limits<std::size_t>::max(), most_stripes_ = 0;
     double least_latency_ = std::numeric_limits<double>::infinity(), most_latency_ = 0;
+    bool sprayed_ = false;
     std::vector<Router::OpenPath> open_; // reused by every walk
 };
 

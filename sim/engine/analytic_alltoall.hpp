@@ -18,8 +18,8 @@
 
 namespace snsim::engine {
 
-// `pair_bytes`: what each rank sends each other rank. `chips`: the ranks' chips, distinct. Shortest and ecmp
-// routing only (the caller builds the schedule for dimension_order).
+// `pair_bytes`: what each rank sends each other rank. `chips`: the ranks' chips, distinct. Shortest and spray
+// routing only (Router::open_paths; the caller builds the schedule for the others).
 RunResult analytic_alltoall(const Topology& topology, Router& router, const std::vector<Topology::Vertex>& chips,
                             double pair_bytes, const EngineOptions& options);
 

@@ -1,5 +1,7 @@
 #include "sim/engine/link_plan.hpp"
 
+#include "sim/engine/spray_plan.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <unordered_map>
@@ -132,6 +134,10 @@ LinkPlan plan_links(const Topology& t, const std::vector<const std::vector<Path>
                     bool bundle) {
     std::vector<std::uint32_t> set_of;
     const auto sets = distinct_sets(stripes, set_of);
+    const bool sprayed = std::any_of(sets.begin(), sets.end(), [](const std::vector<Path>* paths) {
+        return std::any_of(paths->begin(), paths->end(), [](const Path& p) { return p.sprayed(); });
+    });
+    if (sprayed) return sprayed_plan(t, sets, std::move(set_of), efficiency);
     if (bundle)
         if (auto plan = bundled_plan(t, sets, set_of, efficiency)) return std::move(*plan);
     Builder builder(t, efficiency);

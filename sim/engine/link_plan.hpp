@@ -9,6 +9,15 @@
 // k. Max-min sharing gives each stripe of a flow the same rate, so every flow finishes at the same time either
 // way (argument in docs/architecture.md); a test compares both on contended schedules. When any cable direction
 // breaks the rule, nothing is bundled.
+//
+// Sprayed stripes (Path::layers) are one communication each, with one rate r that puts fraction w_h of it on every
+// cable direction h of the stripe's DAG. SimGrid charges a communication r on every link of its route, so a
+// direction that every stripe crossing it uses with the same fraction w becomes a link of C / w: its constraint
+// sum(w r) <= C is then sum(r) <= C / w, exactly. A whole layer becomes one link of sum(C) when no direction of it
+// serves any other layer and its fractions are in proportion to the members' bandwidths (every member's constraint
+// is then the same). A direction that stripes use with different fractions cannot be said exactly to SimGrid: it
+// becomes a link of C / (the largest fraction), which slows the stripes that use it less, and the plan says it is
+// not exact.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -30,6 +39,8 @@ struct LinkPlan {
     std::vector<std::vector<Route>> route_sets;       // a flow's bytes are split evenly over the routes of its set
     std::vector<std::vector<double>> route_latencies; // of each route: its path's (cables and switch chips)
     std::vector<std::uint32_t> route_set_of;          // per flow
+
+    bool exact = true;                                // false: a sprayed direction's fractions differ (see above)
 
     std::size_t communications() const; // SimGrid communications the schedule will need
     bool bundled() const;               // some link stands for more than one cable direction

@@ -25,13 +25,12 @@ bool runs_in_lockstep(const Topology& t, Router& router, const std::vector<Topol
         stripes.push_back(&router.paths(endpoints[m.src], endpoints[m.dst]));
     const std::size_t k = stripes.front()->size();
     const double latency = stripes.front()->front().latency_s;
-    std::vector<std::uint32_t> crossing(2 * t.num_links(), 0);
+    std::vector<double> crossing(2 * t.num_links(), 0.0); // stripes crossing each direction (sprayed: fractions)
     for (const auto* paths : stripes) {
         if (paths->size() != k) return false;
         for (const Path& path : *paths) {
             if (!same(path.latency_s, latency)) return false;
-            for (Hop hop : path.hops)
-                ++crossing[hop];
+            for_each_hop(path, [&](Hop hop, double fraction) { crossing[hop] += fraction; });
         }
     }
     const std::vector<double> rate = direction_rates(t, 1.0);
@@ -41,8 +40,7 @@ bool runs_in_lockstep(const Topology& t, Router& router, const std::vector<Topol
     for (const auto* paths : stripes)
         for (const Path& path : *paths) {
             double tightest = INFINITY;
-            for (Hop hop : path.hops)
-                tightest = std::min(tightest, rate[hop] / crossing[hop]);
+            for_each_hop(path, [&](Hop hop, double) { tightest = std::min(tightest, rate[hop] / crossing[hop]); });
             if (!same(tightest, fair)) return false;
         }
     return true;

@@ -9,6 +9,8 @@
 //     C_h, progressive filling raises every rate together to m = min_h C_h / n_h; a stripe stops there exactly
 //     when one of its directions has C_h / n_h = m. So every stripe gets m if and only if each stripe's own
 //     tightest direction has C_h / n_h = m (relative 1e-12); otherwise some stripe runs faster.
+// A sprayed stripe (Path::layers) is one fluid with one rate that puts a fraction of it on each cable direction of
+// its DAG; n_h then sums those fractions, and the same argument holds.
 // The analytic engine gives those stripes the same rate, n_h * bytes / C_h at their busiest direction.
 //
 // Then each step of the phase lasts latency + bytes / m on every stripe, the next step's messages (same pairs)

@@ -147,8 +147,7 @@ RunResult simulate(const Topology& t, Router& router, const Schedule& s, const s
         stripes[f] = &router.paths(chips[flow.src], chips[flow.dst]);
         const double share = flow.bytes / static_cast<double>(stripes[f]->size());
         for (const auto& path : *stripes[f])
-            for (Hop hop : path.hops)
-                result.hop_bytes[hop] += share;
+            for_each_hop(path, [&](Hop hop, double fraction) { result.hop_bytes[hop] += share * fraction; });
     }
     if (options.kind == EngineKind::analytic) {
         auto analytic = engine::run_analytic(t, s, stripes, options);

@@ -1,6 +1,7 @@
 #include "sim/experiment/experiment.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -18,6 +19,8 @@
 
 namespace snsim {
 namespace {
+
+constexpr double kMaxDefaultChunks = 128, kDefaultChunkFlows = 16384;
 
 // What the bounds need to know of the topology and communicator (see sim/report/bounds.hpp), on the topology as
 // built (faults applied): injection from the cables each chip has left, at their bandwidth.
@@ -87,11 +90,44 @@ std::vector<Topology::Vertex> reducing_switches(const Topology& t, const std::ve
     return out;
 }
 
+// Each reducing switch's share of an in_switch reduction: the least rate any rank's part reaches it at (the
+// rank's cables to it, or the reduction cap when slower), so that every switch's parts take the same time.
+std::vector<double> switch_weights(const Topology& t, const std::vector<Topology::Vertex>& switches,
+                                   const std::vector<Topology::Vertex>& chips, const EngineOptions& engine) {
+    const auto& g = t.graph();
+    std::vector<double> to_chip(boost::num_vertices(g), 0), weights;
+    for (auto sw : switches) {
+        for (auto [e, end] = boost::out_edges(sw, g); e != end; ++e)
+            to_chip[boost::target(*e, g)] += g[*e].bytes_per_s * engine.efficiency;
+        double least = std::numeric_limits<double>::infinity();
+        for (auto chip : chips) {
+            least = std::min(least, to_chip[chip]);
+            if (engine.reduction_Bps > 0) least = std::min(least, engine.reduction_Bps);
+        }
+        for (auto [e, end] = boost::out_edges(sw, g); e != end; ++e)
+            to_chip[boost::target(*e, g)] = 0;
+        weights.push_back(least);
+    }
+    return weights;
+}
+
+// collective.chunks 0: the algorithm's choice. An in-switch reduction pipelines its two steps, as NVLS does; each
+// chunk pays the latency L once more, so (c+1)(L + S/(cB)) is least at c = sqrt(S/(BL)) (docs/collectives.md).
+// Every chunk adds 2pk concurrent flows, which the discrete-event engine pays for: at most kDefaultChunkFlows.
+std::uint32_t default_chunks(const Experiment& x, Rank p, const CollectiveParams& params, double latency_s) {
+    if (x.algorithm != Algorithm::in_switch || latency_s <= 0) return 1;
+    const double bandwidth = std::accumulate(params.switch_weights.begin(), params.switch_weights.end(), 0.0);
+    const double most = std::min(kMaxDefaultChunks, std::floor(kDefaultChunkFlows / (2.0 * p * params.switches)));
+    return static_cast<std::uint32_t>(
+        std::clamp(std::round(std::sqrt(params.bytes / (bandwidth * latency_s))), 1.0, std::max(1.0, most)));
+}
+
 // Direct alltoall on the analytic engine is computed without listing its p(p-1) flows
 // (sim/engine/analytic_alltoall.hpp): the same result, at 15,488 chips in seconds instead of 240 million flows.
 bool listless_alltoall(const Experiment& x, std::uint32_t chunks) {
+    const bool classes = x.routing.strategy == RouteStrategy::Shortest || x.routing.strategy == RouteStrategy::Spray;
     return x.collective == Collective::alltoall && x.algorithm == Algorithm::direct &&
-           x.engine.kind == EngineKind::analytic && chunks == 1 && x.routing.strategy != RouteStrategy::DimensionOrder;
+           x.engine.kind == EngineKind::analytic && chunks == 1 && classes;
 }
 
 // Faults remove parts the healthy structure relied on: refuse what cannot re-form around them, with the reason.
@@ -141,6 +177,7 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
         const auto switches = reducing_switches(t, chips);
         endpoints.insert(endpoints.end(), switches.begin(), switches.end());
         params.switches = static_cast<Rank>(switches.size());
+        params.switch_weights = switch_weights(t, switches, chips, x.engine);
     }
     if (x.coalesce_steps)
         params.lockstep = [&](std::span<const RankPair> messages) {
@@ -151,6 +188,7 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
     for (double size : x.sizes) {
         params.bytes = size;
         params.chunks = x.cost.chunks_for(size, x.params.chunks);
+        if (params.chunks == 0) params.chunks = default_chunks(x, p, params, bounds.near_latency_s + x.engine.alpha_s);
         RunResult run;
         std::string protocol;
         bool timed_any = false;

@@ -17,7 +17,7 @@ struct Experiment {
     Collective collective = Collective::allreduce;
     Algorithm algorithm = Algorithm::ring;
     std::vector<double> sizes;
-    CollectiveParams params; // bytes is set per size
+    CollectiveParams params; // bytes is set per size; chunks 0: the algorithm's choice (1, in_switch pipelines)
     RoutingOptions routing;
     EngineOptions engine;
     CostModel cost;         // protocols, chunking, launch interval (sim/engine/cost_model.hpp)

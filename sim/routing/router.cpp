@@ -15,6 +15,16 @@ namespace {
 constexpr std::uint32_t kNoMeeting = std::numeric_limits<std::uint32_t>::max();
 constexpr std::uint16_t kUnreachedClass = std::numeric_limits<std::uint16_t>::max();
 
+// The hash a switch applies to a flow's addresses to pick one of n equal-cost cables (splitmix64's finaliser over
+// source, destination and the vertex, so each vertex picks independently, as switches seeded differently do).
+std::uint64_t flow_hash(std::uint64_t from, std::uint64_t to, std::uint64_t at) {
+    std::uint64_t z = (from << 42) ^ (to << 21) ^ at;
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
 bool grid_kind(const std::string& kind) {
     return kind == "torus" || kind == "mesh" || kind == "nd_fullmesh";
 }
@@ -25,6 +35,8 @@ std::string_view to_string(RouteStrategy strategy) {
     switch (strategy) {
     case RouteStrategy::Shortest: return "shortest";
     case RouteStrategy::Ecmp: return "ecmp";
+    case RouteStrategy::Spray: return "spray";
+    case RouteStrategy::Ucmp: return "ucmp";
     case RouteStrategy::DimensionOrder: return "dimension_order";
     }
     return "";
@@ -110,9 +122,13 @@ void Router::find_dag(Vertex from, Vertex to) {
         layer_.assign(t_.num_nodes(), 0);
         dag_ = 1;
     }
+    for (auto& vertices : dag_layers_)
+        vertices.clear();
+    dag_layers_.resize(distance + 1);
     const auto mark = [&](Vertex v, std::size_t layer) {
         dag_stamp_[v] = dag_;
         layer_[v] = static_cast<std::uint16_t>(layer);
+        dag_layers_[layer].push_back(v);
     };
     const auto in_dag = [&](Vertex v, std::size_t layer) { return dag_stamp_[v] == dag_ && layer_[v] == layer; };
     const auto leads_to = [&](Vertex v, std::size_t layer) {
@@ -140,7 +156,7 @@ std::vector<Router::Step> Router::shortest_steps(Vertex at) {
     for (auto [e, end] = boost::out_edges(at, g); e != end; ++e) {
         const Vertex w = boost::target(*e, g);
         if (dag_stamp_[w] != dag_ || layer_[w] != layer_[at] + 1) continue;
-        steps.push_back({make_hop(g[*e].id, at, w), w, g[*e].latency_s});
+        steps.push_back({make_hop(g[*e].id, at, w), w, g[*e].latency_s, g[*e].bytes_per_s});
     }
     std::sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.hop < b.hop; });
     return steps;
@@ -166,7 +182,7 @@ std::vector<Router::Step> Router::dimension_steps(Vertex at, Vertex to) {
     std::vector<Step> steps;
     const auto& g = t_.graph();
     for (auto [e, end] = boost::out_edges(at, g); e != end; ++e)
-        if (boost::target(*e, g) == w) steps.push_back({make_hop(g[*e].id, at, w), w, g[*e].latency_s});
+        if (boost::target(*e, g) == w) steps.push_back({make_hop(g[*e].id, at, w), w, g[*e].latency_s, g[*e].bytes_per_s});
     if (steps.empty())
         throw InputError(fmt::format("dimension_order routing found no cable from {} to {} (twisted torus?)",
                                      t_.node(at).name, t_.node(w).name));
@@ -186,8 +202,9 @@ Path Router::walk(Vertex from, Vertex to, std::unordered_map<Vertex, std::uint32
     Path path;
     for (Vertex at = from; at != to;) {
         const auto steps = next_steps(at, to);
-        const Step& s = options_.strategy == RouteStrategy::Shortest ? steps.front()
-                                                                     : steps[(from + arrivals[at]++) % steps.size()];
+        const Step& s = options_.strategy == RouteStrategy::Shortest
+                            ? steps.front()
+                            : steps[(flow_hash(from, to, at) + arrivals[at]++) % steps.size()];
         path.hops.push_back(s.hop);
         path.latency_s += s.latency_s;
         at = s.next;
@@ -201,6 +218,10 @@ const std::vector<Path>& Router::paths(Vertex from, Vertex to) {
     auto [it, fresh] = paths_.try_emplace(key);
     if (!fresh) return it->second;
     if (options_.strategy != RouteStrategy::DimensionOrder) find_dag(from, to);
+    if (sprays()) {
+        it->second.push_back(spray(pair_dag(), to));
+        return it->second;
+    }
     std::uint32_t stripes = options_.stripes;
     if (options_.strategy == RouteStrategy::Shortest) stripes = 1;
     if (stripes == 0) stripes = static_cast<std::uint32_t>(next_steps(from, to).size());
@@ -248,45 +269,37 @@ const std::vector<Router::Step>& Router::class_steps(Vertex at) {
     const auto& g = t_.graph();
     for (auto [e, end] = boost::out_edges(at, g); e != end; ++e) {
         const Vertex w = boost::target(*e, g);
-        if (class_dist_[w] + 1 == class_dist_[at]) steps.push_back({make_hop(g[*e].id, at, w), w, g[*e].latency_s});
+        if (class_dist_[w] + 1 == class_dist_[at]) steps.push_back({make_hop(g[*e].id, at, w), w, g[*e].latency_s, g[*e].bytes_per_s});
     }
     std::sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.hop < b.hop; });
     return steps;
 }
 
 void Router::open_paths(Vertex from, std::vector<OpenPath>& out) {
-    if (options_.strategy == RouteStrategy::DimensionOrder)
-        throw std::logic_error("open_paths: dimension_order routes each pair on its own");
+    if (options_.strategy != RouteStrategy::Shortest && options_.strategy != RouteStrategy::Spray)
+        throw std::logic_error("open_paths: only shortest and spray route every chip of a class alike");
     if (class_dist_[from] == kUnreachedClass)
         throw InputError(fmt::format("chip {} cannot reach every chip of the communicator", t_.node(from).name));
-    const bool shortest = options_.strategy == RouteStrategy::Shortest;
-    // As paths(): a chip next to the class goes straight down its cables to the chip, else the next steps.
-    const std::size_t first_choices = class_dist_[from] == 0 ? multiplicity_[from] : class_steps(from).size();
-    std::uint32_t stripes = shortest ? 1 : options_.stripes;
-    if (stripes == 0) stripes = static_cast<std::uint32_t>(first_choices);
-    std::vector<std::pair<Vertex, std::uint32_t>> arrivals; // stripes that have left each vertex (few vertices)
-    const auto leave = [&](Vertex v) -> std::uint32_t {
-        for (auto& [vertex, count] : arrivals)
-            if (vertex == v) return count++;
-        arrivals.emplace_back(v, 1);
-        return 0;
-    };
-    out.resize(stripes);
-    for (auto& path : out) {
-        path.hops.clear();
-        path.latency_s = 0;
-        Vertex at = from;
-        while (class_dist_[at] > 0) {
-            const auto& steps = class_steps(at);
-            const Step& s = shortest ? steps.front() : steps[(from + leave(at)) % steps.size()];
-            path.hops.push_back(s.hop);
-            path.latency_s += s.latency_s;
-            at = s.next;
-            path.latency_s += switch_latency(at); // `last` too: the chip is one hop further
-        }
-        path.last = at;
-        path.arrival = shortest ? 0 : static_cast<std::uint32_t>(from) + leave(at);
+    out.resize(1);
+    OpenPath& open = out.front();
+    open.arrivals.clear();
+    if (options_.strategy == RouteStrategy::Spray) {
+        constexpr Vertex kNowhere = std::numeric_limits<Vertex>::max(); // the neighbours add their switch latency
+        open.path = spray(class_dag(from), kNowhere, &open.arrivals);
+        return;
     }
+    // As paths(): the first of the next steps at every vertex, then the neighbour's first cable down to the chip.
+    open.path.hops.clear();
+    open.path.latency_s = 0;
+    Vertex at = from;
+    while (class_dist_[at] > 0) {
+        const Step& s = class_steps(at).front();
+        open.path.hops.push_back(s.hop);
+        open.path.latency_s += s.latency_s;
+        at = s.next;
+        open.path.latency_s += switch_latency(at); // `at` too: the chip is one hop further
+    }
+    open.arrivals.push_back({at, 1.0, open.path.latency_s});
 }
 
 } // namespace snsim

@@ -2,50 +2,37 @@
 // Routing: the paths a message between two chips takes, computed on demand and cached per pair, so memory is
 // the graph plus the pairs actually used. Pure: no SimGrid.
 //
-// A message is striped over `stripes` paths (the planes or parallel ports a chip has); each path carries an
-// equal share. Strategies:
+// A message is striped over `stripes` paths (the planes or parallel ports a chip has); each carries an equal
+// share. Strategies (docs/routing.md has the hardware each stands for):
 //   shortest        one shortest path (fewest cables), ties broken by the lowest cable id at every hop;
-//   ecmp            equal-cost multipath: at every vertex, the stripes of a pair that reach it take in turn the
-//                   n cables that lie on a shortest path from it (ordered by cable id), so stripes spread evenly
-//                   over planes, switches and parallel cables (at a switch reached by 4 of 18 stripes, those 4
-//                   use 4 different cables down). The turn starts at the cable numbered (source chip's vertex
-//                   index mod n), as a source hash would: the 64 chips of a Clos node sending to another node
-//                   go up through 64 different spines instead of all through the first;
+//   ecmp            per-flow equal-cost multipath, as switches hash a flow's addresses: at every vertex, the stripes
+//                   of a pair that reach it take in turn the n cables that lie on a shortest path from it (ordered
+//                   by cable id, parallel cables included), starting at a hash of (source, destination, vertex)
+//                   mod n. Pairs thus land on cables as a hash puts them, collisions included, and one pair's
+//                   stripes at a vertex use different cables;
+//   spray           packet spraying (NVLink, UB, adaptive routing): one stripe spread as a fluid over the whole
+//                   shortest-path DAG, split evenly at every vertex over its next cables (Path::layers);
+//   ucmp            weighted spraying: as spray, but a vertex splits over its next cables in proportion to the
+//                   bandwidth each leads on to the destination: min(cable, what its far end passes on), summed
+//                   backwards from the destination over the DAG. On a healthy uniform fabric it is spray; around a
+//                   degraded cable it sends less where less can go (failed cables are not in the graph at all);
 //   dimension_order torus, mesh and nD full mesh: correct the lowest differing coordinate first (shorter way
 //                   round on a torus, ties go up); parallel cables are striped as in ecmp.
 // With stripes = 0 (auto), a pair gets as many stripes as the source chip has cables that start a path of the
-// chosen strategy.
+// chosen strategy; spray and ucmp always give one (sprayed) stripe.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "sim/routing/path.hpp"
 #include "topologies/topology.hpp"
 
 namespace snsim {
 
-// One direction of one cable: cable id * 2, plus 1 when crossed from the higher-numbered vertex to the lower.
-using Hop = std::uint32_t;
-inline std::uint32_t cable_of(Hop hop) {
-    return hop / 2;
-}
-inline Hop make_hop(std::uint32_t cable, Topology::Vertex from, Topology::Vertex to) {
-    return cable * 2 + (from < to ? 0u : 1u);
-}
-// The (from, to) vertices of a hop.
-inline std::pair<Topology::Vertex, Topology::Vertex> hop_ends(const Topology& t, Hop hop) {
-    auto [a, b] = t.ends(cable_of(hop));
-    if (a > b) std::swap(a, b);
-    return hop % 2 ? std::pair{b, a} : std::pair{a, b};
-}
-
-struct Path {
-    std::vector<Hop> hops;
-    double latency_s = 0;
-};
-
-enum class RouteStrategy { Shortest, Ecmp, DimensionOrder };
+enum class RouteStrategy { Shortest, Ecmp, Spray, Ucmp, DimensionOrder };
 std::string_view to_string(RouteStrategy strategy);
 
 struct RoutingOptions {
@@ -68,18 +55,25 @@ class Router {
     // (the chips under the same leaf switches, say). Every stripe from one source to any chip of the class
     // crosses the same cables but the last, because a chip's distance from any vertex but itself is one more than
     // the vertex's distance from the chip's neighbours; so the analytic engine routes direct alltoall once per
-    // (source, class) instead of once per pair. An OpenPath is a stripe of paths() without its last hop: it
-    // reaches `last`, one of the neighbours, and goes down the `arrival`-th (modulo their number, the source's offset
-    // included) of the cables from there to the chip, as paths() deals them. Shortest and ecmp only.
+    // (source, class) instead of once per pair. An OpenPath is a stripe of paths() without its last hop. Shortest
+    // and spray only: ecmp and ucmp choose by the destination itself, so their stripes to two chips of a class
+    // part before the last hop.
     struct OpenPath {
-        std::vector<Hop> hops;
-        double latency_s = 0; // of `hops`
-        Topology::Vertex last = 0;
-        std::uint32_t arrival = 0;
+        Path path; // up to the class's neighbours, their switch latency included
+        // Where the stripe's bytes reach the class: (neighbour, fraction, latency so far). Shortest: one, fraction
+        // 1, going down the neighbour's first cable to the chip (by hop, as paths() takes it); spray: every
+        // neighbour the DAG reaches, each spreading its fraction evenly over its cables to the chip.
+        struct Arrival {
+            Topology::Vertex at = 0;
+            double fraction = 1;
+            double latency_s = 0;
+        };
+        std::vector<Arrival> arrivals;
     };
     void aim(const std::vector<Topology::Vertex>& neighbours); // sorted; the class of the next open_paths calls
     // From any vertex that is not in the class, into `out` (reused: its paths keep their capacity).
     void open_paths(Topology::Vertex from, std::vector<OpenPath>& out);
+    RouteStrategy strategy() const { return options_.strategy; }
 
   private:
     using Vertex = Topology::Vertex;
@@ -87,6 +81,7 @@ class Router {
         Hop hop;
         Vertex next;
         double latency_s;
+        double bytes_per_s;
     };
     // The shortest-path DAG of one pair, found by a bidirectional BFS (balls of radius about d/2 around both
     // ends, so a pair costs the edges near its ends, not the whole graph): `layer_` holds each DAG vertex's
@@ -98,6 +93,22 @@ class Router {
     std::vector<Step> dimension_steps(Vertex at, Vertex to);
     // One stripe; `arrivals` counts the pair's stripes that have left each vertex so far.
     Path walk(Vertex from, Vertex to, std::unordered_map<Vertex, std::uint32_t>& arrivals);
+    bool sprays() const;
+    // A DAG to spray over: its vertices by distance from the source (layer 0 is the source alone; each layer in
+    // vertex order) and each one's next steps (by hop; empty at the sinks).
+    struct Dag {
+        std::vector<std::vector<Vertex>> layers;
+        std::vector<std::vector<std::vector<Step>>> steps; // steps[k][i]: of layers[k][i]
+    };
+    // The DAG of the last find_dag. The cables between two layers are found from whichever layer has fewer
+    // cables: a spine of the 15,488-chip Clos has 176 cables of which one leads on, its layer 1,760 spines.
+    const Dag& pair_dag();
+    const Dag& class_dag(Vertex from); // towards the aimed class, whose neighbours are the sinks
+    // The sprayed stripe over `dag`, weighted by bandwidth for ucmp. Switch latency is added at every vertex
+    // reached but `to`. When `sinks` is given, it receives each sink with the fraction and latency that reach it.
+    // Defined in sim/routing/spray.cpp.
+    Path spray(const Dag& dag, Vertex to, std::vector<OpenPath::Arrival>* sinks = nullptr);
+    const SprayLayer* intern(SprayLayer layer);
 
     // One side of the bidirectional BFS: distance labels (valid where stamp == current) and the vertices found,
     // in layers: layer k is order[starts[k], starts[k+1]).
@@ -133,6 +144,15 @@ class Router {
     std::vector<std::vector<Step>> class_steps_;
     std::vector<std::uint32_t> class_stamp_;
     std::uint32_t aim_ = 0;
+    std::vector<std::vector<Vertex>> dag_layers_; // the last find_dag's vertices by distance from its source
+    // Spraying: the DAG being sprayed, each vertex's position in its layer (valid where spray_stamp_ ==
+    // spray_), and the sprayed layers, shared by every pair that uses the same one (by a hash of their
+    // contents; lookup only, never iterated).
+    Dag spray_dag_;
+    std::vector<std::uint32_t> position_, spray_stamp_;
+    std::uint32_t spray_ = 0;
+    std::unordered_map<std::uint64_t, std::vector<std::unique_ptr<SprayLayer>>> layers_;
+    void number_layers(const Dag& dag); // fills position_ for dag's vertices
 };
 
 } // namespace snsim

@@ -55,7 +55,7 @@ FlowId Builder::add_group(std::span<const Send> sends, std::uint32_t step, FlowO
         for (const Send& s : sends)
             schedule_.add({.src = s.src,
                            .dst = s.dst,
-                           .bytes = (s.end - s.begin) * block_bytes_ * s.rounds,
+                           .bytes = s.bytes > 0 ? s.bytes : (s.end - s.begin) * block_bytes_ * s.rounds,
                            .step = step,
                            .op = op,
                            .block_begin = offset + s.begin,

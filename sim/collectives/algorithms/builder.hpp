@@ -25,6 +25,7 @@ struct Send {
     Rank src = 0, dst = 0;
     std::uint32_t begin = 0, end = 0;
     std::uint32_t rounds = 1;
+    double bytes = 0; // > 0: the bytes of each chunk, for parts of unequal size (in_switch); 0: the blocks' size
 };
 
 class Builder {

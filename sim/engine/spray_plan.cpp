@@ -1,0 +1,143 @@
+#include "sim/engine/spray_plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace snsim {
+namespace {
+
+constexpr double kSame = 1e-12; // relative: two fractions (or fraction-to-bandwidth ratios) are the same
+
+bool same(double a, double b) {
+    return std::abs(a - b) <= kSame * std::max(std::abs(a), std::abs(b));
+}
+
+// Who uses each cable direction and with what fraction of a stripe.
+class Uses {
+  public:
+    explicit Uses(std::size_t directions)
+        : owner_(directions, nullptr), fraction_(directions, 0.0), mixed_(directions, 0), shared_(directions, 0) {}
+
+    // `layer` is null for a direction of an ordinary path (fraction 1).
+    void add(Hop hop, const SprayLayer* layer, double fraction) {
+        if (fraction_[hop] == 0) {
+            owner_[hop] = layer;
+            fraction_[hop] = fraction;
+            return;
+        }
+        if (owner_[hop] != layer || layer == nullptr) shared_[hop] = 1;
+        if (!same(fraction_[hop], fraction)) mixed_[hop] = 1;
+        fraction_[hop] = std::max(fraction_[hop], fraction);
+    }
+    bool shared(Hop hop) const { return shared_[hop]; }
+    bool mixed(Hop hop) const { return mixed_[hop]; }
+    double fraction(Hop hop) const { return fraction_[hop]; }
+
+  private:
+    std::vector<const SprayLayer*> owner_;
+    std::vector<double> fraction_; // the largest any stripe puts there
+    std::vector<char> mixed_, shared_;
+};
+
+class Planner {
+  public:
+    Planner(const Topology& t, double efficiency)
+        : cables_(t.cables()), efficiency_(efficiency), uses_(2 * t.num_links()), link_of_hop_(2 * t.num_links(), kNone) {}
+
+    void count(const Path& path) {
+        for (Hop hop : path.hops)
+            uses_.add(hop, nullptr, 1.0);
+        for (const SprayLayer* layer : path.layers)
+            for (std::size_t j = 0; j < layer->hops.size(); ++j)
+                uses_.add(layer->hops[j], layer, layer->fractions[j]);
+    }
+
+    LinkPlan::Route route(const Path& path) {
+        LinkPlan::Route out;
+        for (Hop hop : path.hops)
+            out.push_back(hop_link(hop));
+        for (const SprayLayer* layer : path.layers) {
+            if (bundles(*layer)) {
+                out.push_back(layer_link(*layer));
+                continue;
+            }
+            for (Hop hop : layer->hops)
+                out.push_back(hop_link(hop));
+        }
+        return out;
+    }
+
+    LinkPlan take() && { return std::move(plan_); }
+    LinkPlan& plan() { return plan_; }
+
+  private:
+    static constexpr std::uint32_t kNone = ~0u;
+
+    double capacity(Hop hop) const { return cables_[cable_of(hop)]->bytes_per_s * efficiency_; }
+
+    // A layer is one link when no member serves another layer and every member's fraction is in proportion to
+    // its bandwidth (then every member's constraint is the same).
+    bool bundles(const SprayLayer& layer) const {
+        if (layer.hops.size() < 2) return false;
+        const double ratio = layer.fractions.front() / capacity(layer.hops.front());
+        for (std::size_t j = 0; j < layer.hops.size(); ++j)
+            if (uses_.shared(layer.hops[j]) || !same(layer.fractions[j] / capacity(layer.hops[j]), ratio))
+                return false;
+        return true;
+    }
+
+    std::uint32_t layer_link(const SprayLayer& layer) {
+        const Hop first = layer.hops.front();
+        if (link_of_hop_[first] != kNone) return link_of_hop_[first];
+        PlannedLink link{layer.hops, 0, cables_[cable_of(first)]->latency_s};
+        for (Hop hop : layer.hops)
+            link.bytes_per_s += capacity(hop);
+        return add(std::move(link));
+    }
+
+    // A direction alone, scaled by the fraction of a stripe that crosses it.
+    std::uint32_t hop_link(Hop hop) {
+        if (link_of_hop_[hop] != kNone) return link_of_hop_[hop];
+        if (uses_.mixed(hop)) plan_.exact = false;
+        return add({{hop}, capacity(hop) / uses_.fraction(hop), cables_[cable_of(hop)]->latency_s});
+    }
+
+    std::uint32_t add(PlannedLink link) {
+        const auto id = static_cast<std::uint32_t>(plan_.links.size());
+        for (Hop hop : link.hops)
+            link_of_hop_[hop] = id;
+        plan_.links.push_back(std::move(link));
+        return id;
+    }
+
+    std::vector<const Link*> cables_; // by id
+    double efficiency_;
+    Uses uses_;
+    std::vector<std::uint32_t> link_of_hop_;
+    LinkPlan plan_;
+};
+
+} // namespace
+
+LinkPlan sprayed_plan(const Topology& t, const std::vector<const std::vector<Path>*>& sets,
+                      std::vector<std::uint32_t> set_of, double efficiency) {
+    Planner planner(t, efficiency);
+    for (const auto* paths : sets)
+        for (const Path& path : *paths)
+            planner.count(path);
+    for (const auto* paths : sets) {
+        std::vector<LinkPlan::Route> routes;
+        std::vector<double> latencies;
+        for (const Path& path : *paths) {
+            routes.push_back(planner.route(path));
+            latencies.push_back(path.latency_s);
+        }
+        planner.plan().route_sets.push_back(std::move(routes));
+        planner.plan().route_latencies.push_back(std::move(latencies));
+    }
+    LinkPlan plan = std::move(planner).take();
+    plan.route_set_of = std::move(set_of);
+    return plan;
+}
+
+} // namespace snsim
