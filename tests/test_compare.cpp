@@ -44,12 +44,15 @@ TEST_CASE("compare: three presets side by side, CSV, JSON and both figures", "[c
     CHECK_THAT(r.output, Catch::Contains("al128") && Catch::Contains("gb200_nvl72") && Catch::Contains("mi300x"));
 
     const std::string csv = slurp(out + "/compare.csv");
-    CHECK_THAT(csv, Catch::StartsWith("system,config,vary,chips,collective,algorithm,size_bytes,count,time_us,"
-                                      "algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed,protocol\n"));
+    CHECK_THAT(csv,
+               Catch::StartsWith(
+                   "system,config,vary,chips,collective,algorithm,size_bytes,count,time_us,"
+                   "algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed,protocol,engine,estimate,analytic_time_us,"
+                   "engine_difference\n"));
     CHECK(lines(csv) == 1 + 3 * 2);
     // MI300X: a ring on a full mesh of 64 GB/s cables is contention-free: 2(p-1)(L + S/(pB)) = 14 (0.2 + 125) us.
     const auto mi = csv_line(csv, "mi300x", "64000000");
-    REQUIRE(mi.size() == 15);
+    REQUIRE(mi.size() == 19);
     CHECK(mi[3] == "8");
     CHECK(std::stod(mi[8]) == Approx(14 * (0.2 + 125)).epsilon(1e-9));
 
@@ -80,8 +83,8 @@ TEST_CASE("compare: --vary runs one config per value; best keeps the fastest alg
     const std::string csv = slurp(dir.file("v/compare.csv"));
     const auto ring = csv_line(csv, "gb200_nvl72 algorithm=ring", "1073741824");
     const auto nvls = csv_line(csv, "gb200_nvl72 algorithm=in_switch", "1073741824");
-    REQUIRE(ring.size() == 15); // system, config, vary, chips, the 10 of run, seed
-    REQUIRE(nvls.size() == 15);
+    REQUIRE(ring.size() == 19); // system, config, vary, chips, the 15 of run but the last (empty without both)
+    REQUIRE(nvls.size() == 19);
     CHECK(ring[2] == "collective.algorithm=ring");
     CHECK(nvls[5] == "in_switch");
 

@@ -41,8 +41,8 @@ TEST_CASE("lower bound: the larger bandwidth term plus one cable, or the latency
     in.bisection_bytes = 1e9;
     in.bisection_Bps = 40e9; // a thin cut dominates
     CHECK(lower_bound_s(in) == Approx(25e-3 + 1e-6).epsilon(1e-12));
-    BoundInputs tiny{.per_rank_bytes = 8, .injection_Bps = 100e9, .far_latency_s = 3e-6, .near_latency_s = 1e-6,
-                     .alpha_s = 2e-6};
+    BoundInputs tiny{
+        .per_rank_bytes = 8, .injection_Bps = 100e9, .far_latency_s = 3e-6, .near_latency_s = 1e-6, .alpha_s = 2e-6};
     CHECK(lower_bound_s(tiny) == Approx(5e-6).epsilon(1e-12));
 }
 
@@ -54,9 +54,49 @@ TEST_CASE("run report: nccl-tests columns and bus bandwidth", "[report]") {
     std::ostringstream csv;
     write_csv(csv, {row});
     CHECK(csv.str() == "collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,"
-                       "flows,seed,protocol\nallreduce,ring,1000000000,250000000,10000,100,175,5000,0.500000,112,1,\n");
+                       "flows,seed,protocol,engine,estimate,analytic_time_us,engine_difference\n"
+                       "allreduce,ring,1000000000,250000000,10000,100,175,5000,0.500000,112,1,,simgrid,0,,\n");
     const auto j = rows_json({row});
     CHECK(j[0]["busbw_gbps"] == Approx(175).epsilon(1e-12));
     CHECK(j[0]["bound_fraction"] == 0.5);
+    CHECK(j[0]["engine"] == "simgrid");
     CHECK(run_line(row).find("50.0%") != std::string::npos);
+
+    // --engine both: the analytic time 2% below, starred, and an estimate.
+    RunRow both = row;
+    both.engine = "both";
+    both.estimate = true;
+    both.analytic_time_s = 0.0098;
+    CHECK(engine_difference(both) == Approx(-0.02).epsilon(1e-12));
+    CHECK_THAT(run_line(both), Catch::Contains("9800.00") && Catch::Contains("-2.00%*") && Catch::Contains("estimate"));
+    CHECK_THAT(run_header("both"), Catch::Contains("analytic(us)") && Catch::Contains("model"));
+    CHECK_THAT(csv_line(both), Catch::EndsWith(",both,1,9800,-0.02"));
+    const auto jb = rows_json({both});
+    CHECK(jb[0]["estimate"] == true);
+    CHECK(jb[0]["analytic_time_us"] == Approx(9800).epsilon(1e-12));
+    both.analytic_time_s = 0.01005; // 0.5% above: no star
+    CHECK_THAT(run_line(both), Catch::Contains("+0.50% "));
+}
+
+TEST_CASE("bounds: one rank slower than the rest", "[report][faults]") {
+    // 8 ranks, allreduce of 1 GB: every rank must move the buffer (1 GB), the ranks together 2(p-1) GB = 14 GB.
+    // Seven ranks inject 100 GB/s and one 50 GB/s: 1 GB / 50 GB/s = 20 ms, 14 GB / 750 GB/s = 18.67 ms. The bound
+    // that divided 2(p-1)/p of the buffer by the slowest rank (35 ms) could be beaten by sending less through it.
+    using namespace snsim::report;
+    using snsim::Algorithm;
+    using snsim::Collective;
+    CHECK(every_rank_bytes(Collective::allreduce, Algorithm::ring, 8, 1e9) == 1e9);
+    CHECK(every_rank_bytes(Collective::allreduce, Algorithm::in_switch, 8, 1e9) == 1e9);
+    CHECK(every_rank_bytes(Collective::allgather, Algorithm::ring, 8, 1e9) == Approx(0.875e9).epsilon(1e-15));
+    BoundInputs in{.per_rank_bytes = 1e9,
+                   .injection_Bps = 50e9,
+                   .total_bytes = 8 * injected_bytes(Collective::allreduce, Algorithm::ring, 8, 1e9),
+                   .total_injection_Bps = 750e9};
+    CHECK(lower_bound_s(in) == Approx(20e-3).epsilon(1e-12));
+    in.injection_Bps = 100e9; // all alike: the total term is the old bound, 2(p-1)/p GB / 100 GB/s
+    in.total_injection_Bps = 800e9;
+    CHECK(lower_bound_s(in) == Approx(17.5e-3).epsilon(1e-12));
+    // alltoall across a balanced cut of 7 ranks: 3 x 4 shares of S/7 cross each way, not 7/4 S.
+    CHECK(bisection_bytes(Collective::alltoall, 7, 7e9) == Approx(12e9).epsilon(1e-15));
+    CHECK(bisection_bytes(Collective::alltoall, 8, 8e9) == Approx(16e9).epsilon(1e-15));
 }

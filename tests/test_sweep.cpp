@@ -117,8 +117,10 @@ TEST_CASE("sweep: each point's rows are snsim run's on that point, and the close
     REQUIRE(r.exit_code == 0);
     const auto sweep = csv_lines(slurp(dir.file("out/sweep.csv")));
     REQUIRE(sweep.size() == 1 + 4 * 2);
-    CHECK(sweep[0] == "point,config,topology.link.bandwidth,collective.algorithm,status,collective,algorithm,"
-                      "size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed,protocol");
+    CHECK(sweep[0] ==
+          "point,config,topology.link.bandwidth,collective.algorithm,status,collective,algorithm,"
+          "size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed,protocol,engine,estimate,"
+          "analytic_time_us,engine_difference");
 
     // Point 3 is 64GB/s (the config's own) and recursive_doubling: snsim run gives the same columns.
     const auto run = run_snsim("run " + kFullMesh +
@@ -135,7 +137,7 @@ TEST_CASE("sweep: each point's rows are snsim run's on that point, and the close
     // A ring on a full mesh shares no cable: 2(p-1)(L + S/(pB)), p = 8, L = 150 ns, S = 64 MiB.
     for (const auto& [line, bandwidth] : {std::pair{2, 32e9}, {6, 64e9}}) {
         const auto f = fields(sweep[line]);
-        REQUIRE(f.size() == 16);
+        REQUIRE(f.size() == 20);
         CHECK(f[6] == "ring");
         CHECK(std::stod(f[9]) == Approx(14 * (0.15 + 67108864 / (8 * bandwidth) * 1e6)).epsilon(1e-9));
         CHECK(f[15] == "1"); // the seed, echoed
@@ -241,7 +243,7 @@ TEST_CASE("sweep: a point that fails or crashes is reported in its rows and the 
         CHECK(fields(rows[i])[3] == "ok");
     for (int i : {3, 4}) {
         CHECK_THAT(rows[i], Catch::StartsWith("1," + kFullMesh + ",in_switch,error: in_switch needs switch chips"));
-        CHECK_THAT(rows[i], Catch::EndsWith(",,,,,,,1,"));
+        CHECK_THAT(rows[i], Catch::EndsWith(",,,,,,,1,,,,,"));
     }
 
     // Runs the slow spec on one worker, sends `signal` to the worker once a point is on disk, and returns the
@@ -328,7 +330,7 @@ TEST_CASE("sweep: the specs in configs/sweeps and bench/configs are valid; the a
     REQUIRE(rows.size() == 1 + 27 * 3);
     for (std::size_t i = 1; i < rows.size(); ++i) {
         const auto f = fields(rows[i]);
-        REQUIRE(f.size() == 17);
+        REQUIRE(f.size() == 21);
         CHECK(f[5] == "ok");
         // No allreduce moves more than 2(p-1)/p x S through a chip's 14 cables: busbw <= 14 x the cable bandwidth
         // (in-switch reduction halves what a chip sends, so it may reach twice that).

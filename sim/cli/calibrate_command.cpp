@@ -93,6 +93,8 @@ int calibrate(const CalibrateOptions& o) {
     if (flags.collective.empty() && measured.collective)
         flags.collective = std::string(to_string(*measured.collective));
     if (flags.engine.empty()) flags.engine = "analytic";
+    if (flags.engine == "both")
+        throw InputError("--engine \"both\": calibrate fits one engine's times; choose simgrid or analytic");
     request.experiment = [flags](const config::Config& c) { return experiment_of(c, flags); };
     if (!o.fit.empty())
         for (auto key : split(o.fit, ','))

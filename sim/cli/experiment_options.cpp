@@ -45,8 +45,9 @@ void add_experiment_options(CLI::App& cmd, ExperimentFlags& flags, const std::st
                    "message sizes, e.g. 1K:8G:x2, 1M:64M:+1M, 256M or 1M,4M (overrides collective.sizes)");
     cmd.add_option(
         "--engine", flags.engine,
-        "simgrid (discrete events, default) or analytic (per wave, step + pipeline chunk, from cable loads; exact "
-        "where no cable is shared within a wave, docs/architecture.md)");
+        "simgrid (discrete events, default), analytic (per wave, step + pipeline chunk, from cable loads; rows say "
+        "exact or estimate, docs/architecture.md) or both (each size on both: the discrete-event time, the analytic "
+        "time and their relative difference, marked * above 1%)");
     cmd.add_option("--cfg", flags.simgrid_cfg, "SimGrid setting KEY:VALUE, applied after snsim's defaults (repeatable)")
         ->type_name("KEY:VALUE");
     cmd.add_flag("--no-coalesce", flags.no_coalesce,
@@ -85,9 +86,10 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     if (const auto why = x.cost.refusal(x.sizes)) throw c.error("cost.protocols", *why);
     x.engine.simgrid_cfg = o.simgrid_cfg;
     x.coalesce_steps = !o.no_coalesce;
-    if (!o.engine.empty()) {
+    x.both_engines = o.engine == "both";
+    if (!o.engine.empty() && !x.both_engines) {
         const auto kind = engine_from(o.engine);
-        if (!kind) throw InputError(fmt::format("--engine \"{}\": expected simgrid or analytic", o.engine));
+        if (!kind) throw InputError(fmt::format("--engine \"{}\": expected simgrid, analytic or both", o.engine));
         x.engine.kind = *kind;
     }
     return x;

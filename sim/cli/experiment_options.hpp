@@ -13,7 +13,7 @@ namespace snsim::cli {
 
 struct ExperimentFlags {
     std::string collective, algorithm, sizes; // empty: the config's
-    std::string engine;                       // simgrid (default) or analytic
+    std::string engine;                       // simgrid (default), analytic or both
     std::vector<std::string> simgrid_cfg;
     bool no_coalesce = false;
 };

@@ -55,14 +55,19 @@ int run(const RunOptions& o) {
                                      config.name(), to_string(x.collective), to_string(x.algorithm), chips.size(),
                                      topology.count(NodeKind::Chip), topology.kind(), to_string(x.routing.strategy),
                                      units::format_time(x.engine.alpha_s), x.engine.efficiency, cost_text(x.cost),
-                                     to_string(x.engine.kind),
+                                     x.both_engines ? "both (time: discrete-event)" : to_string(x.engine.kind),
                                      topology.faults().any() ? "; faults " + report::faults_text(topology.faults())
                                                              : "")
-                      << report::run_header();
+                      << report::run_header(row.engine);
         headed = true;
         std::cout << report::run_line(row) << std::flush;
     });
-    std::cout << "\nbound: least time physics allows (injection, bisection, latency; sim/report/bounds.hpp)\n\n"
+    std::cout << "\nbound: least time physics allows (injection, bisection, latency; sim/report/bounds.hpp)\n"
+              << (x.engine.kind == EngineKind::analytic || x.both_engines
+                      ? "model: exact where the analytic engine's model provably holds, estimate otherwise "
+                        "(sim/engine/analytic.hpp)\n"
+                      : "")
+              << "\n"
               << report::busiest_table(result.cables, o.busiest) << std::flush;
 
     for (const auto& [option, path] : o.outputs) {

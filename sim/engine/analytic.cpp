@@ -1,8 +1,213 @@
 #include "sim/engine/analytic.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <queue>
 
 namespace snsim::engine {
+namespace {
+
+constexpr double kRounding = 1e-9; // relative: what rounding makes of equal times
+
+bool same(double a, double b) {
+    return std::abs(a - b) <= kRounding * std::max(std::abs(a), std::abs(b));
+}
+bool later(double a, double b) {
+    return a > b && !same(a, b);
+}
+
+std::uint64_t wave_of(const Schedule& s, FlowId f) {
+    return std::uint64_t{s.flow(f).step} + s.chunk_of(f);
+}
+
+// What both passes read of a flow.
+struct Flows {
+    const Schedule& s;
+    const std::vector<const std::vector<Path>*>& stripes;
+    const EngineOptions& options;
+    std::vector<double> rate; // per direction, at the options' efficiency
+
+    double share(FlowId f) const { return s.flow(f).bytes / static_cast<double>(stripes[f]->size()); }
+    // A reducing flow moves no faster than the reduction bandwidth, all its stripes together.
+    double reducing(FlowId f) const {
+        return s.flow(f).op == FlowOp::Reduce && options.reduction_Bps > 0 ? s.flow(f).bytes / options.reduction_Bps
+                                                                           : 0.0;
+    }
+    // Alpha and the path's latency, once per round (Flow::rounds).
+    double lead(FlowId f, const Path& path) const { return s.flow(f).rounds * (options.alpha_s + path.latency_s); }
+};
+
+// Wave by wave: each flow's duration from its start as long as no queue delays it, and whether E2 holds.
+class Waves {
+  public:
+    explicit Waves(const Flows& in)
+        : in_(in), load_(in.rate.size(), 0.0), most_drain_(in.rate.size(), 0.0), most_bytes_(in.rate.size(), 0.0),
+          seen_(in.rate.size(), 0), duration_(in.s.size(), 0.0) {}
+
+    void run() {
+        std::vector<std::pair<std::uint64_t, FlowId>> order(in_.s.size());
+        for (FlowId f = 0; f < in_.s.size(); ++f)
+            order[f] = {wave_of(in_.s, f), f};
+        std::sort(order.begin(), order.end());
+        for (std::size_t begin = 0; begin < order.size();) {
+            std::size_t end = begin;
+            while (end < order.size() && order[end].first == order[begin].first)
+                ++end;
+            wave({order.data() + begin, order.data() + end});
+            begin = end;
+        }
+    }
+    bool even() const { return even_; }
+    std::vector<double> durations() && { return std::move(duration_); }
+
+  private:
+    using Members = std::span<const std::pair<std::uint64_t, FlowId>>;
+
+    void wave(Members members) {
+        for (const auto& [w, f] : members)
+            for (const auto& path : *in_.stripes[f])
+                for_each_hop(path, [&](Hop hop, double fraction) {
+                    if (!seen_[hop]) seen_[hop] = 1, touched_.push_back(hop);
+                    load_[hop] += in_.share(f) * fraction;
+                });
+        for (const auto& [w, f] : members) {
+            double longest = 0;
+            for (const auto& path : *in_.stripes[f]) {
+                const double d = drain(f, path);
+                longest = std::max(longest, in_.lead(f, path) + d);
+                for_each_hop(path, [&](Hop hop, double fraction) {
+                    most_drain_[hop] = std::max(most_drain_[hop], d);
+                    most_bytes_[hop] = std::max(most_bytes_[hop], in_.share(f) * fraction);
+                });
+            }
+            duration_[f] = longest;
+        }
+        for (const auto& [w, f] : members)
+            for (const auto& path : *in_.stripes[f])
+                even_ = even_ && evenly_shared(f, path);
+        for (Hop hop : touched_)
+            load_[hop] = most_drain_[hop] = most_bytes_[hop] = 0, seen_[hop] = 0;
+        touched_.clear();
+    }
+
+    double drain(FlowId f, const Path& path) const {
+        double d = in_.reducing(f);
+        for_each_hop(path, [&](Hop hop, double) { d = std::max(d, load_[hop] / in_.rate[hop]); });
+        return d;
+    }
+
+    // E2 for one stripe: a direction where it drains with everything else there and carries the most.
+    bool evenly_shared(FlowId f, const Path& path) const {
+        if (path.sprayed()) return false; // a stripe spread over a DAG: the proof covers one path per stripe
+        const double d = drain(f, path);
+        if (path.hops.empty() || (in_.reducing(f) > 0 && same(d, in_.reducing(f)))) return true;
+        return std::any_of(path.hops.begin(), path.hops.end(), [&](Hop hop) {
+            return same(load_[hop] / in_.rate[hop], d) && same(most_drain_[hop], d) &&
+                   !later(most_bytes_[hop], in_.share(f));
+        });
+    }
+
+    const Flows& in_;
+    std::vector<double> load_, most_drain_, most_bytes_; // of the current wave, per direction
+    std::vector<std::uint8_t> seen_;
+    std::vector<Hop> touched_;
+    std::vector<double> duration_;
+    bool even_ = true;
+};
+
+// Flows in order of start: each direction's queue, and E1 (with E2's common ready instant).
+class Timeline {
+  public:
+    Timeline(const Flows& in, std::vector<double> duration)
+        : in_(in), duration_(std::move(duration)), held_until_(in.rate.size(), 0.0), wave_(in.rate.size(), kNone),
+          ready_(in.rate.size(), 0.0), wave_end_(in.rate.size(), 0.0), others_end_(in.rate.size(), 0.0) {}
+
+    AnalyticRun run() && {
+        const Schedule& s = in_.s;
+        std::vector<std::size_t> at(s.size() + 1, 0); // dependents of f: dependents[at[f] .. at[f + 1])
+        std::vector<std::uint32_t> waiting(s.size());
+        for (FlowId f = 0; f < s.size(); ++f) {
+            waiting[f] = static_cast<std::uint32_t>(s.deps(f).size());
+            for (FlowId d : s.deps(f))
+                ++at[d + 1];
+        }
+        for (FlowId f = 0; f < s.size(); ++f)
+            at[f + 1] += at[f];
+        std::vector<FlowId> dependents(at.back());
+        std::vector<std::size_t> fill(at.begin(), at.end() - 1);
+        for (FlowId f = 0; f < s.size(); ++f)
+            for (FlowId d : s.deps(f))
+                dependents[fill[d]++] = f;
+
+        AnalyticRun out;
+        out.flows.resize(s.size());
+        using Start = std::pair<double, FlowId>;
+        std::priority_queue<Start, std::vector<Start>, std::greater<>> ready;
+        for (FlowId f = 0; f < s.size(); ++f)
+            if (waiting[f] == 0) ready.push({0.0, f});
+        while (!ready.empty()) {
+            const auto [start, f] = ready.top();
+            ready.pop();
+            const double finish = place(f, start);
+            out.flows[f] = {start, finish};
+            for (std::size_t i = at[f]; i < at[f + 1]; ++i) {
+                const FlowId d = dependents[i];
+                out.flows[d].start_s = std::max(out.flows[d].start_s, finish);
+                if (--waiting[d] == 0) ready.push({out.flows[d].start_s, d});
+            }
+        }
+        out.exact = apart_;
+        return out;
+    }
+
+  private:
+    static constexpr std::uint64_t kNone = std::numeric_limits<std::uint64_t>::max();
+
+    // Flow f started at `start`: its finish, after each stripe's hold on each of its directions.
+    double place(FlowId f, double start) {
+        const double natural = start + duration_[f];
+        double finish = natural;
+        for (const auto& path : *in_.stripes[f]) {
+            const double ready = start + in_.lead(f, path);
+            for_each_hop(path, [&](Hop hop, double fraction) {
+                held_until_[hop] = std::max(held_until_[hop], ready) + in_.share(f) * fraction / in_.rate[hop];
+                finish = std::max(finish, held_until_[hop]);
+            });
+        }
+        if (later(finish, natural)) apart_ = false;
+        const std::uint64_t wave = wave_of(in_.s, f);
+        for (const auto& path : *in_.stripes[f])
+            for_each_hop(path, [&](Hop hop, double) { use(hop, wave, start + in_.lead(f, path), finish); });
+        return finish;
+    }
+
+    // E1 and E2's common ready instant on one direction, for a stripe of `wave` using it from `ready` to `end`.
+    void use(Hop hop, std::uint64_t wave, double ready, double end) {
+        if (wave_[hop] == wave) {
+            if (!same(ready, ready_[hop]) || later(others_end_[hop], ready)) apart_ = false;
+            wave_end_[hop] = std::max(wave_end_[hop], end);
+            return;
+        }
+        if (later(std::max(wave_end_[hop], others_end_[hop]), ready)) apart_ = false;
+        others_end_[hop] = std::max(others_end_[hop], wave_end_[hop]);
+        wave_[hop] = wave;
+        ready_[hop] = ready;
+        wave_end_[hop] = end;
+    }
+
+    const Flows& in_;
+    std::vector<double> duration_;
+    std::vector<double> held_until_; // per direction: the end of what stripes placed so far hold
+    // Per direction: the wave that used it last, when its stripes were ready, when they end, and when the stripes
+    // of every other wave end.
+    std::vector<std::uint64_t> wave_;
+    std::vector<double> ready_, wave_end_, others_end_;
+    bool apart_ = true;
+};
+
+} // namespace
 
 std::vector<double> direction_rates(const Topology& t, double efficiency) {
     std::vector<double> rate(2 * t.num_links());
@@ -11,63 +216,15 @@ std::vector<double> direction_rates(const Topology& t, double efficiency) {
     return rate;
 }
 
-std::vector<FlowTiming> run_analytic(const Topology& t, const Schedule& s,
-                                     const std::vector<const std::vector<Path>*>& stripes,
-                                     const EngineOptions& options) {
-    // Flows grouped by wave, step + chunk: in a pipeline, chunk c of step k moves while chunk c+1 of step k-1 does
-    // (the chunks of one message leave one after the other, each as soon as the previous step's chunk arrived), so
-    // those share the cables. Within a group, bytes per cable direction, then each flow's duration.
-    std::vector<std::pair<std::uint64_t, FlowId>> order(s.size());
-    for (FlowId f = 0; f < s.size(); ++f)
-        order[f] = {std::uint64_t{s.flow(f).step} + s.chunk_of(f), f};
-    std::sort(order.begin(), order.end());
-
-    const std::vector<double> rate = direction_rates(t, options.efficiency);
-    std::vector<double> load(2 * t.num_links(), 0.0); // bytes of the current group per direction
-    std::vector<Hop> touched;
-    std::vector<double> duration(s.size(), 0.0);
-    for (std::size_t begin = 0; begin < order.size();) {
-        std::size_t end = begin;
-        while (end < order.size() && order[end].first == order[begin].first)
-            ++end;
-        for (std::size_t i = begin; i < end; ++i) {
-            const FlowId f = order[i].second;
-            const double share = s.flow(f).bytes / static_cast<double>(stripes[f]->size());
-            for (const auto& path : *stripes[f])
-                for_each_hop(path, [&](Hop hop, double fraction) {
-                    if (load[hop] == 0) touched.push_back(hop);
-                    load[hop] += share * fraction;
-                });
-        }
-        for (std::size_t i = begin; i < end; ++i) {
-            const FlowId f = order[i].second;
-            const double rounds = s.flow(f).rounds; // latencies are paid once per round (Flow::rounds)
-            // A reducing flow moves no faster than the reduction bandwidth, all its stripes together.
-            const double reducing = s.flow(f).op == FlowOp::Reduce && options.reduction_Bps > 0
-                                        ? s.flow(f).bytes / options.reduction_Bps
-                                        : 0.0;
-            double longest = 0;
-            for (const auto& path : *stripes[f]) {
-                double drain = reducing;
-                for_each_hop(path, [&](Hop hop, double) { drain = std::max(drain, load[hop] / rate[hop]); });
-                longest = std::max(longest, rounds * path.latency_s + drain);
-            }
-            duration[f] = rounds * options.alpha_s + longest;
-        }
-        for (Hop hop : touched)
-            load[hop] = 0;
-        touched.clear();
-        begin = end;
-    }
-
-    // Dependencies always come earlier in the schedule, so one pass in id order sees every start.
-    std::vector<FlowTiming> timing(s.size());
-    for (FlowId f = 0; f < s.size(); ++f) {
-        for (FlowId d : s.deps(f))
-            timing[f].start_s = std::max(timing[f].start_s, timing[d].finish_s);
-        timing[f].finish_s = timing[f].start_s + duration[f];
-    }
-    return timing;
+AnalyticRun run_analytic(const Topology& t, const Schedule& s, const std::vector<const std::vector<Path>*>& stripes,
+                         const EngineOptions& options) {
+    const Flows in{s, stripes, options, direction_rates(t, options.efficiency)};
+    Waves waves(in);
+    waves.run();
+    const bool even = waves.even();
+    AnalyticRun out = Timeline(in, std::move(waves).durations()).run();
+    out.exact = out.exact && even;
+    return out;
 }
 
 } // namespace snsim::engine

@@ -89,7 +89,10 @@ class Alltoall {
             router_.open_paths(chips_[s], open_);
             const double share = pair_bytes_ / static_cast<double>(open_.size());
             communications_ += open_.size() * static_cast<std::size_t>(receivers);
+            fewest_stripes_ = std::min(fewest_stripes_, open_.size());
+            most_stripes_ = std::max(most_stripes_, open_.size());
             for (const auto& open : open_) {
+                sprayed_ = sprayed_ || open.path.sprayed() || open.arrivals.size() > 1;
                 for_each_hop(open.path, [&](Hop hop, double fraction) { load_[hop] += receivers * share * fraction; });
                 for_each_last_hop(c, open, [&](const LastHop& last, double fraction) {
                     down_bytes[last] += share * fraction;
@@ -109,8 +112,12 @@ class Alltoall {
     // The slowest stripe towards the class, once every byte is counted.
     double slowest(const DestinationClass& c) {
         router_.aim(c.neighbours, only(c));
-        // Per last hop, over the class's chips: the largest latency, and the largest latency + drain.
-        std::map<LastHop, std::pair<TopTwo, TopTwo>> last_hops;
+        // Per last hop, over the class's chips: the largest latency, the largest latency + drain, the least latency.
+        struct Down {
+            TopTwo latency, latency_drain;
+            double least = std::numeric_limits<double>::infinity();
+        };
+        std::map<LastHop, Down> last_hops;
         double worst = 0;
         for (Rank s = 0; s < chips_.size(); ++s) {
             const bool inside = std::binary_search(c.members.begin(), c.members.end(), s);
@@ -128,11 +135,15 @@ class Alltoall {
                         for (Rank d : c.members) {
                             const Hop hop = down(t_, last.first, chips_[d])[last.second];
                             const double latency = cables_[cable_of(hop)]->latency_s;
-                            it->second.first.add(latency, d);
-                            it->second.second.add(latency + load_[hop] / rate_[hop], d);
+                            it->second.latency.add(latency, d);
+                            it->second.latency_drain.add(latency + load_[hop] / rate_[hop], d);
+                            it->second.least = std::min(it->second.least, latency);
                         }
-                    const double latency = it->second.first.without(s), latency_drain = it->second.second.without(s);
+                    const double latency = it->second.latency.without(s);
+                    const double latency_drain = it->second.latency_drain.without(s);
                     worst = std::max(worst, arrival_latency + std::max(latency + drain, latency_drain));
+                    least_latency_ = std::min(least_latency_, arrival_latency + it->second.least);
+                    most_latency_ = std::max(most_latency_, arrival_latency + latency);
                 });
             }
         }
@@ -162,12 +173,27 @@ class Alltoall {
     RunResult result(double time_s) && {
         RunResult out;
         out.time_s = time_s;
+        out.estimate = !exact();
         out.hop_bytes = std::move(load_);
         out.communications = communications_;
         return out;
     }
 
   private:
+    // E1 holds (one wave, started at 0); E2 (sim/engine/analytic.hpp) is checked by a sufficient condition: every
+    // stripe is one path (not sprayed) with the same latency and bytes, and every cable direction used drains in
+    // the same time, so every stripe's busiest direction is every direction it crosses.
+    bool exact() const {
+        if (sprayed_ || fewest_stripes_ != most_stripes_ || least_latency_ < most_latency_ * (1 - 1e-9)) return false;
+        double least = std::numeric_limits<double>::infinity(), most = 0;
+        for (Hop hop = 0; hop < load_.size(); ++hop)
+            if (load_[hop] > 0) {
+                least = std::min(least, load_[hop] / rate_[hop]);
+                most = std::max(most, load_[hop] / rate_[hop]);
+            }
+        return least >= most * (1 - 1e-9);
+    }
+
     const Topology& t_;
     Router& router_;
     const std::vector<Vertex>& chips_;
@@ -176,6 +202,9 @@ class Alltoall {
     std::vector<const Link*> cables_; // by id
     std::vector<double> rate_, load_;
     std::size_t communications_ = 0;
+    std::size_t fewest_stripes_ = std::numeric_limits<std::size_t>::max(), most_stripes_ = 0;
+    double least_latency_ = std::numeric_limits<double>::infinity(), most_latency_ = 0;
+    bool sprayed_ = false;
     std::vector<Router::OpenPath> open_; // reused by every walk
 };
 

@@ -4,8 +4,9 @@
 //
 // simgrid (discrete events): max-min sharing of every cable direction among the flows crossing it, as it
 // evolves. analytic (sim/engine/analytic.cpp): the same routes, dependencies and latencies, but each flow
-// moves at the rate its busiest cable direction allows given everything its wave (step + chunk) puts there; exact
-// where no cable is shared within a wave, an estimate otherwise.
+// moves at the rate its busiest cable direction allows given everything its wave (step + chunk) puts there, and
+// waves that overlap in time queue on the cables they share; exact where analytic.hpp's conditions E1 and E2 hold
+// (RunResult::estimate says when they do not).
 //
 // Each flow is striped over the paths the Router gives for its chip pair, one SimGrid communication per stripe
 // (or one per flow over bundled links, see link_plan.hpp), started as soon as the flows it depends on have
@@ -52,6 +53,9 @@ struct RunResult {
     std::size_t communications = 0;   // SimGrid communications (flows x stripes, or flows when bundled)
     bool bundled = false;             // parallel cable directions were bundled into one SimGrid link each
     std::size_t simgrid_peak_kib = 0; // peak resident memory of the SimGrid process (discrete-event engine only)
+    // The analytic engine's model did not provably hold (sim/engine/analytic.hpp, E1 and E2): its time is an
+    // estimate of the discrete-event engine's. Always false for the discrete-event engine.
+    bool estimate = false;
 };
 
 // Simulates `schedule` with endpoint e on vertex `chips[e]`: rank r on chip chips[r], and for in-network

@@ -150,7 +150,9 @@ RunResult simulate(const Topology& t, Router& router, const Schedule& s, const s
             for_each_hop(path, [&](Hop hop, double fraction) { result.hop_bytes[hop] += share * fraction; });
     }
     if (options.kind == EngineKind::analytic) {
-        result.flows = engine::run_analytic(t, s, stripes, options);
+        auto analytic = engine::run_analytic(t, s, stripes, options);
+        result.flows = std::move(analytic.flows);
+        result.estimate = !analytic.exact;
         for (const auto* paths : stripes)
             result.communications += paths->size();
     } else {

@@ -15,31 +15,37 @@
 #include "sim/report/bounds.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/metrics/bisection.hpp"
+#include "topologies/metrics/latency.hpp"
 
 namespace snsim {
 namespace {
 
 constexpr double kMaxDefaultChunks = 128, kDefaultChunkFlows = 16384;
 
-// What the bounds need to know of the topology and communicator (see sim/report/bounds.hpp).
-report::BoundInputs bound_inputs(const Topology& t, Router& router, const std::vector<Topology::Vertex>& chips,
-                                 double alpha_s) {
+// What the bounds need to know of the topology and communicator (see sim/report/bounds.hpp), on the topology as
+// built (faults applied): injection from the cables each chip has left, at their bandwidth.
+report::BoundInputs bound_inputs(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x) {
     report::BoundInputs in;
-    in.alpha_s = alpha_s;
+    in.alpha_s = x.engine.alpha_s;
     in.injection_Bps = std::numeric_limits<double>::infinity();
     in.near_latency_s = std::numeric_limits<double>::infinity();
     const auto& g = t.graph();
     for (auto chip : chips) {
         in.injection_Bps = std::min(in.injection_Bps, t.injection_bytes_per_s(chip));
+        in.total_injection_Bps += t.injection_bytes_per_s(chip);
         for (auto [e, end] = boost::out_edges(chip, g); e != end; ++e)
             in.near_latency_s = std::min(in.near_latency_s, g[*e].latency_s);
     }
-    for (std::size_t r = 1; r < chips.size(); ++r) {
-        const auto& paths = router.paths(chips[0], chips[r]);
-        double fastest = std::numeric_limits<double>::infinity();
-        for (const auto& p : paths)
-            fastest = std::min(fastest, p.latency_s);
-        in.far_latency_s = std::max(in.far_latency_s, fastest);
+    // Reducing switches are endpoints: a chain of flows through one pays no switch latency there.
+    const double switch_latency = x.algorithm == Algorithm::in_switch ? 0.0 : x.routing.switch_latency_s;
+    const bool rooted = x.collective == Collective::broadcast || x.collective == Collective::reduce;
+    const Rank source = rooted && x.params.root < chips.size() ? x.params.root : 0;
+    const auto latency = least_latency_from(t, chips[source], switch_latency);
+    if (x.collective == Collective::permutation) {
+        if (chips.size() > 1) in.far_latency_s = latency[chips[chips.size() / 2]];
+    } else {
+        for (auto chip : chips)
+            in.far_latency_s = std::max(in.far_latency_s, latency[chip]);
     }
     if (chips.size() == t.count(NodeKind::Chip)) in.bisection_Bps = bisection(t).bytes_per_s;
     return in;
@@ -164,7 +170,7 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
     if (const auto why = x.cost.refusal(x.sizes)) throw InputError("cost.protocols: " + *why);
     Router router(t, x.routing);
     const auto p = static_cast<Rank>(chips.size());
-    report::BoundInputs bounds = bound_inputs(t, router, chips, x.engine.alpha_s);
+    report::BoundInputs bounds = bound_inputs(t, chips, x);
     // The schedule's endpoints: the ranks' chips, then for in_switch the switches that reduce.
     std::vector<Topology::Vertex> endpoints = chips;
     CollectiveParams params = x.params;
@@ -189,6 +195,7 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
         bool timed_any = false;
         std::size_t flows = 0;
         std::optional<Schedule> schedule;
+        EngineOptions chosen = x.engine; // the kept protocol's
         if (!listless_alltoall(x, params.chunks)) schedule = build_schedule(x.collective, x.algorithm, p, params);
         // Every protocol whose range holds the size; the fastest is kept (sim/engine/cost_model.hpp).
         for (const Protocol& candidate : x.cost.protocols) {
@@ -206,11 +213,19 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
             if (!timed_any || timed.time_s < run.time_s) {
                 run = std::move(timed);
                 protocol = candidate.name;
+                chosen = options;
                 timed_any = true;
             }
         }
         run.time_s = std::max(run.time_s, x.cost.launch_interval_s);
-        bounds.per_rank_bytes = report::injected_bytes(x.collective, x.algorithm, p, size);
+        std::optional<RunResult> analytic;
+        if (x.both_engines && schedule) {
+            chosen.kind = EngineKind::analytic;
+            analytic = simulate(t, router, *schedule, endpoints, chosen);
+            analytic->time_s = std::max(analytic->time_s, x.cost.launch_interval_s);
+        }
+        bounds.per_rank_bytes = report::every_rank_bytes(x.collective, x.algorithm, p, size);
+        bounds.total_bytes = p * report::injected_bytes(x.collective, x.algorithm, p, size);
         bounds.bisection_bytes = report::bisection_bytes(x.collective, p, size);
         report::RunRow row{std::string(to_string(x.collective)),
                            std::string(to_string(x.algorithm)),
@@ -220,7 +235,10 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
                            report::lower_bound_s(bounds),
                            flows,
                            x.seed,
-                           protocol};
+                           protocol,
+                           x.both_engines ? "both" : std::string(to_string(x.engine.kind)),
+                           analytic ? analytic->estimate : run.estimate,
+                           analytic ? analytic->time_s : -1.0};
         on_row(row);
         result.rows.push_back(std::move(row));
         if (size == *std::max_element(x.sizes.begin(), x.sizes.end())) largest = std::move(run);

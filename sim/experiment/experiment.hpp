@@ -25,6 +25,9 @@ struct Experiment {
     // Step coalescing: ring phases that provably run in lockstep become one flow per pair (sim/engine/lockstep.hpp);
     // the same times with far fewer flows. Off: every step is simulated (to check, or to measure the engine).
     bool coalesce_steps = true;
+    // --engine both: every size on the discrete-event engine (engine.kind, the row's time) and on the analytic
+    // engine (RunRow::analytic_time_s), with the same schedule and protocol.
+    bool both_engines = false;
 };
 
 struct ExperimentResult {

@@ -22,6 +22,11 @@ double injected_bytes(Collective c, Algorithm a, Rank p, double bytes) {
     return bytes * busbw_factor(c, p);
 }
 
+double every_rank_bytes(Collective c, Algorithm a, Rank p, double bytes) {
+    if (c == Collective::allreduce && a != Algorithm::in_switch) return p > 1 ? bytes : 0;
+    return injected_bytes(c, a, p, bytes);
+}
+
 double bisection_bytes(Collective c, Rank p, double bytes) {
     switch (c) {
     case Collective::allreduce:
@@ -29,7 +34,7 @@ double bisection_bytes(Collective c, Rank p, double bytes) {
     case Collective::reduce: return bytes;
     case Collective::reduce_scatter:
     case Collective::allgather: return bytes / 2;
-    case Collective::alltoall: return bytes * p / 4;
+    case Collective::alltoall: return bytes * static_cast<double>(p / 2) * static_cast<double>(p - p / 2) / p;
     case Collective::permutation: return 0;
     }
     return 0;
@@ -37,6 +42,7 @@ double bisection_bytes(Collective c, Rank p, double bytes) {
 
 double lower_bound_s(const BoundInputs& in) {
     double bandwidth = in.injection_Bps > 0 ? in.per_rank_bytes / in.injection_Bps : 0;
+    if (in.total_injection_Bps > 0) bandwidth = std::max(bandwidth, in.total_bytes / in.total_injection_Bps);
     if (in.bisection_Bps > 0) bandwidth = std::max(bandwidth, in.bisection_bytes / in.bisection_Bps);
     return std::max(in.alpha_s + in.far_latency_s, bandwidth + in.near_latency_s);
 }

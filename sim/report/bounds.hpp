@@ -1,15 +1,30 @@
 #pragma once
-// Lower bounds on a collective's time on a given topology, from what physics allows regardless of algorithm:
-//   injection:  every rank must send (and receive) at least size x busbw_factor bytes (nccl-tests' bus
-//               factor: allreduce 2(n-1)/n, allgather/reduce-scatter/alltoall (n-1)/n, broadcast/reduce 1)
-//               through its own cables: time >= that / the least injection bandwidth in the communicator;
-//   bisection:  bytes that must cross a balanced cut of the chips / the bisection bandwidth (only when the
-//               communicator is every chip, so the topology's bisection applies);
-//   latency:    information from rank 0 must reach the farthest rank: time >= alpha + that path's latency.
-// The bound is max(latency term, max(bandwidth terms) + the least one-cable latency): the last byte a rank
-// injects still has to cross at least one cable. In-network reduction (in_switch: switches that reduce) lowers
-// the injection term of allreduce to the buffer itself, sent once and received once (injected_bytes); the
-// bounds of other algorithms assume chips do all the reducing.
+// Lower bounds on a collective's time on a given topology, from what physics allows regardless of algorithm. They
+// are computed on the topology as built, after faults (failed parts removed, degraded cables at their reduced
+// bandwidth), and no engine can beat them (tests/test_fault_bounds.cpp checks both on every preset, healthy and
+// with faults). Write T for the time, inj_r for the sum of rank r's cable bandwidths (one direction each):
+//   per rank:   every rank must send or receive at least `per_rank_bytes` (below) through its own cables, all
+//               after the least one-cable latency: T >= per_rank_bytes / min_r inj_r + that latency;
+//   in total:   the ranks together must send at least `total_bytes` = p x size x busbw_factor (nccl-tests' bus
+//               factor: allreduce 2(p-1)/p, allgather/reduce-scatter/alltoall (p-1)/p, broadcast/reduce 1); rank r
+//               sends at most (T - latency) x inj_r, so T >= total_bytes / sum_r inj_r + that latency;
+//   bisection:  bytes that must cross a balanced cut of the chips / the bandwidth of that cut (only when the
+//               communicator is every chip). Any balanced cut gives a valid bound, so the cut measured on a faulty
+//               graph (the least of breadth-first splits, topologies/metrics/bisection.hpp) is valid too;
+//   latency:    information must travel from the source (the root of broadcast and reduce, rank 0 otherwise) to
+//               the farthest rank (for permutation: to rank 0's partner): T >= alpha + the least latency over all
+//               routes (topologies/metrics/latency.hpp), not only over the routes the router picks.
+// The bound is max(latency term, max(bandwidth terms) + the least one-cable latency).
+//
+// Why two injection terms: on a healthy system every rank has the same inj, and the total term equals what the
+// per-rank term gave before faults were modelled (size x busbw_factor / inj). With a degraded cable one rank has
+// less: an algorithm may send less through it, so only what *every* rank must move may be divided by the least
+// inj. Every rank must send and receive the whole buffer in allreduce (each output element depends on each rank's
+// input), so per_rank_bytes is the size there, not 2(p-1)/p of it (a reduce-then-broadcast sends only the size
+// from a leaf); for the other collectives size x busbw_factor is what each rank itself must send or receive (its
+// shares of alltoall, the blocks allgather brings it, the other ranks' blocks of reduce-scatter that depend on it,
+// the buffer a broadcast brings it or a reduce takes from it). In-network reduction (in_switch: switches that
+// reduce) needs the buffer sent once and received once by each rank (injected_bytes).
 #include "sim/collectives/collective.hpp"
 
 namespace snsim::report {
@@ -18,23 +33,27 @@ namespace snsim::report {
 // broadcast, reduce, permutation 1.
 double busbw_factor(Collective collective, Rank p);
 
-// What each rank must send (and receive) through its own cables: size x busbw_factor, or for in_switch (the
-// switches reduce) the buffer itself.
+// What the ranks send on average, at least: size x busbw_factor, or for in_switch (the switches reduce) the buffer.
 double injected_bytes(Collective collective, Algorithm algorithm, Rank p, double bytes);
+// What every rank must send or receive through its own cables: injected_bytes, except allreduce reduced by the
+// chips, where it is the buffer (see above).
+double every_rank_bytes(Collective collective, Algorithm algorithm, Rank p, double bytes);
 
 // Bytes that must cross a balanced cut of the ranks, one direction: allreduce, broadcast, reduce: the whole
 // buffer (one side needs the other's combined contribution or the root's data); allgather, reduce_scatter: half
-// of it; alltoall: p/4 of it (each half sends the other half its shares); permutation: 0 (its pairs need not
-// cross a given cut).
+// of it; alltoall: floor(p/2) ceil(p/2) / p of it (each half sends the other half its shares); permutation: 0 (its
+// pairs need not cross a given cut).
 double bisection_bytes(Collective collective, Rank p, double bytes);
 
 struct BoundInputs {
-    double per_rank_bytes = 0;  // injected_bytes()
-    double bisection_bytes = 0; // bytes crossing a balanced cut, one direction
-    double injection_Bps = 0;   // least per-direction injection bandwidth among the communicator's chips
-    double bisection_Bps = 0;   // 0 = not applicable
-    double far_latency_s = 0;   // rank 0 to the farthest rank
-    double near_latency_s = 0;  // least latency of one cable
+    double per_rank_bytes = 0;      // every_rank_bytes()
+    double bisection_bytes = 0;     // bytes crossing a balanced cut, one direction
+    double injection_Bps = 0;       // least per-direction injection bandwidth among the communicator's chips
+    double total_bytes = 0;         // p x injected_bytes(): what the ranks send together, at least
+    double total_injection_Bps = 0; // sum of the communicator's chips' injection bandwidths (0: no total term)
+    double bisection_Bps = 0;       // 0 = not applicable
+    double far_latency_s = 0;       // rank 0 to the farthest rank
+    double near_latency_s = 0;      // least latency of one cable
     double alpha_s = 0;
 };
 

@@ -36,12 +36,16 @@ std::string compare_table(const std::vector<SystemResult>& systems, bool show_al
         out += fmt::format("{:>12}", systems.front().rows[r].size_bytes);
         for (const auto& s : systems) {
             const RunRow& row = s.rows[r];
-            out += fmt::format("  {:>10.2f}  {:>12.2f}  {:>6.1f}%", row.time_s * 1e6, busbw_Bps(row) / 1e9,
-                               100 * fraction(row));
+            out += fmt::format("{}{:>10.2f}  {:>12.2f}  {:>6.1f}%", row.estimate ? " ~" : "  ", row.time_s * 1e6,
+                               busbw_Bps(row) / 1e9, 100 * fraction(row));
             if (show_algorithm) out += fmt::format("  {:>18}", row.algorithm);
         }
         out += '\n';
     }
+    const bool estimates = std::any_of(systems.begin(), systems.end(), [](const SystemResult& s) {
+        return std::any_of(s.rows.begin(), s.rows.end(), [](const RunRow& r) { return r.estimate; });
+    });
+    if (estimates) out += "~ before a time: the analytic engine's estimate (its model does not provably hold there)\n";
     return out;
 }
 

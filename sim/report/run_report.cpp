@@ -1,6 +1,7 @@
 #include "sim/report/run_report.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -24,26 +25,44 @@ double busbw_Bps(const RunRow& row) {
     return algbw_Bps(row) * row.busbw_factor;
 }
 
-std::string run_header() {
-    return fmt::format("{:>12}  {:>12}  {:>18}  {:>12}  {:>11}  {:>11}  {:>11}  {:>7}\n", "size(B)", "count(f32)",
-                       "algorithm", "time(us)", "algbw(GB/s)", "busbw(GB/s)", "bound(us)", "%bound");
+double engine_difference(const RunRow& row) {
+    return row.analytic_time_s >= 0 && row.time_s > 0 ? (row.analytic_time_s - row.time_s) / row.time_s : 0;
+}
+
+std::string run_header(const std::string& engine) {
+    std::string out =
+        fmt::format("{:>12}  {:>12}  {:>18}  {:>12}  {:>11}  {:>11}  {:>11}  {:>7}", "size(B)", "count(f32)",
+                    "algorithm", "time(us)", "algbw(GB/s)", "busbw(GB/s)", "bound(us)", "%bound");
+    if (engine == "both") out += fmt::format("  {:>12}  {:>9}", "analytic(us)", "diff");
+    if (engine != "simgrid") out += "  model";
+    return out + '\n';
 }
 
 std::string run_line(const RunRow& row) {
     const std::string algorithm = row.protocol.empty() ? row.algorithm : row.algorithm + "/" + row.protocol;
-    return fmt::format(kLine, row.size_bytes, row.size_bytes / 4, algorithm, row.time_s * 1e6, algbw_Bps(row) / 1e9,
-                       busbw_Bps(row) / 1e9, row.bound_s * 1e6, 100 * fraction(row));
+    std::string out = fmt::format(kLine, row.size_bytes, row.size_bytes / 4, algorithm, row.time_s * 1e6,
+                                  algbw_Bps(row) / 1e9, busbw_Bps(row) / 1e9, row.bound_s * 1e6, 100 * fraction(row));
+    if (row.engine == "simgrid") return out;
+    out.pop_back();
+    if (row.engine == "both") {
+        const double diff = engine_difference(row);
+        out += fmt::format("  {:>12.2f}  {:>+8.2f}%{}", row.analytic_time_s * 1e6, 100 * diff,
+                           std::abs(diff) > kEnginesAgree ? "*" : " ");
+    }
+    return out + (row.estimate ? "  estimate\n" : "  exact\n");
 }
 
 std::string csv_header() {
     return "collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed,"
-           "protocol";
+           "protocol,engine,estimate,analytic_time_us,engine_difference";
 }
 
 std::string csv_line(const RunRow& r) {
-    return fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.6f},{},{},{}", r.collective, r.algorithm,
+    const std::string both =
+        r.analytic_time_s >= 0 ? fmt::format("{:.9g},{:.6g}", r.analytic_time_s * 1e6, engine_difference(r)) : ",";
+    return fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.6f},{},{},{},{},{},{}", r.collective, r.algorithm,
                        r.size_bytes, r.size_bytes / 4, r.time_s * 1e6, algbw_Bps(r) / 1e9, busbw_Bps(r) / 1e9,
-                       r.bound_s * 1e6, fraction(r), r.flows, r.seed, r.protocol);
+                       r.bound_s * 1e6, fraction(r), r.flows, r.seed, r.protocol, r.engine, r.estimate ? 1 : 0, both);
 }
 
 void write_csv(std::ostream& out, const std::vector<RunRow>& rows) {
@@ -67,6 +86,12 @@ nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows) {
                        {"flows", r.flows},
                        {"seed", r.seed}});
         if (!r.protocol.empty()) out.back()["protocol"] = r.protocol;
+        out.back()["engine"] = r.engine;
+        out.back()["estimate"] = r.estimate;
+        if (r.analytic_time_s >= 0) {
+            out.back()["analytic_time_us"] = r.analytic_time_s * 1e6;
+            out.back()["engine_difference"] = engine_difference(r);
+        }
     }
     return out;
 }

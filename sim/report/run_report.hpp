@@ -20,19 +20,32 @@ struct RunRow {
     double busbw_factor = 1; // nccl-tests: allreduce 2(n-1)/n; allgather, reduce-scatter, alltoall (n-1)/n; else 1
     double bound_s = 0;      // lower bound on time (sim/report/bounds.hpp)
     std::size_t flows = 0;
-    std::uint64_t seed = 1; // the config's seed, echoed
-    std::string protocol;   // the cost.protocols entry used (the fastest that covers the size); "" without any
+    std::uint64_t seed = 1;         // the config's seed, echoed
+    std::string protocol;           // the cost.protocols entry used (the fastest that covers the size); "" without any
+    std::string engine = "simgrid"; // simgrid, analytic, or both (--engine both: time_s is the discrete-event one)
+    // The analytic engine's time (the row's, or analytic_time_s with both) is an estimate: its model did not
+    // provably hold (sim/engine/analytic.hpp, conditions E1 and E2).
+    bool estimate = false;
+    double analytic_time_s = -1; // with both: the analytic engine's time (< 0: not run)
 };
+
+// With both engines: (analytic - discrete-event) / discrete-event; 0 otherwise.
+double engine_difference(const RunRow& row);
+// Above this relative difference the engines disagree (run tables mark the row).
+inline constexpr double kEnginesAgree = 0.01;
 
 double algbw_Bps(const RunRow& row);
 double busbw_Bps(const RunRow& row);
 double fraction(const RunRow& row); // bound / time
 
-std::string run_header();
+// The console table. The analytic engine adds a column `model`: exact, or estimate when its time is one; both
+// engines add the analytic time, the relative difference (marked * above kEnginesAgree) and `model`.
+std::string run_header(const std::string& engine = "simgrid");
 std::string run_line(const RunRow& row);
 
-// CSV columns: collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed
-// (count = size / 4, float32 elements as nccl-tests; GB/s = 1e9 bytes/s).
+// CSV columns: collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us,bound_fraction,flows,seed,
+// protocol,engine,estimate,analytic_time_us,engine_difference (count = size / 4, float32 elements as nccl-tests;
+// GB/s = 1e9 bytes/s; estimate 0 or 1; the last two only with both engines, else empty).
 void write_csv(std::ostream& out, const std::vector<RunRow>& rows);
 std::string csv_header(); // the columns above, without a line end
 std::string csv_line(const RunRow& row);

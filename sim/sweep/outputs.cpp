@@ -26,7 +26,7 @@ std::vector<report::RunRow> rows_of(const Record& r, const PointInfo& info) {
 }
 
 std::string failed_line(const report::RunRow& r) {
-    return fmt::format("{},{},{},{},,,,,,,{},", r.collective, r.algorithm, r.size_bytes, r.size_bytes / 4, r.seed);
+    return fmt::format("{},{},{},{},,,,,,,{},,,,,", r.collective, r.algorithm, r.size_bytes, r.size_bytes / 4, r.seed);
 }
 
 nlohmann::ordered_json failed_json(const report::RunRow& r) {

@@ -13,7 +13,10 @@ std::string to_line(const Record& r) {
                         {"bound_s", row.bound_s},
                         {"flows", row.flows},
                         {"seed", row.seed},
-                        {"protocol", row.protocol}});
+                        {"protocol", row.protocol},
+                        {"engine", row.engine},
+                        {"estimate", row.estimate},
+                        {"analytic_time_s", row.analytic_time_s}});
     const nlohmann::ordered_json j = {{"point", r.point}, {"status", r.status}, {"rows", rows}};
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -27,7 +30,8 @@ Record record_from(const nlohmann::json& j) {
                           row.at("size_bytes").get<double>(), row.at("time_s").get<double>(),
                           row.at("busbw_factor").get<double>(), row.at("bound_s").get<double>(),
                           row.at("flows").get<std::size_t>(), row.at("seed").get<std::uint64_t>(),
-                          row.value("protocol", std::string())});
+                          row.value("protocol", std::string()), row.value("engine", std::string("simgrid")),
+                          row.value("estimate", false), row.value("analytic_time_s", -1.0)});
     return r;
 }
 

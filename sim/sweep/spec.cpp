@@ -145,8 +145,8 @@ class Reader {
         if (!spec_.collective.empty() && !collective_from(spec_.collective))
             throw bad(s["collective"], "collective", "unknown collective (snsim run --help lists them)");
         spec_.engine = scalar(s, "engine");
-        if (!spec_.engine.empty() && !engine_from(spec_.engine))
-            throw bad(s["engine"], "engine", "expected simgrid or analytic");
+        if (!spec_.engine.empty() && !engine_from(spec_.engine) && spec_.engine != "both")
+            throw bad(s["engine"], "engine", "expected simgrid, analytic or both");
         if (const YAML::Node n = s["sizes"]; n && n.IsSequence()) {
             for (const auto& item : n)
                 spec_.sizes += (spec_.sizes.empty() ? "" : ",") + text_of(item);
