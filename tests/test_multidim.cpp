@@ -8,6 +8,7 @@
 #include "sim/experiment/dimension_paths.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/generators/generators.hpp"
+#include "support.hpp"
 
 using namespace snsim;
 
@@ -104,4 +105,18 @@ TEST_CASE("multidim: allreduce times match closed forms on both engines", "[mult
         const Topology t = nd_fullmesh({.dims = {4, 4}, .link = kLink});
         CHECK(allreduce_time(t, engine, true) == Approx(4 * kLat + 5 * kS / 16 / kB).epsilon(1e-9));
     }
+}
+
+TEST_CASE("multidim: a grid that does not fit is refused in one line naming collective.dims", "[multidim][cli]") {
+    snsim::test::TempDir dir;
+    const auto star = dir.write("star.yaml", "topology:\n  kind: switched\n  chips: 8\n");
+    const auto r = test::run_snsim("run " + star + " --algorithm multidim --sizes 1M");
+    CHECK(r.exit_code == 2);
+    CHECK(r.output == "snsim: error: collective.dims: multidim needs the rank grid here: the communicator's 8 chips "
+                      "have no coordinates (give collective.dims)\n");
+    const auto grid = dir.write("grid.yaml", "topology:\n  kind: torus\n  dims: [4, 4]\ncollective:\n  algorithm: "
+                                             "multidim\n  dims: [4, 2]\n");
+    const auto g = test::run_snsim("run " + grid + " --sizes 1M");
+    CHECK(g.exit_code == 2);
+    CHECK(g.output == "snsim: error: multidim dims [4, 2] hold 8 ranks, not 16\n");
 }

@@ -109,7 +109,8 @@ std::vector<KeyDecl> run_keys() {
         {"collective.dims",
          KeyType::IntegerList,
          "[]",
-         "hierarchical: ranks as a grid of these sizes, dimension 0 fastest (product = communicator size)",
+         "hierarchical, multidim: ranks as a grid of these sizes, dimension 0 fastest (product = communicator "
+         "size; multidim with []: the chips' coordinates)",
          {},
          1},
         {"communicator.first", KeyType::Integer, "0", "index (in chip order) of the communicator's first chip", {}, 0},
