@@ -13,6 +13,7 @@
 #include "sim/config/topology_request.hpp"
 #include "sim/engine/engine.hpp"
 #include "topologies/faults.hpp"
+#include "sim/experiment/dimension_paths.hpp"
 #include "topologies/generators/generators.hpp"
 
 using namespace snsim;
@@ -94,9 +95,13 @@ TEST_CASE("analytic: the disagreement on the presets, printed", "[analytic]") {
         const auto r = config::run_request(config);
         const auto chips = config::communicator(config, t);
         for (double bytes : {1e6, 256e6}) {
-            const Schedule s =
-                build_schedule(Collective::allreduce, *algorithm_from(r.algorithm), static_cast<Rank>(chips.size()),
-                               {.bytes = bytes, .chunks = std::max(r.chunks, 1u), .dims = r.dims}); // 0: 1 here
+            const Algorithm algorithm = *algorithm_from(r.algorithm);
+            CollectiveParams params{.bytes = bytes, .chunks = std::max(r.chunks, 1u), .dims = r.dims};
+            if (algorithm == Algorithm::multidim) { // as run_experiment: the grid and its paths from the cables
+                if (params.dims.empty()) params.dims = grid_dims(t, chips);
+                params.dim_paths = dimension_paths(t, chips, params.dims);
+            }
+            const Schedule s = build_schedule(Collective::allreduce, algorithm, static_cast<Rank>(chips.size()), params);
             Router router(t, r.routing);
             EngineOptions options = r.engine;
             const double des = simulate(t, router, s, chips, options).time_s;

@@ -6,6 +6,7 @@
 #include <bit>
 #include <string>
 
+#include "sim/collectives/algorithms/multidim_plan.hpp"
 #include "sim/collectives/collective.hpp"
 #include "tests/schedule_executor.hpp"
 #include "topologies/errors.hpp"
@@ -32,6 +33,7 @@ struct Case {
     Algorithm algorithm;
     Rank p;
     CollectiveParams params;
+    std::vector<Rank> owners; // share_owner of every block of the schedule (filled before it is executed)
     std::string label() const {
         return fmt::format("{} {} p={} chunks={} root={} channels={} dims=[{}] switches={}", to_string(algorithm),
                            to_string(collective), p, params.chunks, params.root, params.channels,
@@ -49,6 +51,21 @@ std::vector<std::vector<Rank>> grids(Rank p) {
     case 16: return {{4, 4}, {2, 8}, {2, 2, 2, 2}};
     default: return {{p}};
     }
+}
+
+// multidim's dimension paths: every dimension direct on its own cables; every one a ring; and mixed kinds with
+// unequal bandwidths, the last two dimensions sharing cables (as two dimensions behind one switch tier).
+std::vector<std::vector<DimPath>> dim_path_variants(std::size_t n) {
+    std::vector<DimPath> direct, ring, mixed;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto own = static_cast<Rank>(i);
+        direct.push_back({DimKind::direct, 1, own});
+        ring.push_back({DimKind::ring, 1, own});
+        const bool last_two = n >= 2 && i + 2 >= n;
+        mixed.push_back({i % 2 ? DimKind::ring : DimKind::direct, last_two ? 5.0 : 1.0 + i,
+                         last_two ? static_cast<Rank>(n) : own});
+    }
+    return {direct, ring, mixed};
 }
 
 std::vector<Case> cases(Algorithm a, Collective c) {
@@ -73,6 +90,15 @@ std::vector<Case> cases(Algorithm a, Collective c) {
                 variants.clear();
                 for (const auto& dims : grids(p))
                     variants.push_back({.bytes = kBytes, .chunks = chunks, .dims = dims});
+            }
+            if (a == Algorithm::multidim) {
+                // Its slices cut the data into 120 granules x p blocks (x 2 with rings, x chunks): above 8 ranks,
+                // chunks only on the first grid, which keeps the symbolic execution short.
+                variants.clear();
+                const auto all = grids(p);
+                for (const auto& dims : chunks > 1 && p > 8 ? decltype(all){all.front()} : all)
+                    for (const auto& paths : dim_path_variants(dims.size()))
+                        variants.push_back({.bytes = kBytes, .chunks = chunks, .dims = dims, .dim_paths = paths});
             }
             for (const auto& params : variants)
                 out.push_back({c, a, p, params});
@@ -123,6 +149,31 @@ Expected closed_form(const Case& k) {
         return allreduce ? Expected{2 * e.bytes, 2 * e.steps} : e;
     }
     case Algorithm::in_switch: return {2 * k.p * S, 2}; // every rank sends S up and gets S back
+    case Algorithm::multidim: {
+        // Every slice moves (p-1)/p of its data per rank, whatever its order (the hierarchical sum telescopes).
+        // There is one slot per dimension of size above 1; slot t holds the t-th dimension of every slice's
+        // rotation, so when every such dimension starts a slice each slot is as long as the longest phase (a ring
+        // d-1 steps, direct 1). A dimension whose slice got no share of the data (its cables too slow to be
+        // worth it) starts none; then slot t holds the dimensions t places after those that do.
+        std::vector<std::size_t> active;
+        for (std::size_t i = 0; i < k.params.dims.size(); ++i)
+            if (k.params.dims[i] > 1) active.push_back(i);
+        const auto plan = collectives::multidim_plan(k.p, k.params);
+        const auto length = [&](std::size_t i) {
+            return k.params.dim_paths[i].kind == DimKind::ring ? k.params.dims[i] - 1 : 1u;
+        };
+        std::uint32_t n = static_cast<std::uint32_t>(active.size()), steps = 0;
+        for (std::size_t t = 0; t < active.size(); ++t) {
+            std::uint32_t longest = 0;
+            for (const auto& slice : plan.slices) {
+                const auto start = std::find(active.begin(), active.end(), slice.order.front()) - active.begin();
+                longest = std::max(longest, length(active[(start + t) % n]));
+            }
+            steps += longest;
+        }
+        const Expected e{m * S, steps};
+        return allreduce ? Expected{2 * e.bytes, 2 * e.steps} : e;
+    }
     }
     return {0, 0};
 }
@@ -134,7 +185,7 @@ Contributors initial(const Case& k, Rank r, std::uint32_t b) {
     case Collective::allreduce:
     case Collective::reduce_scatter:
     case Collective::reduce: return bit(r);
-    case Collective::allgather: return share_owner(k.algorithm, p, k.params, b) == r ? bit(r) : 0;
+    case Collective::allgather: return k.owners[b] == r ? bit(r) : 0;
     case Collective::broadcast: return r == k.params.root ? bit(r) : 0;
     case Collective::alltoall: return b % (p * p) / p == r ? bit(r) : 0;
     case Collective::permutation: return b % p == r ? bit(r) : 0;
@@ -145,7 +196,7 @@ Contributors initial(const Case& k, Rank r, std::uint32_t b) {
 void check_result(const Case& k, const Schedule& s, const test::Execution& e) {
     const Rank p = k.p;
     for (std::uint32_t b = 0; b < s.blocks(); ++b) {
-        const Rank owner = share_owner(k.algorithm, p, k.params, b);
+        const Rank owner = k.owners[b];
         switch (k.collective) {
         case Collective::allreduce:
             for (Rank r = 0; r < p; ++r)
@@ -191,9 +242,11 @@ void check_structure(const Case& k, const Schedule& s) {
 
 void check_algorithm(Algorithm a) {
     for (Collective c : collectives_of(a))
-        for (const Case& k : cases(a, c)) {
+        for (Case& k : cases(a, c)) {
             INFO(k.label());
             const Schedule s = build_schedule(k.collective, k.algorithm, k.p, k.params);
+            for (std::uint32_t b = 0; b < s.blocks(); ++b)
+                k.owners.push_back(share_owner(k.algorithm, k.p, k.params, b));
             check_structure(k, s);
             const auto e = test::execute(s, [&](Rank r, std::uint32_t b) { return initial(k, r, b); });
             INFO(fmt::format("{}", fmt::join(e.problems, "\n")));
@@ -314,6 +367,36 @@ TEST_CASE("collectives: hierarchical: ring phases along each dimension, dimensio
         CHECK(share_owner(Algorithm::hierarchical, 6, grid, b) == owners[b]);
 }
 
+TEST_CASE("collectives: multidim: slices of the data cross every dimension at once, in rotated orders",
+          "[collectives]") {
+    check_algorithm(Algorithm::multidim);
+    // 4 x 4, both rings: slot 0 has slice 0 (both ways) on dimension 0 and slice 1 (both ways) on dimension 1, so
+    // every rank sends along both dimensions, in both directions, at step 0.
+    const CollectiveParams torus{.bytes = kBytes,
+                                 .dims = {4, 4},
+                                 .dim_paths = {{DimKind::ring, 1, 0}, {DimKind::ring, 1, 1}}};
+    const Schedule s = build_schedule(Collective::allreduce, Algorithm::multidim, 16, torus);
+    for (const auto& want : Pairs{{5, 6}, {5, 4}, {5, 9}, {5, 1}}) {
+        const auto step0 = pairs_at_step(s, 0);
+        CHECK(std::count(step0.begin(), step0.end(), want) == 1);
+    }
+}
+
+TEST_CASE("collectives: multidim: slices sized so that every set of cables is equally busy", "[collectives]") {
+    // [4, 4], dimension 1 twice as fast. A slice starting on dimension 0 sends 3/4 of it there and 3/16 on
+    // dimension 1, and the other way round: balance (3/4 w0 + 3/16 w1) / 1 = (3/4 w1 + 3/16 w0) / 2 with
+    // w0 + w1 = 1 gives w1 = 3.5 w0: 2/9 and 7/9.
+    const auto w = collectives::slice_weights({4, 4}, {{DimKind::direct, 1, 0}, {DimKind::direct, 2, 1}});
+    REQUIRE(w.size() == 2);
+    CHECK(w[0] == Approx(2.0 / 9).epsilon(1e-9));
+    CHECK(w[1] == Approx(7.0 / 9).epsilon(1e-9));
+    // Equal dimensions on equal cables: equal slices; a dimension of size 1 starts no slice.
+    const auto equal = collectives::slice_weights({1, 8, 8, 8}, std::vector<DimPath>(4, {DimKind::ring, 3, 0}));
+    REQUIRE(equal.size() == 3);
+    for (double x : equal)
+        CHECK(x == Approx(1.0 / 3).epsilon(1e-9));
+}
+
 TEST_CASE("collectives: in_switch: ranks send part j to switch j, which returns the reduced part to all",
           "[collectives]") {
     check_algorithm(Algorithm::in_switch);
@@ -409,11 +492,27 @@ TEST_CASE("collectives: refusals name the reason", "[collectives]") {
     CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::ring, 4, {.bytes = 1, .channels = 2}),
                       "channels applies to multi_ring only, not ring");
     CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::ring, 4, {.bytes = 1, .dims = {2, 2}}),
-                      "dims applies to hierarchical only, not ring");
+                      "dims applies to hierarchical and multidim only, not ring");
     CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::hierarchical, 12, q),
                       "hierarchical needs dims, the rank grid (e.g. [8, 16] for 128 ranks)");
     CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::hierarchical, 12, {.bytes = 1, .dims = {4, 4}}),
                       "hierarchical dims [4, 4] hold 16 ranks, not 12");
     CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::hierarchical, 12, {.bytes = 1, .dims = {0, 4}}),
                       "hierarchical dims must all be at least 1, got [0, 4]");
+    CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::multidim, 12, {.bytes = 1, .dims = {4, 4}}),
+                      "multidim dims [4, 4] hold 16 ranks, not 12");
+    CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::multidim, 16, {.bytes = 1, .dims = {4, 4}}),
+                      "multidim needs one dimension path (direct or ring, and a bandwidth) per dimension of dims "
+                      "[4, 4], got 0");
+    const std::vector<DimPath> no_bandwidth{{DimKind::direct, 1, 0}, {DimKind::ring, 0, 1}};
+    CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::multidim, 16,
+                                     {.bytes = 1, .dims = {4, 4}, .dim_paths = no_bandwidth}),
+                      "multidim: dimension 1 has no bandwidth to cross it (0 B/s)");
+    const std::vector<DimPath> unequal{{DimKind::direct, 1, 7}, {DimKind::direct, 2, 7}};
+    CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::multidim, 16,
+                                     {.bytes = 1, .dims = {4, 4}, .dim_paths = unequal}),
+                      "multidim: dimensions 0 and 1 share cables but give different bandwidths (1 and 2 B/s)");
+    CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::hierarchical, 16,
+                                     {.bytes = 1, .dims = {4, 4}, .dim_paths = unequal}),
+                      "dim_paths applies to multidim only, not hierarchical");
 }

@@ -133,7 +133,7 @@ ExperimentResult run_system(const Topology& t, const std::vector<Topology::Verte
         if (!supports(a, x.collective) || (a == Algorithm::multi_ring && x.params.channels == 1)) continue;
         Experiment candidate = x;
         candidate.algorithm = a;
-        if (a != Algorithm::hierarchical) candidate.params.dims.clear();
+        if (a != Algorithm::hierarchical && a != Algorithm::multidim) candidate.params.dims.clear();
         if (a != Algorithm::multi_ring) candidate.params.channels = 1;
         ExperimentResult r;
         try {

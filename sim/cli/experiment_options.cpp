@@ -76,7 +76,8 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     x.params.dims = r.dims;
     // An algorithm chosen on the command line drops the config's parameters it does not take (a preset's dims
     // for hierarchical, say); in the config itself they stay errors.
-    if (!o.algorithm.empty() && x.algorithm != Algorithm::hierarchical) x.params.dims.clear();
+    if (!o.algorithm.empty() && x.algorithm != Algorithm::hierarchical && x.algorithm != Algorithm::multidim)
+        x.params.dims.clear();
     if (!o.algorithm.empty() && x.algorithm != Algorithm::multi_ring) x.params.channels = 1;
     x.routing = r.routing;
     x.seed = static_cast<std::uint64_t>(c.integer("seed"));

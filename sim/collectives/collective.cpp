@@ -8,6 +8,7 @@
 
 #include "sim/collectives/algorithms/algorithms.hpp"
 #include "sim/collectives/algorithms/builder.hpp"
+#include "sim/collectives/algorithms/multidim_plan.hpp"
 #include "topologies/errors.hpp"
 
 namespace snsim {
@@ -39,16 +40,37 @@ bool rooted(Collective c) {
     return c == C::broadcast || c == C::reduce;
 }
 
-void check_dims(Rank ranks, const std::vector<Rank>& dims) {
-    if (dims.empty()) throw InputError("hierarchical needs dims, the rank grid (e.g. [8, 16] for 128 ranks)");
+bool gridded(Algorithm a) {
+    return a == A::hierarchical || a == A::multidim;
+}
+
+void check_dims(std::string_view alg, Rank ranks, const std::vector<Rank>& dims) {
+    if (dims.empty()) throw InputError(fmt::format("{} needs dims, the rank grid (e.g. [8, 16] for 128 ranks)", alg));
     if (std::count(dims.begin(), dims.end(), Rank{0}))
-        throw InputError(fmt::format("hierarchical dims must all be at least 1, got [{}]", fmt::join(dims, ", ")));
+        throw InputError(fmt::format("{} dims must all be at least 1, got [{}]", alg, fmt::join(dims, ", ")));
     double product = 1;
     for (Rank d : dims)
         product *= d;
     if (product != ranks)
-        throw InputError(
-            fmt::format("hierarchical dims [{}] hold {} ranks, not {}", fmt::join(dims, ", "), product, ranks));
+        throw InputError(fmt::format("{} dims [{}] hold {} ranks, not {}", alg, fmt::join(dims, ", "), product, ranks));
+}
+
+// One path per dimension, positive bandwidths, and one bandwidth per set of cables.
+void check_dim_paths(const std::vector<Rank>& dims, const std::vector<DimPath>& paths) {
+    if (paths.size() != dims.size())
+        throw InputError(fmt::format("multidim needs one dimension path (direct or ring, and a bandwidth) per "
+                                     "dimension of dims [{}], got {}",
+                                     fmt::join(dims, ", "), paths.size()));
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        if (!std::isfinite(paths[i].bytes_per_s) || paths[i].bytes_per_s <= 0)
+            throw InputError(fmt::format("multidim: dimension {} has no bandwidth to cross it ({} B/s)", i,
+                                         paths[i].bytes_per_s));
+        for (std::size_t j = 0; j < i; ++j)
+            if (paths[j].cables == paths[i].cables && paths[j].bytes_per_s != paths[i].bytes_per_s)
+                throw InputError(fmt::format("multidim: dimensions {} and {} share cables but give different "
+                                             "bandwidths ({} and {} B/s)",
+                                             j, i, paths[j].bytes_per_s, paths[i].bytes_per_s));
+    }
 }
 
 void check(Collective collective, Algorithm algorithm, Rank ranks, const CollectiveParams& params) {
@@ -70,10 +92,14 @@ void check(Collective collective, Algorithm algorithm, Rank ranks, const Collect
     if (params.channels == 0) throw InputError("channels must be at least 1");
     if (algorithm != A::multi_ring && params.channels != 1)
         throw InputError(fmt::format("channels applies to multi_ring only, not {}", alg));
-    if (algorithm == A::hierarchical)
-        check_dims(ranks, params.dims);
+    if (gridded(algorithm))
+        check_dims(alg, ranks, params.dims);
     else if (!params.dims.empty())
-        throw InputError(fmt::format("dims applies to hierarchical only, not {}", alg));
+        throw InputError(fmt::format("dims applies to hierarchical and multidim only, not {}", alg));
+    if (algorithm == A::multidim)
+        check_dim_paths(params.dims, params.dim_paths);
+    else if (!params.dim_paths.empty())
+        throw InputError(fmt::format("dim_paths applies to multidim only, not {}", alg));
     if (algorithm == A::in_switch && params.switches == 0)
         throw InputError("in_switch needs at least one reducing switch (switch chips cabled to every rank's chip)");
     if (algorithm != A::in_switch && params.switches != 0)
@@ -117,6 +143,7 @@ std::string_view to_string(Algorithm algorithm) {
     case A::pairwise: return "pairwise";
     case A::hierarchical: return "hierarchical";
     case A::in_switch: return "in_switch";
+    case A::multidim: return "multidim";
     }
     return "?";
 }
@@ -145,7 +172,8 @@ std::span<const Collective> collectives_of(Algorithm algorithm) {
     case A::double_binary_tree: return kAllreduce;
     case A::bruck: return kBruck;
     case A::pairwise: return kAlltoall;
-    case A::hierarchical: return kHierarchical;
+    case A::hierarchical:
+    case A::multidim: return kHierarchical;
     case A::in_switch: return kAllreduce;
     }
     return {};
@@ -172,12 +200,15 @@ Schedule build_schedule(Collective collective, Algorithm algorithm, Rank ranks, 
     case A::pairwise: return pairwise_schedule(collective, ranks, params);
     case A::hierarchical: return hierarchical_schedule(collective, ranks, params);
     case A::in_switch: return in_switch_schedule(collective, ranks, params);
+    case A::multidim: return multidim_schedule(collective, ranks, params);
     }
     throw std::logic_error("unknown algorithm");
 }
 
 Rank share_owner(Algorithm algorithm, Rank ranks, const CollectiveParams& params, std::uint32_t block) {
     if (algorithm == A::hierarchical) return collectives::hierarchical_share_owner(params.dims, block % ranks);
+    if (algorithm == A::multidim)
+        return collectives::multidim_share_owner(collectives::multidim_plan(ranks, params), block);
     return block % ranks;
 }
 

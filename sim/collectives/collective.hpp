@@ -48,6 +48,8 @@ enum class Algorithm {
     pairwise,           // p-1 steps; at step k rank r sends to r+k
     hierarchical,       // ring phases along each dimension of the rank grid `dims`
     in_switch,          // in-network reduction: ranks send to `switches` reducing switches that return the result
+    multidim,           // every dimension of `dims` busy at once: slices of the data run the dimensions in rotated
+                        // orders, each dimension direct (full mesh, switch tier) or as two opposite rings (torus)
 };
 
 inline constexpr std::array kCollectives{Collective::allreduce,  Collective::reduce_scatter, Collective::allgather,
@@ -57,7 +59,8 @@ inline constexpr std::array kAlgorithms{
     Algorithm::ring,          Algorithm::bidirectional_ring, Algorithm::multi_ring,
     Algorithm::direct,        Algorithm::recursive_doubling, Algorithm::halving_doubling,
     Algorithm::binomial_tree, Algorithm::double_binary_tree, Algorithm::bruck,
-    Algorithm::pairwise,      Algorithm::hierarchical,       Algorithm::in_switch};
+    Algorithm::pairwise,      Algorithm::hierarchical,       Algorithm::in_switch,
+    Algorithm::multidim};
 
 // Names as configs spell them (the enumerators' names).
 std::string_view to_string(Collective collective);
@@ -79,11 +82,25 @@ struct RankPair {
 };
 using LockstepTest = std::function<bool(std::span<const RankPair>)>;
 
+// multidim: how one dimension of the rank grid is crossed. `direct`: every rank sends to every other rank of its
+// line at once (a full-mesh dimension, or one joined through a switch tier); `ring`: half the data on a ring along
+// the line, half on the ring the other way (a torus or mesh dimension). `bytes_per_s` is what one rank can send
+// along the dimension (all its cables for it together); dimensions with the same `cables` share those cables (two
+// dimensions both reached through one switch tier) and must give the same bandwidth. Only ratios matter: they size
+// the slices of the data (sim/collectives/algorithms/multidim_plan.hpp).
+enum class DimKind : std::uint8_t { direct, ring };
+struct DimPath {
+    DimKind kind = DimKind::direct;
+    double bytes_per_s = 1;
+    Rank cables = 0;
+};
+
 struct CollectiveParams {
     double bytes = 0;           // see the size convention above
     Rank root = 0;              // broadcast and reduce only
     std::uint32_t chunks = 1;   // pipelining: every message becomes `chunks` flows
-    std::vector<Rank> dims;     // hierarchical only: the rank grid, dimension 0 varying fastest, product p
+    std::vector<Rank> dims;     // hierarchical, multidim: the rank grid, dimension 0 varying fastest, product p
+    std::vector<DimPath> dim_paths; // multidim only: one per dimension of dims (sim/experiment/dimension_paths)
     std::uint32_t channels = 1; // multi_ring only: number of rings
     Rank switches = 0;          // in_switch only: reducing switches (Schedule endpoints after the ranks)
     // in_switch only: switch j reduces this share of the buffer, in proportion to the weights (positive; empty:
@@ -97,8 +114,8 @@ struct CollectiveParams {
 Schedule build_schedule(Collective collective, Algorithm algorithm, Rank ranks, const CollectiveParams& params);
 
 // For reduce_scatter and allgather: whose share `block` of a schedule built with these arguments is. Rank
-// block mod p for every algorithm but hierarchical, which numbers the shares with dimension 0 most significant so
-// that the data of each of its phases is one range of blocks.
+// block mod p for every algorithm but hierarchical and multidim, which number the shares with the first dimension
+// they cross most significant so that the data of each of their phases is one range of blocks.
 Rank share_owner(Algorithm algorithm, Rank ranks, const CollectiveParams& params, std::uint32_t block);
 
 } // namespace snsim

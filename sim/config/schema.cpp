@@ -115,7 +115,8 @@ std::vector<KeyDecl> run_keys() {
         {"collective.dims",
          KeyType::IntegerList,
          "[]",
-         "hierarchical: ranks as a grid of these sizes, dimension 0 fastest (product = communicator size)",
+         "hierarchical, multidim: ranks as a grid of these sizes, dimension 0 fastest (product = communicator "
+         "size; multidim with []: the chips' coordinates)",
          {},
          1},
         {"communicator.order",

@@ -12,6 +12,7 @@
 
 #include "sim/engine/analytic_alltoall.hpp"
 #include "sim/engine/lockstep.hpp"
+#include "sim/experiment/dimension_paths.hpp"
 #include "sim/report/bounds.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/metrics/bisection.hpp"
@@ -138,15 +139,18 @@ void check_fits_faults(const Topology& t, const Experiment& x, std::size_t ranks
         throw InputError(fmt::format("routing.strategy dimension_order cannot route around failed parts ({} cable{} "
                                      "removed by faults); use ecmp or shortest",
                                      f.cables, f.cables == 1 ? "" : "s"));
-    if (x.algorithm != Algorithm::hierarchical || f.chips == 0 || x.params.dims.empty()) return;
+    if ((x.algorithm != Algorithm::hierarchical && x.algorithm != Algorithm::multidim) || f.chips == 0 ||
+        x.params.dims.empty())
+        return;
     std::size_t product = 1;
     for (Rank d : x.params.dims)
         product *= d;
     if (product == ranks) return;
-    throw InputError(fmt::format("hierarchical: its rank grid collective.dims [{}] ({} ranks) cannot re-form around "
+    throw InputError(fmt::format("{}: its rank grid collective.dims [{}] ({} ranks) cannot re-form around "
                                  "{} failed chip{} (first: {}), which leave {} ranks; use ring or another flat "
                                  "algorithm, or dims for {} ranks",
-                                 fmt::join(x.params.dims, ", "), product, f.chips, f.chips == 1 ? "" : "s",
+                                 to_string(x.algorithm), fmt::join(x.params.dims, ", "), product, f.chips,
+                                 f.chips == 1 ? "" : "s",
                                  f.failed_chips.front(), ranks, ranks));
 }
 
@@ -179,6 +183,11 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
         endpoints.insert(endpoints.end(), switches.begin(), switches.end());
         params.switches = static_cast<Rank>(switches.size());
         params.switch_weights = switch_weights(t, switches, chips, x.engine);
+    }
+    if (x.algorithm == Algorithm::multidim) {
+        if (params.dims.empty()) params.dims = grid_dims(t, chips);
+        const double product = std::accumulate(params.dims.begin(), params.dims.end(), 1.0, std::multiplies<>());
+        if (product == p) params.dim_paths = dimension_paths(t, chips, params.dims); // else build_schedule refuses
     }
     if (x.coalesce_steps)
         params.lockstep = [&](std::span<const RankPair> messages) {

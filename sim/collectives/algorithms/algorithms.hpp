@@ -19,6 +19,7 @@ Schedule bruck_schedule(Collective collective, Rank p, const CollectiveParams& p
 Schedule pairwise_schedule(Collective collective, Rank p, const CollectiveParams& params);
 Schedule hierarchical_schedule(Collective collective, Rank p, const CollectiveParams& params);
 Schedule in_switch_schedule(Collective collective, Rank p, const CollectiveParams& params);
+Schedule multidim_schedule(Collective collective, Rank p, const CollectiveParams& params);
 
 // The rank whose share `block` (mod p) is in a hierarchical schedule over the grid `dims`.
 Rank hierarchical_share_owner(const std::vector<Rank>& dims, std::uint32_t block);
