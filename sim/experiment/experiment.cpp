@@ -59,36 +59,6 @@ std::vector<report::CableUse> cable_use(const Topology& t, const RunResult& run)
     return out;
 }
 
-// Switch chips cabled to every chip of the communicator: those an in-switch reduction can use, in vertex order.
-std::vector<Topology::Vertex> reducing_switches(const Topology& t, const std::vector<Topology::Vertex>& chips) {
-    const auto& g = t.graph();
-    std::vector<char> member(boost::num_vertices(g), 0);
-    for (auto chip : chips)
-        member[chip] = 1;
-    std::vector<Topology::Vertex> out;
-    for (auto sw : t.nodes_of(NodeKind::Switch)) {
-        std::vector<Topology::Vertex> reached;
-        for (auto [e, end] = boost::out_edges(sw, g); e != end; ++e)
-            if (const auto v = boost::target(*e, g); member[v]) reached.push_back(v);
-        std::sort(reached.begin(), reached.end());
-        if (std::unique(reached.begin(), reached.end()) - reached.begin() == static_cast<std::ptrdiff_t>(chips.size()))
-            out.push_back(sw);
-    }
-    if (out.empty())
-        throw InputError(fmt::format("in_switch needs switch chips cabled to every chip of the communicator; {} has "
-                                     "none for these {} chips",
-                                     t.kind(), chips.size()));
-    return out;
-}
-
-// Direct alltoall on the analytic engine is computed without listing its p(p-1) flows
-// (sim/engine/analytic_alltoall.hpp): the same result, at 15,488 chips in seconds instead of 240 million flows.
-bool listless_alltoall(const Experiment& x, std::uint32_t chunks) {
-    const bool classes = x.routing.strategy == RouteStrategy::Shortest || x.routing.strategy == RouteStrategy::Spray;
-    return x.collective == Collective::alltoall && x.algorithm == Algorithm::direct &&
-           x.engine.kind == EngineKind::analytic && chunks == 1 && classes;
-}
-
 // Faults remove parts the healthy structure relied on: refuse what cannot re-form around them, with the reason.
 void check_fits_faults(const Topology& t, const Experiment& x, std::size_t ranks) {
     const FaultSummary& f = t.faults();
@@ -121,6 +91,33 @@ void log_run(double size, const Schedule& schedule, const RunResult& run, Engine
 }
 
 } // namespace
+
+std::vector<Topology::Vertex> reducing_switches(const Topology& t, const std::vector<Topology::Vertex>& chips) {
+    const auto& g = t.graph();
+    std::vector<char> member(boost::num_vertices(g), 0);
+    for (auto chip : chips)
+        member[chip] = 1;
+    std::vector<Topology::Vertex> out;
+    for (auto sw : t.nodes_of(NodeKind::Switch)) {
+        std::vector<Topology::Vertex> reached;
+        for (auto [e, end] = boost::out_edges(sw, g); e != end; ++e)
+            if (const auto v = boost::target(*e, g); member[v]) reached.push_back(v);
+        std::sort(reached.begin(), reached.end());
+        if (std::unique(reached.begin(), reached.end()) - reached.begin() == static_cast<std::ptrdiff_t>(chips.size()))
+            out.push_back(sw);
+    }
+    if (out.empty())
+        throw InputError(fmt::format("in_switch needs switch chips cabled to every chip of the communicator; {} has "
+                                     "none for these {} chips",
+                                     t.kind(), chips.size()));
+    return out;
+}
+
+bool listless_alltoall(const Experiment& x, std::uint32_t chunks) {
+    const bool classes = x.routing.strategy == RouteStrategy::Shortest || x.routing.strategy == RouteStrategy::Spray;
+    return x.collective == Collective::alltoall && x.algorithm == Algorithm::direct &&
+           x.engine.kind == EngineKind::analytic && chunks == 1 && classes;
+}
 
 ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
                                 const std::function<void(const report::RunRow&)>& on_row) {

@@ -36,6 +36,14 @@ struct ExperimentResult {
     double cables_size_bytes = 0;
 };
 
+// Switch chips cabled to every chip of the communicator: those an in-switch reduction can use, in vertex order.
+// Throws InputError when there are none.
+std::vector<Topology::Vertex> reducing_switches(const Topology& topology, const std::vector<Topology::Vertex>& chips);
+
+// Whether the experiment times a size of `chunks` chunks without listing its flows: direct alltoall on the
+// analytic engine (sim/engine/analytic_alltoall.hpp), at 15,488 chips seconds instead of 240 million flows.
+bool listless_alltoall(const Experiment& experiment, std::uint32_t chunks);
+
 ExperimentResult run_experiment(const Topology& topology, const std::vector<Topology::Vertex>& chips,
                                 const Experiment& experiment, const std::function<void(const report::RunRow&)>& on_row);
 
