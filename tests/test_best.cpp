@@ -83,11 +83,12 @@ TEST_CASE("schedule bound: a ring allreduce on a ring is its closed form 2(p-1)(
         const EngineOptions options{.kind = engine, .alpha_s = alpha};
         CHECK(engine::schedule_lower_bound(t, router, s, chips, options) == Approx(closed).epsilon(1e-12));
     }
-    // The cable term: alltoall on one switch, every chip's cable carries (p-1) S/p each way.
+    // The cable term: alltoall on one switch, every chip's cable carries (p-1) S/p each way, from the moment the
+    // first bytes arrive (two cables' latency).
     const Topology sw = switched({8, 1, 1, 1, k50});
     Router sw_router(sw, {});
     const Schedule a2a = build_schedule(Collective::alltoall, Algorithm::direct, 8, {.bytes = S});
-    const double cable = (p - 1) * S / p / k50.bytes_per_s;
+    const double cable = 2 * k50.latency_s + (p - 1) * S / p / k50.bytes_per_s;
     CHECK(engine::schedule_lower_bound(sw, sw_router, a2a, sw.nodes_of(NodeKind::Chip), {}) ==
           Approx(cable).epsilon(1e-12));
 }

@@ -7,9 +7,11 @@
 //          direction of its path as if alone on the fabric (a sprayed stripe: its fraction of them on each
 //          direction; and no less than its bytes at the reduction bandwidth when it reduces): so the longest chain
 //          of such durations is a bound for both engines.
-//   cable: no cable direction moves more than its bandwidth x efficiency per second, so a discrete-event run
-//          lasts at least the bytes the whole schedule puts on any direction divided by that rate (the spray plan's
-//          links never let a direction carry more: sim/engine/spray_plan.cpp). Not for the
+//   cable: no cable direction moves more than its bandwidth x efficiency per second (the spray plan's links never
+//          let a direction carry more: sim/engine/spray_plan.cpp), and no byte crosses it before the earliest
+//          chain start + alpha + path latency of the stripes that cross it (a transfer moves only after its
+//          route's latency), so a discrete-event run lasts at least that start plus the bytes the whole schedule
+//          puts on the direction divided by its rate. Not for the
 //          analytic engine: it drains each wave's bytes on its own, and waves that do not depend on each other may
 //          overlap on a cable.
 #include <vector>

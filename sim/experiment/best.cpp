@@ -94,6 +94,7 @@ class Search {
         std::vector<std::pair<Estimate, Candidate*>> runs;
         for (auto& c : candidates_) {
             if (c.refused) continue;
+            if (events_.stop()) return false;
             try {
                 runs.emplace_back(estimate(t_, router_, chips_, c.experiment, size), &c);
             } catch (const InputError& e) {
