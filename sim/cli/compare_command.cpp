@@ -198,14 +198,16 @@ int compare(CompareOptions o) {
         prepared.push_back({std::move(config), std::move(topology), std::move(chips), std::move(x), std::move(label)});
     }
 
-    // Rows are kept as they are decided and the files rewritten with each, so a stopped or killed comparison
-    // keeps what finished (the table, printed at the end, shows the systems that finished every size).
+    // Rows are kept as they are decided and the CSV rewritten with each (the JSON, which holds every cable
+    // direction, with each system), so a stopped or killed comparison keeps what finished (the table, printed at
+    // the end, shows the systems that finished every size).
     const StopSignal stop;
     std::vector<report::SystemResult> results;
-    const auto write_files = [&] {
+    const auto write_files = [&](bool json_too) {
         if (o.out.empty()) return;
         report::write_atomically("--out", o.out + "/compare.csv",
                                  [&](std::ostream& out) { report::write_compare_csv(out, results); });
+        if (!json_too) return;
         std::vector<report::StreamedJson> cables;
         const auto json = report::compare_json(results, cables);
         report::write_json("--out", o.out + "/compare.json", json, cables);
@@ -217,7 +219,7 @@ int compare(CompareOptions o) {
         const auto decided = [&](const report::RunRow& row) {
             std::cout << row_line(p.label, row) << std::flush;
             results.back().rows.push_back(row);
-            write_files();
+            write_files(false);
         };
         ExperimentResult r;
         try {
@@ -229,7 +231,7 @@ int compare(CompareOptions o) {
         results.back().cables = std::move(r.cables);
         results.back().idle_cable_directions = r.idle_cable_directions;
         results.back().cables_size_bytes = r.cables_size_bytes;
-        write_files();
+        write_files(true);
         std::cerr << fmt::format("# {}: {} chips, {} sizes in {:.1f} s\n", p.label, p.chips.size(), sizes.size(),
                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
@@ -250,7 +252,7 @@ int compare(CompareOptions o) {
                   << report::compare_table(complete, best) << std::flush;
     }
     if (!o.out.empty() && !results.empty()) {
-        write_files();
+        write_files(true);
         std::cout << fmt::format("\nwrote {0}/compare.csv and {0}/compare.json; draw them with scripts/plot {0}\n",
                                  o.out);
     }
@@ -275,7 +277,8 @@ Action add_compare_command(CLI::App& app) {
                     "YAML configs (e.g. configs/presets/*.yaml), or one experiment file from configs/experiments/")
         ->required();
     add_experiment_options(*cmd, o->flags,
-                           ", or best (every algorithm that fits each system, the fastest kept per size)");
+                           ", or best (every algorithm that fits each system, the fastest kept per size; those whose "
+                           "lower bound is above the best time found are skipped)");
     cmd->add_option("--vary", o->vary,
                     "KEY=V1,V2,...: one config run with each value of KEY, e.g. topology.planes=7,4,1 or "
                     "collective.algorithm=ring,in_switch");
@@ -284,7 +287,9 @@ Action add_compare_command(CLI::App& app) {
     cmd->footer("Every system runs the same sizes (--sizes, or the first config's). The CSV has one line per system "
                 "and size (columns of snsim run's "
                 "CSV after system,config,vary,chips);\nthe JSON adds each system's cable statistics. "
-                "scripts/plot DIR draws busbw vs size and per-link utilization. Exit code 2 on bad input.");
+                "scripts/plot DIR draws busbw vs size and per-link utilization. Each row is printed (and the CSV "
+                "rewritten) as it is decided;\nCtrl-C or SIGTERM stops between runs and keeps what was decided "
+                "(exit code 128 + the signal). Exit code 2 on bad input.");
     return [cmd, o] {
         if (!*cmd) return -1;
         return compare(*o);
