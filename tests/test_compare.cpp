@@ -138,3 +138,27 @@ TEST_CASE("compare: bad input is one line and exit code 2, nothing written", "[c
     CHECK(plot.exit_code == 2);
     CHECK(lines(plot.output) == 1);
 }
+
+TEST_CASE("compare: rows stream as decided; an interrupt keeps them and exits 128 + signal", "[cli][compare][best]") {
+    snsim::test::TempDir dir;
+    // hgx_h100 finishes at once; cloudmatrix384 takes seconds (its direct allreduce has 147,072 flows at once). The interrupt reaches the
+    // process group (as Ctrl-C does), so the simulation in progress ends too.
+    const std::string out = dir.file("i");
+    const std::string script = "setsid " + std::string(SNSIM_BIN) + " compare " + preset("hgx_h100") + " " +
+                               preset("cloudmatrix384") + " --algorithm best --sizes 1K,4K --out " + out + " >" +
+                               dir.file("log") + " 2>&1 & pid=$!; for i in $(seq 600); do grep -q '^# hgx_h100: 8 " +
+                               "chips' " + dir.file("log") + " && break; sleep 0.05; done; /bin/kill -INT -- -$pid; " +
+                               "wait $pid; echo exit=$?";
+    const auto r = run_shell(script);
+    CHECK_THAT(r.output, Catch::Contains("exit=130"));
+    const std::string log = slurp(dir.file("log"));
+    // Each size's row was printed as it was decided, and the stop says what was kept.
+    CHECK_THAT(log, Catch::Contains("# hgx_h100: 1024 B: "));
+    CHECK_THAT(log, Catch::Contains("# hgx_h100: 4096 B: "));
+    CHECK_THAT(log, Catch::Contains("snsim: stopped by signal 2"));
+    CHECK_THAT(log, Catch::Contains("1 of 2 systems complete"));
+    const std::string csv = slurp(out + "/compare.csv");
+    CHECK(csv_line(csv, "hgx_h100", "1024").size() == 19);
+    CHECK(csv_line(csv, "hgx_h100", "4096").size() == 19);
+    CHECK(csv_line(csv, "cloudmatrix384", "4096").empty());
+}

@@ -39,14 +39,22 @@ std::vector<std::string> presets() {
     return out;
 }
 
-// A communicator of a preset of more than 64 chips: its first 32 chips for a flat algorithm; for hierarchical the
-// preset's rank grid up to about 100 ranks times 2 of the next level (two boards, racks or slices), and where the
+// A communicator of a preset of more than 64 chips: its first 32 chips for a flat algorithm; for multidim the first
+// two dimensions of its grid (a board, a torus plane; see below); for hierarchical the preset's rank grid up to about 100 ranks times 2 of the next level (two boards, racks or slices), and where the
 // first level is a Clos rack of 64 or 88 chips, every 8th chip of two racks (a grid of 8 or 11 x 2).
 config::Config::Overrides subset(const std::string& path) {
     const auto c = config::Config::load(path);
     const Topology t = config::build_topology(c);
     if (t.count(NodeKind::Chip) <= 64) return {};
     const auto request = config::run_request(c);
+    // multidim: its first two dimensions (whole lines of both), up to 64 ranks. A 16x16 torus plane with 2% of its
+    // cables failed falls back to direct phases over multi-hop routes (77 s on the discrete-event engine): the
+    // TPU v4 pod's plane gets a ring on 32 chips instead, the 8x8 planes of the same design stay multidim.
+    if (request.algorithm == "multidim" && request.dims.size() >= 2 && request.dims[0] * request.dims[1] <= 64)
+        return {{"communicator.count", std::to_string(request.dims[0] * request.dims[1])},
+                {"collective.dims", fmt::format("[{}, {}]", request.dims[0], request.dims[1])}};
+    if (request.algorithm == "multidim")
+        return {{"communicator.count", "32"}, {"collective.algorithm", "ring"}, {"collective.dims", "[]"}};
     if (request.algorithm != "hierarchical") return {{"communicator.count", "32"}};
     const Rank first = request.dims.front();
     if (first > 16 && first % 8 == 0)

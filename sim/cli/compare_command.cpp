@@ -2,6 +2,7 @@
 // side-by-side table, written as CSV and JSON into a directory that scripts/plot draws from.
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -11,8 +12,10 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/experiment_options.hpp"
+#include "sim/cli/stop_signal.hpp"
 #include "sim/config/run_request.hpp"
 #include "sim/config/topology_request.hpp"
+#include "sim/experiment/best.hpp"
 #include "sim/report/compare_report.hpp"
 #include "sim/report/output_file.hpp"
 #include "topologies/errors.hpp"
@@ -122,41 +125,37 @@ void read_experiment_file(CompareOptions& o) {
     scalar("out", o.out);
 }
 
-// Runs x on one system; with best, every algorithm that implements the collective and accepts the system is
-// tried, and each size keeps the fastest (ties: the first in kAlgorithms).
+// One line per row as it is decided, so a long comparison shows (and, with its files, keeps) its progress.
+std::string row_line(const std::string& label, const report::RunRow& row) {
+    return fmt::format("# {}: {} B: {} {:.2f} us, {:.2f} GB/s busbw, {:.1f}% of bound\n", label, row.size_bytes,
+                       row.algorithm, row.time_s * 1e6, report::busbw_Bps(row) / 1e9, 100 * report::fraction(row));
+}
+
+// Runs x on one system, handing each decided row to `decided` (the fastest per size with best: sim/experiment/
+// best.hpp, candidates and skips on stderr). Stops between runs once `stop` says so; the result then holds the
+// rows decided before.
 ExperimentResult run_system(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
-                            bool best, const std::string& label) {
-    const auto quiet = [](const report::RunRow&) {};
-    if (!best) return run_experiment(t, chips, x, quiet);
-    ExperimentResult winner;
-    for (Algorithm a : kAlgorithms) {
-        if (!supports(a, x.collective) || (a == Algorithm::multi_ring && x.params.channels == 1)) continue;
-        Experiment candidate = x;
-        candidate.algorithm = a;
-        if (a != Algorithm::hierarchical && a != Algorithm::multidim) candidate.params.dims.clear();
-        if (a != Algorithm::multi_ring) candidate.params.channels = 1;
-        ExperimentResult r;
-        try {
-            r = run_experiment(t, chips, candidate, quiet);
-        } catch (const InputError& e) {
-            std::cerr << fmt::format("# {}: {} skipped: {}\n", label, to_string(a), e.what());
-            continue;
-        }
-        if (winner.rows.empty()) {
-            winner = std::move(r);
-            continue;
-        }
-        for (std::size_t i = 0; i < r.rows.size(); ++i)
-            if (r.rows[i].time_s < winner.rows[i].time_s) winner.rows[i] = r.rows[i];
-        const auto largest = std::max_element(x.sizes.begin(), x.sizes.end()) - x.sizes.begin();
-        if (winner.rows[largest].algorithm == to_string(a)) {
-            winner.cables = std::move(r.cables);
-            winner.idle_cable_directions = r.idle_cable_directions;
-        }
+                            bool best, const std::string& label,
+                            const std::function<void(const report::RunRow&)>& decided, const StopSignal& stop) {
+    if (!best) return run_experiment(t, chips, x, decided);
+    BestEvents events;
+    events.timed = [&](const report::RunRow& row) {
+        std::cerr << fmt::format("#   {}: {} at {} B: {:.2f} us, {:.1f}% of bound\n", label, row.algorithm,
+                                 row.size_bytes, row.time_s * 1e6, 100 * report::fraction(row));
+    };
+    events.skipped = [&](Algorithm a, double size, const std::string& why) {
+        if (size == 0)
+            std::cerr << fmt::format("# {}: {} skipped: {}\n", label, to_string(a), why);
+        else
+            std::cerr << fmt::format("#   {}: {} skipped at {} B: {}\n", label, to_string(a), size, why);
+    };
+    events.decided = decided;
+    events.stop = [&] { return stop.received() != 0; };
+    try {
+        return run_best(t, chips, x, events).result;
+    } catch (const InputError& e) {
+        throw InputError(fmt::format("{}: {}", label, e.what()));
     }
-    if (winner.rows.empty())
-        throw InputError(fmt::format("{}: no algorithm implements {} on it", label, to_string(x.collective)));
-    return winner;
 }
 
 int compare(CompareOptions o) {
@@ -199,32 +198,71 @@ int compare(CompareOptions o) {
         prepared.push_back({std::move(config), std::move(topology), std::move(chips), std::move(x), std::move(label)});
     }
 
+    // Rows are kept as they are decided and the CSV rewritten with each (the JSON, which holds every cable
+    // direction, with each system), so a stopped or killed comparison keeps what finished (the table, printed at
+    // the end, shows the systems that finished every size).
+    const StopSignal stop;
     std::vector<report::SystemResult> results;
-    for (std::size_t i = 0; i < prepared.size(); ++i) {
-        const auto& p = prepared[i];
-        const auto start = std::chrono::steady_clock::now();
-        ExperimentResult r = run_system(p.topology, p.chips, p.experiment, best, p.label);
-        std::cerr << fmt::format("# {}: {} chips, {} sizes in {:.1f} s\n", p.label, p.chips.size(), sizes.size(),
-                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        results.push_back({p.label, systems[i].config, systems[i].vary, p.chips.size(), std::move(r.rows),
-                           std::move(r.cables), r.idle_cable_directions, r.cables_size_bytes});
-    }
-
-    const auto& first = results.front().rows.front();
-    const bool one_algorithm = std::all_of(results.begin(), results.end(),
-                                           [&](const auto& r) { return r.rows.front().algorithm == first.algorithm; });
-    const std::string algorithm = best ? "best algorithm per size" : one_algorithm ? first.algorithm : "as labelled";
-    std::cout << fmt::format("# {} ({}), {} systems; time in us, busbw in GB/s, %bound = that system's bound / time\n",
-                             first.collective, algorithm, results.size())
-              << report::compare_table(results, best) << std::flush;
-    if (!o.out.empty()) {
+    const auto write_files = [&](bool json_too) {
+        if (o.out.empty()) return;
         report::write_atomically("--out", o.out + "/compare.csv",
                                  [&](std::ostream& out) { report::write_compare_csv(out, results); });
+        if (!json_too) return;
         std::vector<report::StreamedJson> cables;
         const auto json = report::compare_json(results, cables);
         report::write_json("--out", o.out + "/compare.json", json, cables);
+    };
+    for (std::size_t i = 0; i < prepared.size() && !stop.received(); ++i) {
+        const auto& p = prepared[i];
+        const auto start = std::chrono::steady_clock::now();
+        results.push_back({p.label, systems[i].config, systems[i].vary, p.chips.size(), {}, {}, 0, 0});
+        const auto decided = [&](const report::RunRow& row) {
+            std::cout << row_line(p.label, row) << std::flush;
+            results.back().rows.push_back(row);
+            write_files(false);
+        };
+        ExperimentResult r;
+        try {
+            r = run_system(p.topology, p.chips, p.experiment, best, p.label, decided, stop);
+        } catch (const std::exception&) {
+            if (!stop.received()) throw; // else the run was stopped by the same signal
+        }
+        if (results.back().rows.size() < sizes.size()) break;
+        results.back().cables = std::move(r.cables);
+        results.back().idle_cable_directions = r.idle_cable_directions;
+        results.back().cables_size_bytes = r.cables_size_bytes;
+        write_files(true);
+        std::cerr << fmt::format("# {}: {} chips, {} sizes in {:.1f} s\n", p.label, p.chips.size(), sizes.size(),
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+
+    std::vector<report::SystemResult> complete;
+    for (const auto& r : results)
+        if (r.rows.size() == sizes.size()) complete.push_back(r);
+    if (!complete.empty()) {
+        const auto& first = complete.front().rows.front();
+        const bool one_algorithm = std::all_of(complete.begin(), complete.end(), [&](const auto& r) {
+            return r.rows.front().algorithm == first.algorithm;
+        });
+        const std::string algorithm =
+            best ? "best algorithm per size" : one_algorithm ? first.algorithm : "as labelled";
+        std::cout << fmt::format(
+                         "# {} ({}), {} systems; time in us, busbw in GB/s, %bound = that system's bound / time\n",
+                         first.collective, algorithm, complete.size())
+                  << report::compare_table(complete, best) << std::flush;
+    }
+    if (!o.out.empty() && !results.empty()) {
+        write_files(true);
         std::cout << fmt::format("\nwrote {0}/compare.csv and {0}/compare.json; draw them with scripts/plot {0}\n",
                                  o.out);
+    }
+    if (const int signal = stop.received()) {
+        std::size_t rows = 0;
+        for (const auto& r : results)
+            rows += r.rows.size();
+        std::cerr << fmt::format("snsim: stopped by signal {}: kept the {} rows decided ({} of {} systems complete)\n",
+                                 signal, rows, complete.size(), prepared.size());
+        return 128 + signal;
     }
     return 0;
 }
@@ -239,7 +277,8 @@ Action add_compare_command(CLI::App& app) {
                     "YAML configs (e.g. configs/presets/*.yaml), or one experiment file from configs/experiments/")
         ->required();
     add_experiment_options(*cmd, o->flags,
-                           ", or best (every algorithm that fits each system, the fastest kept per size)");
+                           ", or best (every algorithm that fits each system, the fastest kept per size; those whose "
+                           "lower bound is above the best time found are skipped)");
     cmd->add_option("--vary", o->vary,
                     "KEY=V1,V2,...: one config run with each value of KEY, e.g. topology.planes=7,4,1 or "
                     "collective.algorithm=ring,in_switch");
@@ -248,7 +287,9 @@ Action add_compare_command(CLI::App& app) {
     cmd->footer("Every system runs the same sizes (--sizes, or the first config's). The CSV has one line per system "
                 "and size (columns of snsim run's "
                 "CSV after system,config,vary,chips);\nthe JSON adds each system's cable statistics. "
-                "scripts/plot DIR draws busbw vs size and per-link utilization. Exit code 2 on bad input.");
+                "scripts/plot DIR draws busbw vs size and per-link utilization. Each row is printed (and the CSV "
+                "rewritten) as it is decided;\nCtrl-C or SIGTERM stops between runs and keeps what was decided "
+                "(exit code 128 + the signal). Exit code 2 on bad input.");
     return [cmd, o] {
         if (!*cmd) return -1;
         return compare(*o);

@@ -81,6 +81,9 @@ std::vector<FlowTiming> run_in_child(const Topology& t, const Schedule& s, const
     if (pid < 0) throw std::runtime_error(fmt::format("engine: fork failed: {}", std::strerror(errno)));
     if (pid == 0) {
         ::close(fds[0]);
+        // A caller may catch SIGINT and SIGTERM to stop between runs (snsim compare); the simulation itself stops.
+        ::signal(SIGINT, SIG_DFL);
+        ::signal(SIGTERM, SIG_DFL);
         // A simulation nobody will read (its parent killed: a sweep worker, say) stops instead of running on.
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent) ::_exit(1);

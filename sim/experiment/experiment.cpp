@@ -69,28 +69,6 @@ std::vector<report::CableUse> cable_use(const Topology& t, const RunResult& run)
     return out;
 }
 
-// Switch chips cabled to every chip of the communicator: those an in-switch reduction can use, in vertex order.
-std::vector<Topology::Vertex> reducing_switches(const Topology& t, const std::vector<Topology::Vertex>& chips) {
-    const auto& g = t.graph();
-    std::vector<char> member(boost::num_vertices(g), 0);
-    for (auto chip : chips)
-        member[chip] = 1;
-    std::vector<Topology::Vertex> out;
-    for (auto sw : t.nodes_of(NodeKind::Switch)) {
-        std::vector<Topology::Vertex> reached;
-        for (auto [e, end] = boost::out_edges(sw, g); e != end; ++e)
-            if (const auto v = boost::target(*e, g); member[v]) reached.push_back(v);
-        std::sort(reached.begin(), reached.end());
-        if (std::unique(reached.begin(), reached.end()) - reached.begin() == static_cast<std::ptrdiff_t>(chips.size()))
-            out.push_back(sw);
-    }
-    if (out.empty())
-        throw InputError(fmt::format("in_switch needs switch chips cabled to every chip of the communicator; {} has "
-                                     "none for these {} chips",
-                                     t.kind(), chips.size()));
-    return out;
-}
-
 // Each reducing switch's share of an in_switch reduction: the least rate any rank's part reaches it at (the
 // rank's cables to it, or the reduction cap when slower), so that every switch's parts take the same time.
 std::vector<double> switch_weights(const Topology& t, const std::vector<Topology::Vertex>& switches,
@@ -121,15 +99,6 @@ std::uint32_t default_chunks(const Experiment& x, Rank p, const CollectiveParams
     const double most = std::min(kMaxDefaultChunks, std::floor(kDefaultChunkFlows / (2.0 * p * params.switches)));
     return static_cast<std::uint32_t>(
         std::clamp(std::round(std::sqrt(params.bytes / (bandwidth * latency_s))), 1.0, std::max(1.0, most)));
-}
-
-// Direct alltoall on the analytic engine is computed without listing its p(p-1) flows
-// (sim/engine/analytic_alltoall.hpp): the same result, at 15,488 chips in seconds instead of 240 million flows.
-bool listless_alltoall(const Experiment& x, std::uint32_t chunks) {
-    const bool classes = x.routing.strategy == RouteStrategy::Shortest || x.routing.strategy == RouteStrategy::Spray ||
-                         x.routing.strategy == RouteStrategy::Ecmp;
-    return x.collective == Collective::alltoall && x.algorithm == Algorithm::direct &&
-           x.engine.kind == EngineKind::analytic && chunks == 1 && classes;
 }
 
 // Faults remove parts the healthy structure relied on: refuse what cannot re-form around them, with the reason.
@@ -168,19 +137,47 @@ void log_run(double size, const Schedule& schedule, const RunResult& run, Engine
 
 } // namespace
 
-ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
-                                const std::function<void(const report::RunRow&)>& on_row) {
-    check_fits_faults(t, x, chips.size());
-    if (const auto why = x.cost.refusal(x.sizes)) throw InputError("cost.protocols: " + *why);
-    Router router(t, x.routing);
+std::vector<Topology::Vertex> reducing_switches(const Topology& t, const std::vector<Topology::Vertex>& chips) {
+    const auto& g = t.graph();
+    std::vector<char> member(boost::num_vertices(g), 0);
+    for (auto chip : chips)
+        member[chip] = 1;
+    std::vector<Topology::Vertex> out;
+    for (auto sw : t.nodes_of(NodeKind::Switch)) {
+        std::vector<Topology::Vertex> reached;
+        for (auto [e, end] = boost::out_edges(sw, g); e != end; ++e)
+            if (const auto v = boost::target(*e, g); member[v]) reached.push_back(v);
+        std::sort(reached.begin(), reached.end());
+        if (std::unique(reached.begin(), reached.end()) - reached.begin() == static_cast<std::ptrdiff_t>(chips.size()))
+            out.push_back(sw);
+    }
+    if (out.empty())
+        throw InputError(fmt::format("in_switch needs switch chips cabled to every chip of the communicator; {} has "
+                                     "none for these {} chips",
+                                     t.kind(), chips.size()));
+    return out;
+}
+
+bool listless_alltoall(const Experiment& x, std::uint32_t chunks) {
+    const bool classes = x.routing.strategy == RouteStrategy::Shortest || x.routing.strategy == RouteStrategy::Spray ||
+                         x.routing.strategy == RouteStrategy::Ecmp;
+    return x.collective == Collective::alltoall && x.algorithm == Algorithm::direct &&
+           x.engine.kind == EngineKind::analytic && chunks == 1 && classes;
+}
+
+SchedulePlan plan_schedule(const Topology& t, Router& router, const std::vector<Topology::Vertex>& chips,
+                           const Experiment& x) {
     const auto p = static_cast<Rank>(chips.size());
-    report::BoundInputs bounds = bound_inputs(t, chips, x);
-    // The schedule's endpoints: the ranks' chips, then for in_switch the switches that reduce.
-    std::vector<Topology::Vertex> endpoints = chips;
-    CollectiveParams params = x.params;
+    SchedulePlan plan{chips, x.params, std::numeric_limits<double>::infinity()};
+    const auto& g = t.graph();
+    for (auto chip : chips)
+        for (auto [e, end] = boost::out_edges(chip, g); e != end; ++e)
+            plan.near_latency_s = std::min(plan.near_latency_s, g[*e].latency_s);
+    plan.near_latency_s += x.engine.alpha_s;
+    CollectiveParams& params = plan.params;
     if (x.algorithm == Algorithm::in_switch) {
         const auto switches = reducing_switches(t, chips);
-        endpoints.insert(endpoints.end(), switches.begin(), switches.end());
+        plan.endpoints.insert(plan.endpoints.end(), switches.begin(), switches.end());
         params.switches = static_cast<Rank>(switches.size());
         params.switch_weights = switch_weights(t, switches, chips, x.engine);
     }
@@ -190,15 +187,35 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
         if (product == p) params.dim_paths = dimension_paths(t, chips, params.dims); // else build_schedule refuses
     }
     if (x.coalesce_steps)
-        params.lockstep = [&](std::span<const RankPair> messages) {
+        params.lockstep = [&t, &router, endpoints = plan.endpoints](std::span<const RankPair> messages) {
             return engine::runs_in_lockstep(t, router, endpoints, messages);
         };
+    return plan;
+}
+
+CollectiveParams params_at(const Experiment& x, const SchedulePlan& plan, double size) {
+    CollectiveParams params = plan.params;
+    params.bytes = size;
+    params.chunks = x.cost.chunks_for(size, x.params.chunks);
+    if (params.chunks == 0)
+        params.chunks = default_chunks(x, static_cast<Rank>(plan.endpoints.size() - params.switches), params,
+                                       plan.near_latency_s);
+    return params;
+}
+
+ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
+                                const std::function<void(const report::RunRow&)>& on_row) {
+    check_fits_faults(t, x, chips.size());
+    if (const auto why = x.cost.refusal(x.sizes)) throw InputError("cost.protocols: " + *why);
+    Router router(t, x.routing);
+    const auto p = static_cast<Rank>(chips.size());
+    report::BoundInputs bounds = bound_inputs(t, chips, x);
+    SchedulePlan plan = plan_schedule(t, router, chips, x);
+    const std::vector<Topology::Vertex>& endpoints = plan.endpoints;
     ExperimentResult result;
     RunResult largest;
     for (double size : x.sizes) {
-        params.bytes = size;
-        params.chunks = x.cost.chunks_for(size, x.params.chunks);
-        if (params.chunks == 0) params.chunks = default_chunks(x, p, params, bounds.near_latency_s + x.engine.alpha_s);
+        const CollectiveParams params = params_at(x, plan, size);
         RunResult run;
         std::string protocol;
         bool timed_any = false;

@@ -39,6 +39,27 @@ struct ExperimentResult {
     double cables_size_bytes = 0;
 };
 
+// Switch chips cabled to every chip of the communicator: those an in-switch reduction can use, in vertex order.
+// Throws InputError when there are none.
+std::vector<Topology::Vertex> reducing_switches(const Topology& topology, const std::vector<Topology::Vertex>& chips);
+
+// Whether the experiment times a size of `chunks` chunks without listing its flows: direct alltoall on the
+// analytic engine (sim/engine/analytic_alltoall.hpp), at 15,488 chips seconds instead of 240 million flows.
+bool listless_alltoall(const Experiment& experiment, std::uint32_t chunks);
+
+// What an experiment's schedules are built from, as run_experiment builds them (and the best-algorithm search
+// bounds them): the endpoints (the ranks' chips, then in_switch's reducing switches) and the parameters but the
+// size (in_switch's weights, multidim's grid and dimension paths, the lockstep test through `router`).
+struct SchedulePlan {
+    std::vector<Topology::Vertex> endpoints;
+    CollectiveParams params;
+    double near_latency_s = 0; // least latency of a chip's cable, plus alpha: what default chunking weighs
+};
+SchedulePlan plan_schedule(const Topology& topology, Router& router, const std::vector<Topology::Vertex>& chips,
+                           const Experiment& experiment);
+// The plan's parameters at one size: its bytes and chunks (the cost model's, or the algorithm's default).
+CollectiveParams params_at(const Experiment& experiment, const SchedulePlan& plan, double size);
+
 ExperimentResult run_experiment(const Topology& topology, const std::vector<Topology::Vertex>& chips,
                                 const Experiment& experiment, const std::function<void(const report::RunRow&)>& on_row);
 
