@@ -56,6 +56,9 @@ struct RunResult {
     // The analytic engine's model did not provably hold (sim/engine/analytic.hpp, E1 and E2): its time is an
     // estimate of the discrete-event engine's. Always false for the discrete-event engine.
     bool estimate = false;
+    // Discrete-event engine: sprayed stripes put different fractions on one cable direction, which SimGrid cannot be
+    // told exactly (LinkPlan::exact, docs/routing.md), so the time is an approximation.
+    bool approximate_plan = false;
 };
 
 // Simulates `schedule` with endpoint e on vertex `chips[e]`: rank r on chip chips[r], and for in-network

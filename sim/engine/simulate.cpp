@@ -162,6 +162,7 @@ RunResult simulate(const Topology& t, Router& router, const Schedule& s, const s
         const LinkPlan plan = plan_links(t, stripes, options.efficiency, options.bundle_stripes);
         result.communications = plan.communications();
         result.bundled = plan.bundled();
+        result.approximate_plan = !plan.exact;
         result.flows = run_in_child(t, s, chips, plan, options, result.simgrid_peak_kib);
     }
     for (const auto& timing : result.flows)

@@ -125,6 +125,10 @@ void check_fits_faults(const Topology& t, const Experiment& x, std::size_t ranks
 
 // With -v: what was simulated, and the SimGrid process's peak memory (snsim's own is logged at exit).
 void log_run(double size, const Schedule& schedule, const RunResult& run, EngineKind engine) {
+    if (run.approximate_plan)
+        spdlog::warn("{} B: sprayed stripes share a cable in different proportions, which SimGrid cannot be told "
+                     "exactly: the discrete-event time is an approximation (docs/routing.md)",
+                     size);
     const auto log = spdlog::get("experiment");
     if (!log) return;
     const auto coalesced =
