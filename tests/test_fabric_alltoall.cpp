@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/experiment/experiment.hpp"
+#include "sim/report/bounds.hpp"
 #include "support.hpp"
 #include "topologies/generators/generators.hpp"
 
@@ -53,6 +54,19 @@ TEST_CASE("sprayed alltoall on a fat tree: 1:1 at its bound, 2:1 twice the cross
     CHECK(half.time_s >= 1.9 * full.time_s);
     CHECK(half.time_s <= 2.0 * full.time_s);
     CHECK(half.time_s >= half.bound_s);
+    // The bound sees the narrower way out of each node (the rack cut: 4 chips x 60/64 of their bytes over half
+    // their injection), so the oversubscribed tree is at its bound too.
+    CHECK(report::fraction(half) >= 0.98);
+}
+
+TEST_CASE("rack cut bound: the bytes a group must exchange with the rest, by hand", "[report]") {
+    // 16 ranks, 4 in the group, 1 MB: alltoall 4 x 12 / 16 MB; allgather max(4, 12) / 16 MB; allreduce 1 MB.
+    CHECK(report::group_bytes(Collective::alltoall, 16, 4, 1e6) == Approx(3e6));
+    CHECK(report::group_bytes(Collective::allgather, 16, 4, 1e6) == Approx(0.75e6));
+    CHECK(report::group_bytes(Collective::reduce_scatter, 16, 12, 1e6) == Approx(0.75e6));
+    CHECK(report::group_bytes(Collective::allreduce, 16, 4, 1e6) == 1e6);
+    CHECK(report::group_bytes(Collective::allreduce, 16, 16, 1e6) == 0); // the whole communicator: nothing crosses
+    CHECK(report::group_bytes(Collective::permutation, 16, 4, 1e6) == 0);
 }
 
 TEST_CASE("hashed ecmp alltoall on a fat tree loses to collisions, spray does not", "[routing][alltoall]") {

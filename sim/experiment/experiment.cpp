@@ -1,6 +1,7 @@
 #include "sim/experiment/experiment.hpp"
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -16,6 +17,7 @@
 #include "sim/report/bounds.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/metrics/bisection.hpp"
+#include "topologies/metrics/rack_cuts.hpp"
 #include "topologies/metrics/latency.hpp"
 
 namespace snsim {
@@ -49,6 +51,13 @@ report::BoundInputs bound_inputs(const Topology& t, const std::vector<Topology::
             in.far_latency_s = std::max(in.far_latency_s, latency[chip]);
     }
     if (chips.size() == t.count(NodeKind::Chip)) in.bisection_Bps = bisection(t).bytes_per_s;
+    std::map<int, Rank> held; // ranks per rack
+    for (auto chip : chips)
+        if (const int rack = t.node(chip).place.rack; rack >= 0) ++held[rack];
+    for (const RackCut& cut : rack_cuts(t))
+        if (const auto it = held.find(cut.rack); it != held.end()) in.racks.push_back({it->second, cut.bytes_per_s});
+    in.collective = x.collective;
+    in.ranks = static_cast<Rank>(chips.size());
     return in;
 }
 
@@ -257,6 +266,7 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
         bounds.per_rank_bytes = report::every_rank_bytes(x.collective, x.algorithm, p, size);
         bounds.total_bytes = p * report::injected_bytes(x.collective, x.algorithm, p, size);
         bounds.bisection_bytes = report::bisection_bytes(x.collective, p, size);
+        bounds.size_bytes = size;
         report::RunRow row{std::string(to_string(x.collective)),
                            std::string(to_string(x.algorithm)),
                            size,

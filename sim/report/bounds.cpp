@@ -40,8 +40,26 @@ double bisection_bytes(Collective c, Rank p, double bytes) {
     return 0;
 }
 
+double group_bytes(Collective c, Rank p, Rank g, double bytes) {
+    if (g == 0 || g >= p) return 0;
+    switch (c) {
+    case Collective::allreduce:
+    case Collective::broadcast:
+    case Collective::reduce: return bytes;
+    case Collective::reduce_scatter:
+    case Collective::allgather: return bytes * std::max(g, p - g) / p;
+    case Collective::alltoall: return bytes * static_cast<double>(g) * static_cast<double>(p - g) / p;
+    case Collective::permutation: return 0;
+    }
+    return 0;
+}
+
 double lower_bound_s(const BoundInputs& in) {
     double bandwidth = in.injection_Bps > 0 ? in.per_rank_bytes / in.injection_Bps : 0;
+    for (const RackCutInput& rack : in.racks)
+        if (rack.bytes_per_s > 0)
+            bandwidth =
+                std::max(bandwidth, group_bytes(in.collective, in.ranks, rack.ranks, in.size_bytes) / rack.bytes_per_s);
     if (in.total_injection_Bps > 0) bandwidth = std::max(bandwidth, in.total_bytes / in.total_injection_Bps);
     if (in.bisection_Bps > 0) bandwidth = std::max(bandwidth, in.bisection_bytes / in.bisection_Bps);
     return std::max(in.alpha_s + in.far_latency_s, bandwidth + in.near_latency_s);

@@ -11,6 +11,10 @@
 //   bisection:  bytes that must cross a balanced cut of the chips / the bandwidth of that cut (only when the
 //               communicator is every chip). Any balanced cut gives a valid bound, so the cut measured on a faulty
 //               graph (the least of breadth-first splits, topologies/metrics/bisection.hpp) is valid too;
+//   racks:      everything a rack's ranks exchange with ranks outside it crosses the cables that leave the rack
+//               (topologies/metrics/rack_cuts.hpp): T >= group_bytes / that bandwidth, for every rack. Tighter than
+//               the bisection where a rack's way out is narrower than its chips' injection (an oversubscribed fat
+//               tree), and it holds for any communicator, not only every chip;
 //   latency:    information must travel from the source (the root of broadcast and reduce, rank 0 otherwise) to
 //               the farthest rank (for permutation: to rank 0's partner): T >= alpha + the least latency over all
 //               routes (topologies/metrics/latency.hpp), not only over the routes the router picks.
@@ -25,6 +29,8 @@
 // shares of alltoall, the blocks allgather brings it, the other ranks' blocks of reduce-scatter that depend on it,
 // the buffer a broadcast brings it or a reduce takes from it). In-network reduction (in_switch: switches that
 // reduce) needs the buffer sent once and received once by each rank (injected_bytes).
+#include <vector>
+
 #include "sim/collectives/collective.hpp"
 
 namespace snsim::report {
@@ -45,6 +51,19 @@ double every_rank_bytes(Collective collective, Algorithm algorithm, Rank p, doub
 // pairs need not cross a given cut).
 double bisection_bytes(Collective collective, Rank p, double bytes);
 
+// Bytes that must leave or enter a group of g of the p ranks, the more of the two (one direction), whatever the
+// algorithm: alltoall g(p-g)/p of the size (the members' shares for the outside, and back); allgather and
+// reduce_scatter max(g, p-g)/p of it (one copy of the outside's shares in and of the group's out, or their
+// partial sums); allreduce, broadcast, reduce the whole buffer (the group needs the outside's combined
+// contribution or the root's data, or the outside the group's); permutation 0. Zero unless 0 < g < p.
+double group_bytes(Collective collective, Rank p, Rank g, double bytes);
+
+// A rack's cut: how many of the communicator's ranks it holds, and the bandwidth of the cables that leave it.
+struct RackCutInput {
+    Rank ranks = 0;
+    double bytes_per_s = 0;
+};
+
 struct BoundInputs {
     double per_rank_bytes = 0;      // every_rank_bytes()
     double bisection_bytes = 0;     // bytes crossing a balanced cut, one direction
@@ -55,6 +74,11 @@ struct BoundInputs {
     double far_latency_s = 0;       // rank 0 to the farthest rank
     double near_latency_s = 0;      // least latency of one cable
     double alpha_s = 0;
+    // The rack terms: the racks that hold some of the ranks, and what group_bytes needs.
+    std::vector<RackCutInput> racks;
+    Collective collective = Collective::allreduce;
+    Rank ranks = 0;
+    double size_bytes = 0;
 };
 
 double lower_bound_s(const BoundInputs& in);
