@@ -49,6 +49,16 @@ void check_agrees(const Topology& t, RoutingOptions routing = {RouteStrategy::Sp
     CHECK(bytes < 1e-12);
 }
 
+// A Clos whose classes are nodes; uplinks slower and farther than the chips' cables; oversubscribed.
+const ClosParams clos_params{.nodes = 4,
+                             .chips_per_node = 4,
+                             .planes = 2,
+                             .links_per_chip_per_plane = 2,
+                             .spines_per_plane = 2,
+                             .oversubscription = 2,
+                             .link = k50,
+                             .uplink = k25far};
+
 } // namespace
 
 TEST_CASE("listless alltoall: equals the listed schedule on switch tiers", "[analytic][alltoall]") {
@@ -57,17 +67,7 @@ TEST_CASE("listless alltoall: equals the listed schedule on switch tiers", "[ana
     check_agrees(switched({16, 3, 1, 1, k50}));
     check_agrees(switched({12, 2, 2, 4, k50}));
     check_agrees(switched({12, 2, 2, 4, k50}), shortest);
-    // A Clos: classes are nodes; uplinks slower and farther than the chips' cables; oversubscribed; alpha and
-    // efficiency.
-    const ClosParams clos_params{.nodes = 4,
-                                 .chips_per_node = 4,
-                                 .planes = 2,
-                                 .leaves_per_node = 1,
-                                 .links_per_chip_per_plane = 2,
-                                 .spines_per_plane = 2,
-                                 .oversubscription = 2,
-                                 .link = k50,
-                                 .uplink = k25far};
+    // The Clos (classes are nodes), with alpha and efficiency.
     check_agrees(clos(clos_params));
     check_agrees(clos(clos_params), shortest);
     check_agrees(clos(clos_params), spray, {.alpha_s = 2e-6, .efficiency = 0.8});
@@ -81,14 +81,6 @@ TEST_CASE("listless alltoall: ecmp, one destination at a time, equals the listed
     // Hashed on the destination, ecmp's stripes to two chips of a node part at the source's leaf: each chip is
     // its own class, walked as Router::paths walks it (stripes asked for or one per first cable).
     const RoutingOptions ecmp{RouteStrategy::Ecmp, 0};
-    const ClosParams clos_params{.nodes = 4,
-                                 .chips_per_node = 4,
-                                 .planes = 2,
-                                 .links_per_chip_per_plane = 2,
-                                 .spines_per_plane = 2,
-                                 .oversubscription = 2,
-                                 .link = k50,
-                                 .uplink = k25far};
     check_agrees(clos(clos_params), ecmp);
     check_agrees(clos(clos_params), {RouteStrategy::Ecmp, 3}, {.alpha_s = 2e-6, .efficiency = 0.8});
     check_agrees(switched({12, 2, 2, 4, k50}), ecmp, {}, 2);

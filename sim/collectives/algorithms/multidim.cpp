@@ -38,28 +38,17 @@ std::vector<Ring> lines(const MultidimPlan& plan, const Slice& slice, std::size_
     return out;
 }
 
-// Direct reduce-scatter along one line: member i sends part j to member j, which reduces it into its own.
-Ready direct_reduce_scatter(Builder& builder, const Ring& line, std::uint32_t step, const Ready& ready) {
+// Direct exchange along one line, every pair at once. Reduce-scatter: member i sends part j to member j, which
+// reduces it into its own; allgather: member i sends its own part to every other member.
+Ready direct_exchange(Builder& builder, const Ring& line, std::uint32_t step, const Ready& ready, bool reduce) {
     const auto n = static_cast<Rank>(line.members.size());
     Ready done = ready;
     for (Rank i = 0; i < n; ++i)
         for (Rank k = 1; k < n; ++k) {
             const Rank j = (i + k) % n;
-            done[j].push_back(builder.send({line.members[i], line.members[j], line.parts[j].begin, line.parts[j].end},
-                                           step, FlowOp::Reduce, ready[i]));
-        }
-    return done;
-}
-
-// Direct allgather along one line: member i sends its part to every other member.
-Ready direct_allgather(Builder& builder, const Ring& line, std::uint32_t step, const Ready& ready) {
-    const auto n = static_cast<Rank>(line.members.size());
-    Ready done = ready;
-    for (Rank i = 0; i < n; ++i)
-        for (Rank k = 1; k < n; ++k) {
-            const Rank j = (i + k) % n;
-            done[j].push_back(builder.send({line.members[i], line.members[j], line.parts[i].begin, line.parts[i].end},
-                                           step, FlowOp::Copy, ready[i]));
+            const auto& part = line.parts[reduce ? j : i];
+            done[j].push_back(builder.send({line.members[i], line.members[j], part.begin, part.end}, step,
+                                           reduce ? FlowOp::Reduce : FlowOp::Copy, ready[i]));
         }
     return done;
 }
@@ -129,8 +118,7 @@ Schedule multidim_schedule(Collective collective, Rank p, const CollectiveParams
                     done = reduce ? ring_reduce_scatter(builder, line, step, in, lockstep)
                                   : ring_allgather(builder, line, step, in, lockstep);
                 else
-                    done = reduce ? direct_reduce_scatter(builder, line, step, in)
-                                  : direct_allgather(builder, line, step, in);
+                    done = direct_exchange(builder, line, step, in, reduce);
                 for (std::size_t x = 0; x < line.members.size(); ++x)
                     next[line.members[x]] = std::move(done[x]);
             }
