@@ -66,13 +66,17 @@ class Waves {
     using Members = std::span<const std::pair<std::uint64_t, FlowId>>;
 
     void wave(Members members) {
-        for (const auto& [w, f] : members)
+        // FlowId copied out of the pair: clang 14 (the fuzz build) cannot capture a structured binding.
+        for (const auto& member : members) {
+            const FlowId f = member.second;
             for (const auto& path : *in_.stripes[f])
                 for_each_hop(path, [&](Hop hop, double fraction) {
                     if (!seen_[hop]) seen_[hop] = 1, touched_.push_back(hop);
                     load_[hop] += in_.share(f) * fraction;
                 });
-        for (const auto& [w, f] : members) {
+        }
+        for (const auto& member : members) {
+            const FlowId f = member.second;
             double longest = 0;
             for (const auto& path : *in_.stripes[f]) {
                 const double d = drain(f, path);
