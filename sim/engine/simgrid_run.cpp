@@ -1,7 +1,9 @@
 #include "sim/engine/simgrid_run.hpp"
 
 #include <cmath>
+#include <deque>
 #include <queue>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -30,9 +32,16 @@ struct SimRoute {
     double latency_s = 0;
 };
 
-// Slots per lane: see Driver. Communications with latency beyond this many in flight on one lane cost one more
-// wake-up each.
+// Slots per first lane: see Driver. Communications with latency beyond this many in flight cost one more wake-up
+// each.
 constexpr std::size_t kSlotsPerLane = 4;
+
+// Communications one lane waits for at most, before it hands what it releases to a new lane (see Driver).
+constexpr std::size_t kLaneComms = 16;
+
+// Stack of a lane the Driver adds while running: a lane's frames are shallow (SimGrid runs simcalls on maestro's
+// stack), and thousands of these may live at once.
+constexpr unsigned kAddedLaneStack = 256 * 1024;
 
 // An actor that starts flows: the rank whose first flows (those with no dependency) it starts.
 struct Lane {
@@ -51,8 +60,8 @@ std::vector<Lane> lanes_of(const Schedule& s) {
 }
 
 // Builds the platform: one host per chip in use and one SimGrid link per planned link. Routes come from the plan,
-// not from the hosts (FabricZone), with their latency; SimGrid's links have none. Each lane gets kSlotsPerLane
-// slot links (Driver, below).
+// not from the hosts (FabricZone), with their latency; SimGrid's links have none. kSlotsPerLane slot links per
+// first lane are shared by all lanes (Driver, below).
 class Platform {
   public:
     Platform(const Topology& t, const std::vector<Topology::Vertex>& chips, const LinkPlan& plan, double alpha_s,
@@ -70,13 +79,11 @@ class Platform {
             fastest = std::max(fastest, plan.links[i].bytes_per_s * kScale);
         }
         // Slots never limit a transfer: a million times the fastest link, shared as a fat pipe.
-        slots_.resize(lanes);
-        for (std::size_t lane = 0; lane < lanes; ++lane)
-            for (std::size_t k = 0; k < kSlotsPerLane; ++k)
-                slots_[lane].push_back(zone->create_link(fmt::format("slot{}_{}", lane, k), fastest * 1e6)
-                                           ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
-                                           ->seal()
-                                           ->get_impl());
+        for (std::size_t k = 0; k < kSlotsPerLane * lanes; ++k)
+            slots_.push_back(zone->create_link(fmt::format("slot{}", k), fastest * 1e6)
+                                 ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
+                                 ->seal()
+                                 ->get_impl());
         for (std::size_t set = 0; set < plan.route_sets.size(); ++set) {
             auto& routes = route_sets_.emplace_back();
             for (std::size_t r = 0; r < plan.route_sets[set].size(); ++r) {
@@ -93,20 +100,26 @@ class Platform {
     FabricZone& zone() { return *zone_; }
     sg4::Host* host(Topology::Vertex chip) const { return hosts_.at(chip); }
     const std::vector<SimRoute>& routes(std::uint32_t set) const { return route_sets_[set]; }
-    const std::vector<FabricZone::LinkImpl*>& slots(std::size_t lane) const { return slots_[lane]; }
+    const std::vector<FabricZone::LinkImpl*>& slots() const { return slots_; }
 
   private:
     FabricZone* zone_ = nullptr;
     std::unordered_map<Topology::Vertex, sg4::Host*> hosts_;
     std::vector<sg4::Link*> links_;
     std::vector<std::vector<SimRoute>> route_sets_;
-    std::vector<std::vector<FabricZone::LinkImpl*>> slots_; // per lane
+    std::vector<FabricZone::LinkImpl*> slots_;
 };
 
 // Starts flows as their dependencies finish, from SimGrid actors ("lanes"). At first, lane r (on rank r's chip)
 // starts the flows with no dependency that rank r sends; after that, the lane that sees a flow's last dependency
 // finish starts that flow and waits for it. A communication's timing depends only on its route (chosen by the
 // FabricZone) and the links' sharing, not on which actor sends it, so any lane may send any flow.
+//
+// A lane waits for at most about kLaneComms communications: SimGrid 3.32's wait_any costs the number waited for on
+// every call, so one lane waiting for the 383 flows a CloudMatrix384 chip sends in a direct exchange spent 85% of
+// a 100 s run there. Flows released beyond that go, kLaneComms at a time, to other lanes, started at the same
+// instant: an idle lane (one with nothing left to wait for suspends itself until it is given flows), or a new one.
+// When the last lane goes idle every flow has finished (or the schedule deadlocked), and all lanes end.
 //
 // A lane both sends and receives each communication on its own mailbox, so SimGrid matches the two ends at once
 // and the transfer starts when the lane asks. Why not Comm::sendto (host to host, no receiver): SimGrid 3.32 keeps
@@ -121,14 +134,15 @@ class Platform {
 // a flow 19% early). So a communication with latency goes first through a "slot": a link of its lane's that no
 // other communication crosses while it is held and that never limits anything. Its first link is then never
 // marked before it leaves latency, and SimGrid's own latency is exact (FabricZone also keeps CM02 from sharing
-// bandwidth by latency). A lane has kSlotsPerLane slots; when all are held, the lane waits out the latency itself
+// bandwidth by latency). The slots are shared by all lanes; when all are held, a lane waits out the latency itself
 // (a kernel timer) and starts the transfer without latency, which costs one more wake-up.
 class Driver {
   public:
     Driver(const Schedule& s, const std::vector<Topology::Vertex>& chips, const LinkPlan& plan, Platform& platform,
            std::vector<Lane> lanes, double reduction_Bps)
         : s_(s), chips_(chips), plan_(plan), platform_(platform), lanes_(std::move(lanes)),
-          reduction_Bps_(reduction_Bps), timing_(s.size()), waiting_(s.size()), stripes_left_(s.size()),
+          reduction_Bps_(reduction_Bps), free_slots_(platform.slots()), timing_(s.size()), waiting_(s.size()),
+          stripes_left_(s.size()),
           dependents_at_(s.size() + 1, 0) {
         // Who depends on each flow, as one array (offsets per flow), so the child allocates little before SimGrid.
         for (FlowId f = 0; f < s.size(); ++f) {
@@ -147,9 +161,12 @@ class Driver {
     }
 
     void run() {
-        for (std::size_t i = 0; i < lanes_.size(); ++i)
-            sg4::Actor::create(fmt::format("lane{}", lanes_[i].rank), platform_.host(chips_[lanes_[i].rank]),
-                               [this, i] { lane(i); });
+        for (auto& first : lanes_) {
+            Box& box = boxes_.emplace_back(Box{boxes_.size(), std::move(first.first)});
+            ++active_;
+            box.actor = sg4::Actor::create(fmt::format("lane{}", first.rank), platform_.host(chips_[first.rank]),
+                                           [this, &box] { lane(box); });
+        }
         sg4::Engine::get_instance()->run();
         for (FlowId f = 0; f < s_.size(); ++f)
             if (stripes_left_[f] != 0 || waiting_[f] != 0)
@@ -171,7 +188,6 @@ class Driver {
     struct State {
         sg4::Mailbox* mailbox;
         sg4::Host* host;
-        std::vector<FabricZone::LinkImpl*> free_slots;
         std::priority_queue<Due, std::vector<Due>, std::greater<>> due;
         std::uint64_t released = 0;
         std::vector<sg4::CommPtr> comms;         // receiving ends, waited for
@@ -180,20 +196,38 @@ class Driver {
         std::vector<FabricZone::LinkImpl*> held; // the slot comms[i] holds, or null
     };
 
-    // Body of lane i: release its first flows, then start what is due, wait for what this lane started, and
-    // release what that frees.
-    void lane(std::size_t i) {
-        State mine{sg4::Mailbox::by_name(fmt::format("lane{}", lanes_[i].rank)),
-                   sg4::this_actor::get_host(),
-                   platform_.slots(i),
-                   {},
-                   0,
-                   {},
-                   {},
-                   {},
-                   {}};
-        for (FlowId f : lanes_[i].first)
-            release(f, mine);
+    // What a lane is given to release, and how it is woken when idle.
+    struct Box {
+        std::size_t id; // names the lane's mailbox
+        std::vector<FlowId> flows;
+        bool quit = false;
+        sg4::ActorPtr actor;
+    };
+
+    // Body of a lane: release the flows in its box, then start what is due, wait for what this lane started, and
+    // release what that frees; then wait idle for more flows, or end with the others.
+    void lane(Box& box) {
+        State mine{sg4::Mailbox::by_name(fmt::format("lane{}", box.id)), sg4::this_actor::get_host(), {}, 0,
+                   {}, {}, {}, {}};
+        for (;;) {
+            std::vector<FlowId> flows = std::move(box.flows);
+            box.flows.clear();
+            release(flows, mine);
+            drain(mine);
+            if (--active_ == 0) { // nothing runs and nothing can release anything: the end
+                for (Box* idle : idle_)
+                    idle->quit = true, idle->actor->resume();
+                idle_.clear();
+                return;
+            }
+            idle_.push_back(&box);
+            sg4::this_actor::suspend();
+            if (box.quit) return;
+        }
+    }
+
+    // Starts what is due and waits for what this lane started, releasing what that frees, until nothing is left.
+    void drain(State& mine) {
         while (!mine.comms.empty() || !mine.due.empty()) {
             const double now = sg4::Engine::get_clock();
             if (!mine.due.empty() && mine.due.top().at <= now) {
@@ -218,6 +252,29 @@ class Driver {
         }
     }
 
+    // Releases `flows` from this lane while it waits for fewer than kLaneComms communications, and hands the rest,
+    // kLaneComms flows at a time, to idle or new lanes (they start them at this instant).
+    void release(std::span<const FlowId> flows, State& mine) {
+        std::size_t i = 0;
+        for (; i < flows.size() && (i == 0 || mine.comms.size() + mine.due.size() < kLaneComms); ++i)
+            release(flows[i], mine);
+        for (; i < flows.size(); i += kLaneComms) {
+            const auto batch = flows.subspan(i, std::min(kLaneComms, flows.size() - i));
+            ++active_;
+            if (!idle_.empty()) {
+                Box* idle = idle_.back();
+                idle_.pop_back();
+                idle->flows.assign(batch.begin(), batch.end());
+                idle->actor->resume();
+                continue;
+            }
+            Box& box = boxes_.emplace_back(Box{boxes_.size(), {batch.begin(), batch.end()}});
+            box.actor = sg4::Actor::init(fmt::format("lane{}", box.id), mine.host)
+                            ->set_stacksize(kAddedLaneStack)
+                            ->start([this, &box] { lane(box); });
+        }
+    }
+
     // Cheaper than this_actor::sleep_until (which creates a CPU action): a kernel timer resumes the lane.
     static void sleep_until(double at) {
         sg4::ActorPtr self = sg4::Actor::self();
@@ -233,9 +290,9 @@ class Driver {
         for (std::uint32_t r = 0; r < routes.size(); ++r) {
             if (latency(f, r) <= 0) {
                 transfer(f, r, nullptr, mine);
-            } else if (!mine.free_slots.empty()) {
-                FabricZone::LinkImpl* slot = mine.free_slots.back();
-                mine.free_slots.pop_back();
+            } else if (!free_slots_.empty()) {
+                FabricZone::LinkImpl* slot = free_slots_.back();
+                free_slots_.pop_back();
                 transfer(f, r, slot, mine);
             } else {
                 mine.due.push({now + latency(f, r), mine.released++, f, r});
@@ -268,7 +325,7 @@ class Driver {
 
     void finished(std::size_t k, State& mine) {
         const FlowId f = mine.flows[k];
-        if (mine.held[k]) mine.free_slots.push_back(mine.held[k]);
+        if (mine.held[k]) free_slots_.push_back(mine.held[k]);
         mine.comms[k] = std::move(mine.comms.back());
         mine.comms.pop_back();
         mine.sends[k] = std::move(mine.sends.back());
@@ -279,8 +336,10 @@ class Driver {
         mine.held.pop_back();
         if (--stripes_left_[f] > 0) return;
         timing_[f].finish_s = sg4::Engine::get_clock();
+        std::vector<FlowId> ready;
         for (auto d = dependents_at_[f]; d < dependents_at_[f + 1]; ++d)
-            if (--waiting_[dependents_[d]] == 0) release(dependents_[d], mine);
+            if (--waiting_[dependents_[d]] == 0) ready.push_back(dependents_[d]);
+        release(ready, mine);
     }
 
     const Schedule& s_;
@@ -289,6 +348,10 @@ class Driver {
     Platform& platform_;
     std::vector<Lane> lanes_;
     double reduction_Bps_; // cap of a reducing flow (0: none)
+    std::vector<FabricZone::LinkImpl*> free_slots_;
+    std::deque<Box> boxes_;   // one per lane (a deque: lanes hold references)
+    std::vector<Box*> idle_;  // lanes suspended until given flows
+    std::size_t active_ = 0;  // lanes not idle
     std::vector<FlowTiming> timing_;
     std::vector<std::uint32_t> waiting_, stripes_left_;
     std::vector<std::size_t> dependents_at_; // dependents of f: dependents_[dependents_at_[f] .. dependents_at_[f+1])
