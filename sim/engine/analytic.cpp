@@ -1,4 +1,5 @@
 #include "sim/engine/analytic.hpp"
+#include "sim/engine/relative.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,11 +12,8 @@ namespace {
 
 constexpr double kRounding = 1e-9; // relative: what rounding makes of equal times
 
-bool same(double a, double b) {
-    return std::abs(a - b) <= kRounding * std::max(std::abs(a), std::abs(b));
-}
 bool later(double a, double b) {
-    return a > b && !same(a, b);
+    return a > b && !same_within(a, b, kRounding);
 }
 
 std::uint64_t wave_of(const Schedule& s, FlowId f) {
@@ -106,9 +104,9 @@ class Waves {
     bool evenly_shared(FlowId f, const Path& path) const {
         if (path.sprayed()) return false; // a stripe spread over a DAG: the proof covers one path per stripe
         const double d = drain(f, path);
-        if (path.hops.empty() || (in_.reducing(f) > 0 && same(d, in_.reducing(f)))) return true;
+        if (path.hops.empty() || (in_.reducing(f) > 0 && same_within(d, in_.reducing(f), kRounding))) return true;
         return std::any_of(path.hops.begin(), path.hops.end(), [&](Hop hop) {
-            return same(load_[hop] / in_.rate[hop], d) && same(most_drain_[hop], d) &&
+            return same_within(load_[hop] / in_.rate[hop], d, kRounding) && same_within(most_drain_[hop], d, kRounding) &&
                    !later(most_bytes_[hop], in_.share(f));
         });
     }
@@ -190,7 +188,7 @@ class Timeline {
     // E1 and E2's common ready instant on one direction, for a stripe of `wave` using it from `ready` to `end`.
     void use(Hop hop, std::uint64_t wave, double ready, double end) {
         if (wave_[hop] == wave) {
-            if (!same(ready, ready_[hop]) || later(others_end_[hop], ready)) apart_ = false;
+            if (!same_within(ready, ready_[hop], kRounding) || later(others_end_[hop], ready)) apart_ = false;
             wave_end_[hop] = std::max(wave_end_[hop], end);
             return;
         }

@@ -4,15 +4,13 @@
 #include <cmath>
 
 #include "sim/engine/analytic.hpp"
+#include "sim/engine/relative.hpp"
 
 namespace snsim::engine {
 namespace {
 
 constexpr double kTolerance = 1e-12;
 
-bool same(double a, double b) {
-    return std::abs(a - b) <= kTolerance * std::max(std::abs(a), std::abs(b));
-}
 
 } // namespace
 
@@ -29,7 +27,7 @@ bool runs_in_lockstep(const Topology& t, Router& router, const std::vector<Topol
     for (const auto* paths : stripes) {
         if (paths->size() != k) return false;
         for (const Path& path : *paths) {
-            if (!same(path.latency_s, latency)) return false;
+            if (!same_within(path.latency_s, latency, kTolerance)) return false;
             for_each_hop(path, [&](Hop hop, double fraction) { crossing[hop] += fraction; });
         }
     }
@@ -41,7 +39,7 @@ bool runs_in_lockstep(const Topology& t, Router& router, const std::vector<Topol
         for (const Path& path : *paths) {
             double tightest = INFINITY;
             for_each_hop(path, [&](Hop hop, double) { tightest = std::min(tightest, rate[hop] / crossing[hop]); });
-            if (!same(tightest, fair)) return false;
+            if (!same_within(tightest, fair, kTolerance)) return false;
         }
     return true;
 }

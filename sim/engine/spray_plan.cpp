@@ -1,4 +1,5 @@
 #include "sim/engine/spray_plan.hpp"
+#include "sim/engine/relative.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,9 +9,6 @@ namespace {
 
 constexpr double kSame = 1e-12; // relative: two fractions (or fraction-to-bandwidth ratios) are the same
 
-bool same(double a, double b) {
-    return std::abs(a - b) <= kSame * std::max(std::abs(a), std::abs(b));
-}
 
 // Who uses each cable direction and with what fraction of a stripe.
 class Uses {
@@ -26,7 +24,7 @@ class Uses {
             return;
         }
         if (owner_[hop] != layer || layer == nullptr) shared_[hop] = 1;
-        if (!same(fraction_[hop], fraction)) mixed_[hop] = 1;
+        if (!engine::same_within(fraction_[hop], fraction, kSame)) mixed_[hop] = 1;
         fraction_[hop] = std::max(fraction_[hop], fraction);
     }
     bool shared(Hop hop) const { return shared_[hop]; }
@@ -81,7 +79,7 @@ class Planner {
         if (layer.hops.size() < 2) return false;
         const double ratio = layer.fractions.front() / capacity(layer.hops.front());
         for (std::size_t j = 0; j < layer.hops.size(); ++j)
-            if (uses_.shared(layer.hops[j]) || !same(layer.fractions[j] / capacity(layer.hops[j]), ratio))
+            if (uses_.shared(layer.hops[j]) || !engine::same_within(layer.fractions[j] / capacity(layer.hops[j]), ratio, kSame))
                 return false;
         return true;
     }
