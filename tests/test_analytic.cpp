@@ -84,37 +84,6 @@ TEST_CASE("analytic: agrees with the discrete-event engine where no cable is sha
     CHECK(disagreement(line, s, line.nodes_of(NodeKind::Chip), {}) < 1e-9);
 }
 
-TEST_CASE("analytic: the disagreement on the presets, printed", "[analytic]") {
-    // Each preset up to 1,024 chips with its own algorithm, at 1 MB and 256 MB; the analytic engine is exact
-    // where the table says 0.
-    std::cout << "analytic vs discrete-event engine (relative difference in total time):\n";
-    for (const char* name : {"al128", "gb200_nvl72", "hgx_h100", "mi300x", "trn2_ultraserver", "cloudmatrix384",
-                             "tpuv4_slice512", "ubmesh_pod1024"}) {
-        const auto config = config::Config::load(std::string(SNSIM_SOURCE_DIR) + "/configs/presets/" + name + ".yaml");
-        const Topology t = config::build_topology(config);
-        const auto r = config::run_request(config);
-        const auto chips = config::communicator(config, t);
-        for (double bytes : {1e6, 256e6}) {
-            const Algorithm algorithm = *algorithm_from(r.algorithm);
-            CollectiveParams params{.bytes = bytes, .chunks = std::max(r.chunks, 1u), .dims = r.dims};
-            if (algorithm == Algorithm::multidim) { // as run_experiment: the grid and its paths from the cables
-                if (params.dims.empty()) params.dims = grid_dims(t, chips);
-                params.dim_paths = dimension_paths(t, chips, params.dims);
-            }
-            const Schedule s = build_schedule(Collective::allreduce, algorithm, static_cast<Rank>(chips.size()), params);
-            Router router(t, r.routing);
-            EngineOptions options = r.engine;
-            const double des = simulate(t, router, s, chips, options).time_s;
-            options.kind = EngineKind::analytic;
-            const double analytic = simulate(t, router, s, chips, options).time_s;
-            std::cout << fmt::format("  {:<18} {:>10} {:>12} B  simgrid {:>12.3f} us  analytic {:>12.3f} us  {:+.2e}\n",
-                                     name, r.algorithm, bytes, des * 1e6, analytic * 1e6, (analytic - des) / des);
-            CHECK(analytic > 0);
-            CHECK(std::abs(analytic - des) / des < 1.0); // an estimate, not a different answer
-        }
-    }
-}
-
 TEST_CASE("analytic: a degraded cable: waves that overlap queue on it, and the time says it is an estimate",
           "[analytic][faults]") {
     // 8 chips, 2 planes of one switch chip, 50 GB/s and 200 ns cables; c1's plane-0 cable at half bandwidth. A ring
