@@ -195,6 +195,7 @@ class Driver {
         std::vector<sg4::CommPtr> sends;         // sending ends of the same communications, kept until they finish
         std::vector<FlowId> flows;               // flows[i] is what comms[i] carries
         std::vector<FabricZone::LinkImpl*> held; // the slot comms[i] holds, or null
+        std::vector<FlowId> ready;               // what a finished flow frees (reused: finished() runs per flow)
     };
 
     // What a lane is given to release, and how it is woken when idle.
@@ -209,7 +210,7 @@ class Driver {
     // release what that frees; then wait idle for more flows, or end with the others.
     void lane(Box& box) {
         State mine{sg4::Mailbox::by_name(fmt::format("lane{}", box.id)), sg4::this_actor::get_host(), {}, 0,
-                   {}, {}, {}, {}};
+                   {}, {}, {}, {}, {}};
         for (;;) {
             std::vector<FlowId> flows = std::move(box.flows);
             box.flows.clear();
@@ -337,10 +338,10 @@ class Driver {
         mine.held.pop_back();
         if (--stripes_left_[f] > 0) return;
         timing_[f].finish_s = sg4::Engine::get_clock();
-        std::vector<FlowId> ready;
+        mine.ready.clear();
         for (auto d = dependents_at_[f]; d < dependents_at_[f + 1]; ++d)
-            if (--waiting_[dependents_[d]] == 0) ready.push_back(dependents_[d]);
-        release(ready, mine);
+            if (--waiting_[dependents_[d]] == 0) mine.ready.push_back(dependents_[d]);
+        release(mine.ready, mine);
     }
 
     const Schedule& s_;
