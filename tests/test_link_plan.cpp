@@ -27,6 +27,12 @@ double relative(double got, double want) {
     return std::abs(got - want) / want;
 }
 
+// Relative difference of two simulated times, or 0 within SimGrid's precision of them (precision/timing, 1e-9 s:
+// a flow that streams after its predecessor pays part of a latency, and bundling can move its events by a step).
+double time_apart(double got, double want) {
+    return std::abs(got - want) <= 2e-9 ? 0.0 : relative(got, want);
+}
+
 // Simulates `s` with and without bundling and checks that every flow starts and finishes at the same time.
 void check_same_times(const Topology& t, const RoutingOptions& routing, const Schedule& s, double alpha_s,
                       bool expect_bundled) {
@@ -40,12 +46,12 @@ void check_same_times(const Topology& t, const RoutingOptions& routing, const Sc
     REQUIRE(bundled.flows.size() == separate.flows.size());
     double worst = 0;
     for (std::size_t f = 0; f < s.size(); ++f) {
-        worst = std::max(worst, relative(bundled.flows[f].finish_s, separate.flows[f].finish_s));
+        worst = std::max(worst, time_apart(bundled.flows[f].finish_s, separate.flows[f].finish_s));
         if (separate.flows[f].start_s > 0)
-            worst = std::max(worst, relative(bundled.flows[f].start_s, separate.flows[f].start_s));
+            worst = std::max(worst, time_apart(bundled.flows[f].start_s, separate.flows[f].start_s));
     }
     CHECK(worst < 1e-9);
-    CHECK(relative(bundled.time_s, separate.time_s) < 1e-9);
+    CHECK(time_apart(bundled.time_s, separate.time_s) < 1e-9);
 }
 
 } // namespace

@@ -19,6 +19,8 @@ FlowId Schedule::add(const Flow& flow, std::span<const FlowId> deps) {
     const auto id = static_cast<FlowId>(flows_.size());
     for (FlowId d : deps)
         if (d >= id) throw std::logic_error("flow depends on a flow not yet added");
+    if (flow.follows != kNoFlow && std::find(deps.begin(), deps.end(), flow.follows) == deps.end())
+        throw std::logic_error("flow follows a flow it does not depend on");
     flows_.push_back(flow);
     dep_list_.insert(dep_list_.end(), deps.begin(), deps.end());
     dep_offsets_.push_back(static_cast<std::uint32_t>(dep_list_.size()));

@@ -17,6 +17,7 @@ namespace snsim {
 
 using Rank = std::uint32_t;
 using FlowId = std::uint32_t;
+inline constexpr FlowId kNoFlow = 0xFFFFFFFFu;
 
 // What a flow does with the data it carries: Copy overwrites the receiver's copy of the blocks, Reduce combines
 // them into the receiver's partial result.
@@ -37,6 +38,13 @@ struct Flow {
     // software latency once per round, and names the blocks of its first round. Such schedules are for timing
     // only: the block semantics above hold for rounds == 1.
     std::uint32_t rounds = 1;
+    // Streaming: the flow this one follows out of the sender's port on the same route (chunk c-1 of the same
+    // message; Builder sets it), kNoFlow for none. It must be one of the flow's dependencies. A flow starts when its
+    // last dependency has *arrived*, but its bytes could leave as soon as those of the flow it follows have left,
+    // one route latency before they arrive: so the engines let it pay only the part of its route's latency that
+    // those bytes have not already covered (sim/engine/streaming.hpp). A chain of chunks then pays the latency
+    // once, as a port streaming them back to back does, not once per chunk.
+    FlowId follows = kNoFlow;
 };
 
 class Schedule {

@@ -108,7 +108,8 @@ std::vector<KeyDecl> run_keys() {
          KeyType::Integer,
          "0",
          "pipeline chunks each message is cut into (0 = the algorithm's choice: 1, but in_switch pipelines its two "
-         "steps with about sqrt(S/(BL)) chunks, at most 128 and 16384 flows; docs/collectives.md)",
+         "steps with sqrt(S/(B alpha)) chunks (alpha 0: at most 8S/(BL)), at most 128 and 524288 flows; "
+         "docs/collectives.md)",
          {},
          0},
         {"collective.channels", KeyType::Integer, "1", "parallel rings of multi_ring", {}, 1},

@@ -1,5 +1,6 @@
 #include "sim/engine/analytic.hpp"
 #include "sim/engine/relative.hpp"
+#include "sim/engine/streaming.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -33,16 +34,30 @@ struct Flows {
         return s.flow(f).op == FlowOp::Reduce && options.reduction_Bps > 0 ? s.flow(f).bytes / options.reduction_Bps
                                                                            : 0.0;
     }
-    // Alpha and the path's latency, once per round (Flow::rounds).
-    double lead(FlowId f, const Path& path) const { return s.flow(f).rounds * (options.alpha_s + path.latency_s); }
+    // Alpha and the path's latency, once per round (Flow::rounds), less what the flow f follows has `covered` of
+    // the latency (sim/engine/streaming.hpp).
+    double lead(FlowId f, const Path& path, double covered) const {
+        return stripe_lead(s.flow(f).rounds, options.alpha_s, path.latency_s, covered);
+    }
 };
 
-// Wave by wave: each flow's duration from its start as long as no queue delays it, and whether E2 holds.
+// Each stripe's drain (Waves): the drains of flow f's stripes are drain[at[f] .. at[f + 1]), in stripe order.
+struct Drains {
+    std::vector<std::size_t> at;
+    std::vector<double> drain;
+};
+
+// Wave by wave: each stripe's drain as long as no queue delays it, and whether E2 holds.
 class Waves {
   public:
     explicit Waves(const Flows& in)
         : in_(in), load_(in.rate.size(), 0.0), most_drain_(in.rate.size(), 0.0), most_bytes_(in.rate.size(), 0.0),
-          seen_(in.rate.size(), 0), duration_(in.s.size(), 0.0) {}
+          seen_(in.rate.size(), 0) {
+        drains_.at.assign(in.s.size() + 1, 0);
+        for (FlowId f = 0; f < in.s.size(); ++f)
+            drains_.at[f + 1] = drains_.at[f] + in.stripes[f]->size();
+        drains_.drain.assign(drains_.at.back(), 0.0);
+    }
 
     void run() {
         std::vector<std::pair<std::uint64_t, FlowId>> order(in_.s.size());
@@ -58,7 +73,7 @@ class Waves {
         }
     }
     bool even() const { return even_; }
-    std::vector<double> durations() && { return std::move(duration_); }
+    Drains drains() && { return std::move(drains_); }
 
   private:
     using Members = std::span<const std::pair<std::uint64_t, FlowId>>;
@@ -75,16 +90,14 @@ class Waves {
         }
         for (const auto& member : members) {
             const FlowId f = member.second;
-            double longest = 0;
+            std::size_t stripe = drains_.at[f];
             for (const auto& path : *in_.stripes[f]) {
-                const double d = drain(f, path);
-                longest = std::max(longest, in_.lead(f, path) + d);
+                const double d = drains_.drain[stripe++] = drain(f, path);
                 for_each_hop(path, [&](Hop hop, double fraction) {
                     most_drain_[hop] = std::max(most_drain_[hop], d);
                     most_bytes_[hop] = std::max(most_bytes_[hop], in_.share(f) * fraction);
                 });
             }
-            duration_[f] = longest;
         }
         for (const auto& [w, f] : members)
             for (const auto& path : *in_.stripes[f])
@@ -115,15 +128,15 @@ class Waves {
     std::vector<double> load_, most_drain_, most_bytes_; // of the current wave, per direction
     std::vector<std::uint8_t> seen_;
     std::vector<Hop> touched_;
-    std::vector<double> duration_;
+    Drains drains_;
     bool even_ = true;
 };
 
 // Flows in order of start: each direction's queue, and E1 (with E2's common ready instant).
 class Timeline {
   public:
-    Timeline(const Flows& in, std::vector<double> duration)
-        : in_(in), duration_(std::move(duration)), held_until_(in.rate.size(), 0.0), wave_(in.rate.size(), kNone),
+    Timeline(const Flows& in, Drains drains)
+        : in_(in), drains_(std::move(drains)), held_until_(in.rate.size(), 0.0), wave_(in.rate.size(), kNone),
           ready_(in.rate.size(), 0.0), wave_end_(in.rate.size(), 0.0), others_end_(in.rate.size(), 0.0) {}
 
     AnalyticRun run() && {
@@ -152,7 +165,8 @@ class Timeline {
         while (!ready.empty()) {
             const auto [start, f] = ready.top();
             ready.pop();
-            const double finish = place(f, start);
+            const double covered = covered_latency(s, f, [&](FlowId d) { return out.flows[d].finish_s; });
+            const double finish = place(f, start, covered);
             out.flows[f] = {start, finish};
             for (std::size_t i = at[f]; i < at[f + 1]; ++i) {
                 const FlowId d = dependents[i];
@@ -168,11 +182,14 @@ class Timeline {
     static constexpr std::uint64_t kNone = std::numeric_limits<std::uint64_t>::max();
 
     // Flow f started at `start`: its finish, after each stripe's hold on each of its directions.
-    double place(FlowId f, double start) {
-        const double natural = start + duration_[f];
+    double place(FlowId f, double start, double covered) {
+        double natural = start;
+        std::size_t stripe = drains_.at[f];
+        for (const auto& path : *in_.stripes[f])
+            natural = std::max(natural, start + in_.lead(f, path, covered) + drains_.drain[stripe++]);
         double finish = natural;
         for (const auto& path : *in_.stripes[f]) {
-            const double ready = start + in_.lead(f, path);
+            const double ready = start + in_.lead(f, path, covered);
             for_each_hop(path, [&](Hop hop, double fraction) {
                 held_until_[hop] = std::max(held_until_[hop], ready) + in_.share(f) * fraction / in_.rate[hop];
                 finish = std::max(finish, held_until_[hop]);
@@ -181,7 +198,7 @@ class Timeline {
         if (later(finish, natural)) apart_ = false;
         const std::uint64_t wave = wave_of(in_.s, f);
         for (const auto& path : *in_.stripes[f])
-            for_each_hop(path, [&](Hop hop, double) { use(hop, wave, start + in_.lead(f, path), finish); });
+            for_each_hop(path, [&](Hop hop, double) { use(hop, wave, start + in_.lead(f, path, covered), finish); });
         return finish;
     }
 
@@ -200,7 +217,7 @@ class Timeline {
     }
 
     const Flows& in_;
-    std::vector<double> duration_;
+    Drains drains_;
     std::vector<double> held_until_; // per direction: the end of what stripes placed so far hold
     // Per direction: the wave that used it last, when its stripes were ready, when they end, and when the stripes
     // of every other wave end.
@@ -224,7 +241,7 @@ AnalyticRun run_analytic(const Topology& t, const Schedule& s, const std::vector
     Waves waves(in);
     waves.run();
     const bool even = waves.even();
-    AnalyticRun out = Timeline(in, std::move(waves).durations()).run();
+    AnalyticRun out = Timeline(in, std::move(waves).drains()).run();
     out.exact = out.exact && even;
     return out;
 }

@@ -3,7 +3,8 @@
 //
 // Waves. A flow's wave is its step + chunk (in a pipeline, chunk c of step k moves with chunk c+1 of step k-1).
 // A flow starts when its last dependency finishes. Each of its stripes pays alpha and its path's latency (once
-// per round of a coalesced flow, Flow::rounds), then moves its b bytes; L_h is what the flows of its wave put on
+// per round of a coalesced flow, Flow::rounds; less what the flow it follows has covered: streaming.hpp), then
+// moves its b bytes; L_h is what the flows of its wave put on
 // cable direction h of rate C_h (bandwidth x efficiency), and the stripe's drain is
 //   d = max(max over its directions of L_h / C_h, flow bytes / reduction bandwidth for a reducing flow):
 // it ends when its busiest direction has drained its wave's bytes. The flow ends with its last stripe.

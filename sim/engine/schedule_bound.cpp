@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "sim/engine/analytic.hpp"
+#include "sim/engine/streaming.hpp"
 
 namespace snsim::engine {
 
@@ -23,16 +24,20 @@ double schedule_lower_bound(const Topology& t, Router& router, const Schedule& s
         double start = 0;
         for (FlowId d : s.deps(f))
             start = std::max(start, finish[d]);
+        // The engines' arrival times are at least these, and covered_latency is exact on them (streaming.hpp:
+        // start + lead is max(arrival of the followed flow - L, the others' arrival) + L, which only grows with them).
+        const double covered = covered_latency(s, f, [&](FlowId d) { return finish[d]; });
         double longest = 0;
         for (const Path& path : paths) {
             double drain = reducing;
-            const double moves = start + options.alpha_s + path.latency_s; // no byte moves before
+            const double lead = stripe_lead(flow.rounds, options.alpha_s, path.latency_s, covered);
+            const double moves = start + lead; // no byte moves before
             for_each_hop(path, [&](Hop hop, double fraction) {
                 drain = std::max(drain, share * fraction / rate[hop]);
                 load[hop] += share * fraction;
                 first[hop] = std::min(first[hop], moves);
             });
-            longest = std::max(longest, flow.rounds * (options.alpha_s + path.latency_s) + drain);
+            longest = std::max(longest, lead + drain);
         }
         finish[f] = start + longest;
         chain = std::max(chain, finish[f]);

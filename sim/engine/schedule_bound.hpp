@@ -3,7 +3,8 @@
 // `--algorithm best` skip a candidate that cannot beat the best time found so far (sim/experiment/best.hpp).
 //
 //   chain: both engines start a flow when the last flow it depends on ends, and a flow lasts at least, on each of
-//          its stripes, rounds x (alpha + the stripe's path latency) plus the stripe's bytes at the slowest cable
+//          its stripes, rounds x (alpha + the stripe's path latency), less the latency covered by the flow it
+//          follows (sim/engine/streaming.hpp), plus the stripe's bytes at the slowest cable
 //          direction of its path as if alone on the fabric (a sprayed stripe: its fraction of them on each
 //          direction; and no less than its bytes at the reduction bandwidth when it reduces): so the longest chain
 //          of such durations is a bound for both engines.

@@ -15,6 +15,7 @@
 #include <xbt/log.h>
 
 #include "sim/engine/fabric_zone.hpp"
+#include "sim/engine/streaming.hpp"
 #include "topologies/errors.hpp"
 
 namespace snsim::engine {
@@ -140,8 +141,8 @@ class Platform {
 class Driver {
   public:
     Driver(const Schedule& s, const std::vector<Topology::Vertex>& chips, const LinkPlan& plan, Platform& platform,
-           std::vector<Lane> lanes, double reduction_Bps)
-        : s_(s), chips_(chips), plan_(plan), platform_(platform), lanes_(std::move(lanes)),
+           std::vector<Lane> lanes, double alpha_s, double reduction_Bps)
+        : s_(s), chips_(chips), plan_(plan), platform_(platform), lanes_(std::move(lanes)), alpha_s_(alpha_s),
           reduction_Bps_(reduction_Bps), free_slots_(platform.slots()), timing_(s.size()), waiting_(s.size()),
           stripes_left_(s.size()),
           dependents_at_(s.size() + 1, 0) {
@@ -233,7 +234,7 @@ class Driver {
         while (!mine.comms.empty() || !mine.due.empty()) {
             const double now = sg4::Engine::get_clock();
             if (!mine.due.empty() && mine.due.top().at <= now) {
-                transfer(mine.due.top().flow, mine.due.top().route, nullptr, mine);
+                transfer(mine.due.top().flow, mine.due.top().route, nullptr, 0.0, mine);
                 mine.due.pop();
                 continue;
             }
@@ -289,31 +290,34 @@ class Driver {
         const double now = sg4::Engine::get_clock();
         timing_[f].start_s = now;
         stripes_left_[f] = static_cast<std::uint32_t>(routes.size());
+        const double covered = covered_latency(s_, f, [this](FlowId d) { return timing_[d].finish_s; });
         for (std::uint32_t r = 0; r < routes.size(); ++r) {
-            if (latency(f, r) <= 0) {
-                transfer(f, r, nullptr, mine);
+            const double lead = latency(f, r, covered);
+            if (lead <= 0) {
+                transfer(f, r, nullptr, 0.0, mine);
             } else if (!free_slots_.empty()) {
                 FabricZone::LinkImpl* slot = free_slots_.back();
                 free_slots_.pop_back();
-                transfer(f, r, slot, mine);
+                transfer(f, r, slot, lead, mine);
             } else {
-                mine.due.push({now + latency(f, r), mine.released++, f, r});
+                mine.due.push({now + lead, mine.released++, f, r});
             }
         }
     }
 
-    // Route r of flow f pays its latency once per round (a coalesced flow: Flow::rounds).
-    double latency(FlowId f, std::uint32_t r) const {
-        return platform_.routes(plan_.route_set_of[f])[r].latency_s * s_.flow(f).rounds;
+    // Route r of flow f pays alpha and its latency once per round (a coalesced flow: Flow::rounds), less the part
+    // of the latency `covered` by the flow it follows (sim/engine/streaming.hpp).
+    double latency(FlowId f, std::uint32_t r, double covered) const {
+        return stripe_lead(s_.flow(f).rounds, alpha_s_, plan_.route_latencies[plan_.route_set_of[f]][r], covered);
     }
 
-    // Starts route r of flow f: through `slot` with the route's latency, or (slot null) at once.
-    void transfer(FlowId f, std::uint32_t r, FabricZone::LinkImpl* slot, State& mine) {
+    // Starts route r of flow f: through `slot` with latency `lead_s`, or (slot null) at once.
+    void transfer(FlowId f, std::uint32_t r, FabricZone::LinkImpl* slot, double lead_s, State& mine) {
         static char token; // mailboxes carry a pointer; nothing reads it
         static char* received;
         const auto& routes = platform_.routes(plan_.route_set_of[f]);
         const auto payload = static_cast<std::uint64_t>(std::llround(s_.flow(f).bytes / routes.size() * kScale));
-        platform_.zone().use(mine.host, slot, &routes[r].links, slot ? latency(f, r) : 0.0);
+        platform_.zone().use(mine.host, slot, &routes[r].links, slot ? lead_s : 0.0);
         if (s_.flow(f).op == FlowOp::Reduce && reduction_Bps_ > 0) // each stripe its share of the reduction rate
             mine.sends.push_back(mine.mailbox->put_init(&token, payload)
                                      ->set_rate(reduction_Bps_ / static_cast<double>(routes.size()) * kScale)
@@ -349,6 +353,7 @@ class Driver {
     const LinkPlan& plan_;
     Platform& platform_;
     std::vector<Lane> lanes_;
+    double alpha_s_;
     double reduction_Bps_; // cap of a reducing flow (0: none)
     std::vector<FabricZone::LinkImpl*> free_slots_;
     std::deque<Box> boxes_;   // one per lane (a deque: lanes hold references)
@@ -409,7 +414,7 @@ std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& sc
     engine.get_netzone_root()->get_network_model()->set_lat_factor_cb(
         [&zone = platform.zone()](double, const sg4::Host*, const sg4::Host*, const std::vector<sg4::Link*>&,
                                   const std::unordered_set<sg4::NetZone*>&) { return zone.latency_factor(); });
-    Driver driver(schedule, chips, plan, platform, std::move(lanes), options.reduction_Bps);
+    Driver driver(schedule, chips, plan, platform, std::move(lanes), options.alpha_s, options.reduction_Bps);
     driver.run();
     return std::move(driver).timings();
 }

@@ -23,7 +23,7 @@
 namespace snsim {
 namespace {
 
-constexpr double kMaxDefaultChunks = 128, kDefaultChunkFlows = 16384;
+constexpr double kMaxDefaultChunks = 128, kDefaultChunkFlows = 524288;
 
 // What the bounds need to know of the topology and communicator (see sim/report/bounds.hpp), on the topology as
 // built (faults applied): injection from the cables each chip has left, at their bandwidth.
@@ -99,15 +99,21 @@ std::vector<double> switch_weights(const Topology& t, const std::vector<Topology
     return weights;
 }
 
-// collective.chunks 0: the algorithm's choice. An in-switch reduction pipelines its two steps, as NVLS does; each
-// chunk pays the latency L once more, so (c+1)(L + S/(cB)) is least at c = sqrt(S/(BL)) (docs/collectives.md).
-// Every chunk adds 2pk concurrent flows, which the discrete-event engine pays for: at most kDefaultChunkFlows.
+// collective.chunks 0: the algorithm's choice. An in-switch reduction pipelines its two steps, as NVLS does. The
+// chunks of a message stream (Flow::follows): the route latency L is paid about twice in all, but every chunk pays
+// alpha, so 2L + (c+1)(alpha + S/(cB)) is least at c = sqrt(S/(B alpha)); with alpha 0, the more chunks the
+// better, but once a chunk drains in L/8 (c = 8S/(BL)) more chunks gain less than a sixteenth of the 2L every
+// run pays, so c is at most that (docs/collectives.md). Every chunk adds 2pk concurrent flows, which the discrete-event engine pays for:
+// at most kDefaultChunkFlows, and at most kMaxDefaultChunks.
 std::uint32_t default_chunks(const Experiment& x, Rank p, const CollectiveParams& params, double latency_s) {
-    if (x.algorithm != Algorithm::in_switch || latency_s <= 0) return 1;
+    if (x.algorithm != Algorithm::in_switch) return 1;
     const double bandwidth = std::accumulate(params.switch_weights.begin(), params.switch_weights.end(), 0.0);
-    const double most = std::min(kMaxDefaultChunks, std::floor(kDefaultChunkFlows / (2.0 * p * params.switches)));
-    return static_cast<std::uint32_t>(
-        std::clamp(std::round(std::sqrt(params.bytes / (bandwidth * latency_s))), 1.0, std::max(1.0, most)));
+    const double most =
+        std::max(1.0, std::min(kMaxDefaultChunks, std::floor(kDefaultChunkFlows / (2.0 * p * params.switches))));
+    double chunks = most;
+    if (latency_s > 0) chunks = std::min(chunks, 8 * params.bytes / (bandwidth * latency_s));
+    if (x.engine.alpha_s > 0) chunks = std::min(chunks, std::sqrt(params.bytes / (bandwidth * x.engine.alpha_s)));
+    return static_cast<std::uint32_t>(std::clamp(std::round(chunks), 1.0, most));
 }
 
 // Faults remove parts the healthy structure relied on: refuse what cannot re-form around them, with the reason.
@@ -186,7 +192,6 @@ SchedulePlan plan_schedule(const Topology& t, Router& router, const std::vector<
     for (auto chip : chips)
         for (auto [e, end] = boost::out_edges(chip, g); e != end; ++e)
             plan.near_latency_s = std::min(plan.near_latency_s, g[*e].latency_s);
-    plan.near_latency_s += x.engine.alpha_s;
     CollectiveParams& params = plan.params;
     if (x.algorithm == Algorithm::in_switch) {
         const auto switches = reducing_switches(t, chips);

@@ -53,7 +53,7 @@ bool listless_alltoall(const Experiment& experiment, std::uint32_t chunks);
 struct SchedulePlan {
     std::vector<Topology::Vertex> endpoints;
     CollectiveParams params;
-    double near_latency_s = 0; // least latency of a chip's cable, plus alpha: what default chunking weighs
+    double near_latency_s = 0; // least latency of a chip's cable: what default chunking weighs
 };
 SchedulePlan plan_schedule(const Topology& topology, Router& router, const std::vector<Topology::Vertex>& chips,
                            const Experiment& experiment);

@@ -52,7 +52,8 @@ FlowId Builder::add_group(std::span<const Send> sends, std::uint32_t step, FlowO
         std::sort(deps_.begin(), deps_.end());
         deps_.erase(std::unique(deps_.begin(), deps_.end()), deps_.end());
         const std::uint32_t offset = c * blocks_;
-        for (const Send& s : sends)
+        for (std::uint32_t i = 0; i < group; ++i) {
+            const Send& s = sends[i];
             schedule_.add({.src = s.src,
                            .dst = s.dst,
                            .bytes = s.bytes > 0 ? s.bytes : (s.end - s.begin) * block_bytes_ * s.rounds,
@@ -60,8 +61,10 @@ FlowId Builder::add_group(std::span<const Send> sends, std::uint32_t step, FlowO
                            .op = op,
                            .block_begin = offset + s.begin,
                            .block_end = offset + s.end,
-                           .rounds = s.rounds},
+                           .rounds = s.rounds,
+                           .follows = c > 0 ? first + (c - 1) * group + i : kNoFlow},
                           deps_);
+        }
     }
     return first;
 }

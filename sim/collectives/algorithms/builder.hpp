@@ -3,7 +3,8 @@
 // two ranks; with `chunks` slices it becomes `chunks` flows, chunk c moving the same blocks of slice c. An
 // algorithm is then written once, for one slice: chunk c of a message waits for chunk c of the messages it
 // names, and for chunk c-1 of itself, because the chunks leave the sender's port one after the other. That is
-// what makes the slices flow through the algorithm as a pipeline.
+// what makes the slices flow through the algorithm as a pipeline. Chunk c of a message follows chunk c-1 out of
+// the port (Flow::follows): it pays the route's latency only where chunk c-1's did not already cover it.
 #include <cstdint>
 #include <span>
 #include <vector>
