@@ -15,5 +15,6 @@ Action add_compare_command(CLI::App& app);
 Action add_keys_command(CLI::App& app);
 Action add_sweep_command(CLI::App& app);
 Action add_calibrate_command(CLI::App& app);
+Action add_workload_command(CLI::App& app);
 
 } // namespace snsim::cli

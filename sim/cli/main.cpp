@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
     const std::vector<snsim::cli::Action> actions = {
         snsim::cli::add_topo_command(app),      snsim::cli::add_run_command(app),
         snsim::cli::add_compare_command(app),   snsim::cli::add_sweep_command(app),
-        snsim::cli::add_calibrate_command(app), snsim::cli::add_keys_command(app)};
+        snsim::cli::add_calibrate_command(app), snsim::cli::add_keys_command(app),
+        snsim::cli::add_workload_command(app)};
     app.require_subcommand(0, 1);
 
     try {

@@ -1,6 +1,7 @@
 #include "sim/collectives/schedule.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace snsim {
@@ -10,9 +11,11 @@ FlowId Schedule::add(const Flow& flow, std::initializer_list<FlowId> deps) {
 }
 
 FlowId Schedule::add(const Flow& flow, std::span<const FlowId> deps) {
-    if (flow.src >= endpoints() || flow.dst >= endpoints() || flow.src == flow.dst)
+    if (flow.src >= endpoints() || flow.dst >= endpoints() || (flow.src == flow.dst) != flow.computes())
         throw std::logic_error("flow between invalid endpoints");
     if (!(flow.bytes >= 0)) throw std::logic_error("flow with negative size");
+    if (flow.computes() && (flow.bytes != 0 || !(flow.seconds >= 0) || !std::isfinite(flow.seconds)))
+        throw std::logic_error("compute flow that moves bytes or lasts no valid time");
     if (flow.block_begin >= flow.block_end || flow.block_end > blocks_)
         throw std::logic_error("flow carries no valid blocks");
     if (flow.rounds == 0) throw std::logic_error("flow of no rounds");

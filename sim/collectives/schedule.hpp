@@ -20,8 +20,10 @@ using FlowId = std::uint32_t;
 inline constexpr FlowId kNoFlow = 0xFFFFFFFFu;
 
 // What a flow does with the data it carries: Copy overwrites the receiver's copy of the blocks, Reduce combines
-// them into the receiver's partial result.
-enum class FlowOp : std::uint8_t { Copy, Reduce };
+// them into the receiver's partial result. Compute moves nothing: its chip (src == dst) is busy for `seconds`
+// (a workload's compute, or a zero-second marker that joins dependencies: sim/workload/lower.hpp). Collective
+// algorithms never emit it.
+enum class FlowOp : std::uint8_t { Copy, Reduce, Compute };
 
 // The data a collective moves is cut into `Schedule::blocks()` equal blocks (for alltoall, block s*p+d is what
 // rank s sends to rank d). A flow carries the blocks [block_begin, block_end) as the sender holds them when the
@@ -45,6 +47,8 @@ struct Flow {
     // those bytes have not already covered (sim/engine/streaming.hpp). A chain of chunks then pays the latency
     // once, as a port streaming them back to back does, not once per chunk.
     FlowId follows = kNoFlow;
+    double seconds = 0; // FlowOp::Compute only: how long it lasts
+    bool computes() const { return op == FlowOp::Compute; }
 };
 
 class Schedule {

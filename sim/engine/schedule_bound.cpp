@@ -17,13 +17,18 @@ double schedule_lower_bound(const Topology& t, Router& router, const Schedule& s
     double chain = 0;
     for (FlowId f = 0; f < s.size(); ++f) {
         const Flow& flow = s.flow(f);
+        double start = 0;
+        for (FlowId d : s.deps(f))
+            start = std::max(start, finish[d]);
+        if (flow.computes()) { // both engines: exactly its seconds after its last dependency
+            finish[f] = start + flow.seconds;
+            chain = std::max(chain, finish[f]);
+            continue;
+        }
         const auto& paths = router.paths(endpoints[flow.src], endpoints[flow.dst]);
         const double share = flow.bytes / static_cast<double>(paths.size());
         const double reducing =
             flow.op == FlowOp::Reduce && options.reduction_Bps > 0 ? flow.bytes / options.reduction_Bps : 0.0;
-        double start = 0;
-        for (FlowId d : s.deps(f))
-            start = std::max(start, finish[d]);
         // The engines' arrival times are at least these, and covered_latency is exact on them (streaming.hpp:
         // start + lead is max(arrival of the followed flow - L, the others' arrival) + L, which only grows with them).
         const double covered = covered_latency(s, f, [&](FlowId d) { return finish[d]; });

@@ -178,7 +178,9 @@ class Driver {
     std::vector<FlowTiming> timings() && { return std::move(timing_); }
 
   private:
-    // A communication whose latency the lane waits out itself: route `route` of flow `flow`, to start at `at`.
+    // A communication whose latency the lane waits out itself: route `route` of flow `flow`, to start at `at`; or
+    // (route kComputeEnds) a compute flow, to end at `at`.
+    static constexpr std::uint32_t kComputeEnds = 0xFFFFFFFFu;
     struct Due {
         double at;
         std::uint64_t order; // ties start in the order they were released (deterministic)
@@ -234,11 +236,15 @@ class Driver {
         while (!mine.comms.empty() || !mine.due.empty()) {
             const double now = sg4::Engine::get_clock();
             if (!mine.due.empty() && mine.due.top().at <= now) {
-                transfer(mine.due.top().flow, mine.due.top().route, nullptr, 0.0, mine);
+                const Due due = mine.due.top();
                 mine.due.pop();
+                if (due.route == kComputeEnds)
+                    complete(due.flow, mine);
+                else
+                    transfer(due.flow, due.route, nullptr, 0.0, mine);
                 continue;
             }
-            if (mine.comms.empty()) { // nothing to wait for but the latency
+            if (mine.comms.empty()) { // nothing to wait for but a latency or a compute
                 sleep_until(mine.due.top().at);
                 continue;
             }
@@ -289,6 +295,10 @@ class Driver {
         const auto& routes = platform_.routes(plan_.route_set_of[f]);
         const double now = sg4::Engine::get_clock();
         timing_[f].start_s = now;
+        if (s_.flow(f).computes()) { // the chip computes: no communication, only a due time
+            mine.due.push({now + s_.flow(f).seconds, mine.released++, f, kComputeEnds});
+            return;
+        }
         stripes_left_[f] = static_cast<std::uint32_t>(routes.size());
         const double covered = covered_latency(s_, f, [this](FlowId d) { return timing_[d].finish_s; });
         for (std::uint32_t r = 0; r < routes.size(); ++r) {
@@ -341,6 +351,11 @@ class Driver {
         mine.held[k] = mine.held.back();
         mine.held.pop_back();
         if (--stripes_left_[f] > 0) return;
+        complete(f, mine);
+    }
+
+    // Flow f has ended: release what it frees.
+    void complete(FlowId f, State& mine) {
         timing_[f].finish_s = sg4::Engine::get_clock();
         mine.ready.clear();
         for (auto d = dependents_at_[f]; d < dependents_at_[f + 1]; ++d)

@@ -145,8 +145,13 @@ RunResult simulate(const Topology& t, Router& router, const Schedule& s, const s
     RunResult result;
     result.hop_bytes.assign(2 * t.num_links(), 0.0);
     std::vector<const std::vector<Path>*> stripes(s.size());
+    static const std::vector<Path> kNoPaths; // a compute flow's: it crosses no cable
     for (FlowId f = 0; f < s.size(); ++f) {
         const Flow& flow = s.flow(f);
+        if (flow.computes()) {
+            stripes[f] = &kNoPaths;
+            continue;
+        }
         stripes[f] = &router.paths(chips[flow.src], chips[flow.dst]);
         const double share = flow.bytes / static_cast<double>(stripes[f]->size());
         for (const auto& path : *stripes[f])

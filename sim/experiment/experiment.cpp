@@ -61,9 +61,12 @@ report::BoundInputs bound_inputs(const Topology& t, const std::vector<Topology::
     return in;
 }
 
-// Every cable direction that carried bytes in `run`, most bytes first.
-std::vector<report::CableUse> cable_use(const Topology& t, const RunResult& run) {
-    std::vector<Hop> hops;
+} // namespace
+
+std::vector<report::CableUse> cable_use(const Topology& t, const RunResult& run, std::vector<Hop>* order) {
+    std::vector<Hop> mine;
+    std::vector<Hop>& hops = order ? *order : mine;
+    hops.clear();
     for (Hop h = 0; h < run.hop_bytes.size(); ++h)
         if (run.hop_bytes[h] > 0) hops.push_back(h);
     std::stable_sort(hops.begin(), hops.end(), [&](Hop a, Hop b) { return run.hop_bytes[a] > run.hop_bytes[b]; });
@@ -77,6 +80,8 @@ std::vector<report::CableUse> cable_use(const Topology& t, const RunResult& run)
     }
     return out;
 }
+
+namespace {
 
 // Each reducing switch's share of an in_switch reduction: the least rate any rank's part reaches it at (the
 // rank's cables to it, or the reduction cap when slower), so that every switch's parts take the same time.

@@ -60,6 +60,11 @@ SchedulePlan plan_schedule(const Topology& topology, Router& router, const std::
 // The plan's parameters at one size: its bytes and chunks (the cost model's, or the algorithm's default).
 CollectiveParams params_at(const Experiment& experiment, const SchedulePlan& plan, double size);
 
+// Every cable direction that carried bytes in `run`, most bytes first (ties by cable direction); `order`, when
+// given, receives their hops in the same order.
+std::vector<report::CableUse> cable_use(const Topology& topology, const RunResult& run,
+                                        std::vector<Hop>* order = nullptr);
+
 ExperimentResult run_experiment(const Topology& topology, const std::vector<Topology::Vertex>& chips,
                                 const Experiment& experiment, const std::function<void(const report::RunRow&)>& on_row);
 

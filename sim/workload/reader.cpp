@@ -1,0 +1,269 @@
+// Reads a workload file (docs/workloads.md) into a Workload, checking every key and value where it is written.
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "sim/workload/workload.hpp"
+#include "topologies/errors.hpp"
+#include "topologies/io/bounded_file.hpp"
+#include "topologies/units.hpp"
+
+namespace snsim::workload {
+namespace {
+
+constexpr std::size_t kMaxOps = 10000;               // op entries in a file, aliases counted where used
+constexpr std::uint32_t kMaxTimes = 1000000;         // one repeat
+constexpr std::uint32_t kMaxDimSize = 1 << 20;       // one parallel dimension
+constexpr double kMaxBytes = 1099511627776.0;        // 1 TiB: one op
+constexpr double kMaxSeconds = 3600;                 // one compute op
+
+const std::set<std::string> kOpKeys{"name", "compute", "allreduce", "reduce_scatter", "allgather", "alltoall",
+                                    "broadcast", "reduce", "send", "recv", "bytes", "algorithm", "after"};
+
+class Reader {
+  public:
+    explicit Reader(std::string file) { w_.file = std::move(file); }
+
+    Workload read(const YAML::Node& root) {
+        if (!root.IsMap()) fail(root, "", "a workload file is a map with the key workload");
+        for (const auto& kv : root)
+            if (kv.first.as<std::string>() != "workload")
+                fail(kv.first, kv.first.as<std::string>(), "unknown key; the file has one key, workload");
+        const YAML::Node top = root["workload"];
+        if (!top || !top.IsMap()) fail(top ? top : root, "workload", "must be a map (name, parallel, order, program)");
+        for (const auto& kv : top) {
+            const std::string key = kv.first.as<std::string>();
+            if (key != "name" && key != "parallel" && key != "order" && key != "program")
+                fail(kv.first, "workload." + key, "unknown key; expected name, parallel, order or program");
+        }
+        if (top["name"]) w_.name = scalar(top["name"], "workload.name");
+        if (top["parallel"]) parallel(top["parallel"]);
+        if (top["order"]) order(top["order"]);
+        if (!top["program"]) fail(top, "workload.program", "is missing: the ops every rank runs");
+        w_.program = sequence(top["program"], "workload.program", 1);
+        resolve_afters();
+        if (w_.ops.empty()) fail(top["program"], "workload.program", "has no op");
+        return std::move(w_);
+    }
+
+  private:
+    [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& reason,
+                           const std::string& value = "") const {
+        const int line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
+        throw InputError(located(w_.file, line, key, value, reason));
+    }
+
+    std::string scalar(const YAML::Node& n, const std::string& key) const {
+        if (!n.IsScalar()) fail(n, key, "must be a single value");
+        return n.Scalar();
+    }
+
+    std::uint32_t count(const YAML::Node& n, const std::string& key, std::uint32_t most) const {
+        const std::string text = scalar(n, key);
+        std::size_t used = 0;
+        long long v = 0;
+        try {
+            v = std::stoll(text, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != text.size() || text.empty()) fail(n, key, "must be a whole number", text);
+        if (v < 1 || v > most) fail(n, key, fmt::format("must be from 1 to {}", most), text);
+        return static_cast<std::uint32_t>(v);
+    }
+
+    double quantity(const YAML::Node& n, const std::string& key, units::Quantity q, double most) const {
+        const std::string text = scalar(n, key);
+        double v = 0;
+        try {
+            v = units::parse(q, text);
+        } catch (const units::UnitError& e) {
+            fail(n, key, e.what(), text);
+        }
+        if (v < 0 || v > most)
+            fail(n, key,
+                 fmt::format("must be from 0 to {}",
+                             q == units::Quantity::Time ? units::format_time(most) : units::format_bytes(most)),
+                 text);
+        return v;
+    }
+
+    void parallel(const YAML::Node& n) {
+        if (!n.IsMap()) fail(n, "workload.parallel", "must be a map such as {tp: 8, pp: 4}");
+        w_.parallel_line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
+        for (const auto& kv : n) {
+            const std::string name = kv.first.as<std::string>();
+            const auto dim = dim_from(name);
+            const std::string key = "workload.parallel." + name;
+            if (!dim) fail(kv.first, key, "unknown dimension; expected tp, ep, dp or pp");
+            w_.size[static_cast<std::size_t>(*dim)] = count(kv.second, key, kMaxDimSize);
+        }
+    }
+
+    void order(const YAML::Node& n) {
+        if (!n.IsSequence() || n.size() != kDims.size())
+            fail(n, "workload.order", "must list the four dimensions, fastest first, such as [tp, ep, dp, pp]");
+        std::set<Dim> seen;
+        for (std::size_t i = 0; i < n.size(); ++i) {
+            const std::string name = scalar(n[i], "workload.order");
+            const auto dim = dim_from(name);
+            if (!dim) fail(n[i], "workload.order", "unknown dimension; expected tp, ep, dp or pp", name);
+            if (!seen.insert(*dim).second) fail(n[i], "workload.order", "names a dimension twice", name);
+            w_.order[i] = *dim;
+        }
+    }
+
+    Node sequence(const YAML::Node& n, const std::string& key, int depth) {
+        if (!n.IsSequence()) fail(n, key, "must be a list of ops and repeats");
+        Node node;
+        for (const auto& item : n)
+            node.items.push_back(entry(item, key, depth));
+        return node;
+    }
+
+    Node entry(const YAML::Node& n, const std::string& key, int depth) {
+        if (!n.IsMap()) fail(n, key, "each entry is a map: an op (compute: 1ms) or a repeat (repeat: 4, program: [...])");
+        if (n["repeat"]) {
+            for (const auto& kv : n) {
+                const std::string k = kv.first.as<std::string>();
+                if (k != "repeat" && k != "program")
+                    fail(kv.first, key + "." + k, "unknown key in a repeat; expected repeat and program");
+            }
+            if (depth >= kMaxDepth) fail(n, key + ".repeat", fmt::format("repeats nest at most {} deep", kMaxDepth));
+            if (!n["program"]) fail(n, key + ".program", "is missing: the ops to repeat");
+            Node block = sequence(n["program"], key + ".program", depth + 1);
+            block.times = count(n["repeat"], key + ".repeat", kMaxTimes);
+            if (block.items.empty()) fail(n["program"], key + ".program", "has no op");
+            return block;
+        }
+        return Node{op(n, key)};
+    }
+
+    std::size_t op(const YAML::Node& n, const std::string& key) {
+        if (w_.ops.size() >= kMaxOps) fail(n, key, fmt::format("has more than {} ops", kMaxOps));
+        Op op;
+        op.line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
+        std::string kind_key;
+        for (const auto& kv : n) {
+            const std::string k = kv.first.as<std::string>();
+            if (!kOpKeys.count(k))
+                fail(kv.first, key + "." + k,
+                     "unknown key in an op; an op is compute, a collective (allreduce, reduce_scatter, allgather, "
+                     "alltoall, broadcast, reduce), send or recv, with name, bytes, algorithm and after");
+            if (k == "name" || k == "bytes" || k == "algorithm" || k == "after") continue;
+            if (!kind_key.empty()) fail(kv.first, key + "." + k, fmt::format("an op has one kind; this one is {}", kind_key));
+            kind_key = k;
+        }
+        if (kind_key.empty()) fail(n, key, "an op needs its kind: compute, a collective, send or recv");
+        const std::string where = key + "." + kind_key;
+        const YAML::Node value = n[kind_key];
+        if (kind_key == "compute") {
+            op.kind = OpKind::compute;
+            op.seconds = quantity(value, where, units::Quantity::Time, kMaxSeconds);
+        } else if (kind_key == "send" || kind_key == "recv") {
+            op.kind = kind_key == "send" ? OpKind::send : OpKind::recv;
+            op.group = Dim::pp;
+            const std::string to = scalar(value, where);
+            if (to != "next" && to != "prev")
+                fail(value, where, "names the pipeline neighbour: next or prev", to);
+            op.forward = (op.kind == OpKind::send) == (to == "next");
+        } else {
+            op.kind = OpKind::collective;
+            op.collective = *collective_from(kind_key);
+            const std::string group = scalar(value, where);
+            const auto dim = dim_from(group);
+            if (!dim) fail(value, where, "names the group kind: tp, ep, dp or pp", group);
+            op.group = *dim;
+        }
+        if (op.kind != OpKind::compute) {
+            if (!n["bytes"]) fail(n, key + ".bytes", fmt::format("is missing: {} needs the bytes it moves", kind_key));
+            op.bytes = quantity(n["bytes"], key + ".bytes", units::Quantity::Bytes, kMaxBytes);
+        } else if (n["bytes"]) {
+            fail(n["bytes"], key + ".bytes", "a compute op moves no bytes");
+        }
+        if (n["algorithm"]) {
+            const std::string name = scalar(n["algorithm"], key + ".algorithm");
+            if (op.kind != OpKind::collective) fail(n["algorithm"], key + ".algorithm", "only a collective has one");
+            op.algorithm = algorithm_from(name);
+            if (!op.algorithm) fail(n["algorithm"], key + ".algorithm", "unknown algorithm", name);
+            if (!supports(*op.algorithm, op.collective))
+                fail(n["algorithm"], key + ".algorithm",
+                     fmt::format("does not implement {}", to_string(op.collective)), name);
+        }
+        op.name = n["name"] ? scalar(n["name"], key + ".name") : fmt::format("{}#{}", kind_key, w_.ops.size());
+        if (n["name"]) {
+            const bool plain = std::all_of(op.name.begin(), op.name.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+            });
+            if (op.name.empty() || op.name.size() > 64 || !plain)
+                fail(n["name"], key + ".name", "must be 1 to 64 letters, digits, '_', '-' or '.'", op.name);
+            if (!names_.emplace(op.name, w_.ops.size()).second)
+                fail(n["name"], key + ".name", "names another op already", op.name);
+        }
+        if (n["after"]) {
+            const YAML::Node after = n["after"];
+            if (!after.IsSequence()) fail(after, key + ".after", "must be a list of op names ([] for none)");
+            op.after.emplace();
+            for (const auto& name : after)
+                afters_.push_back({w_.ops.size(), scalar(name, key + ".after"), name, key + ".after"});
+        }
+        w_.ops.push_back(std::move(op));
+        return w_.ops.size() - 1;
+    }
+
+    // Names in `after` may be of ops written later (in a repeat, the op's run of the previous round).
+    void resolve_afters() {
+        for (const auto& a : afters_) {
+            const auto it = names_.find(a.name);
+            if (it == names_.end()) fail(a.node, a.key, "names no op of the program", a.name);
+            w_.ops[a.op].after->push_back(it->second);
+        }
+    }
+
+    struct After {
+        std::size_t op;
+        std::string name;
+        YAML::Node node;
+        std::string key;
+    };
+    std::vector<After> afters_;
+
+    Workload w_;
+    std::map<std::string, std::size_t> names_;
+};
+
+} // namespace
+
+std::string_view to_string(Dim dim) {
+    static constexpr std::array<std::string_view, 4> names{"tp", "ep", "dp", "pp"};
+    return names[static_cast<std::size_t>(dim)];
+}
+
+std::optional<Dim> dim_from(std::string_view name) {
+    for (Dim d : kDims)
+        if (to_string(d) == name) return d;
+    return std::nullopt;
+}
+
+Workload parse_workload(const std::string& text, const std::string& file) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        throw InputError(located(file, e.mark.line + 1, "", "", "malformed YAML: " + e.msg));
+    }
+    return Reader(file).read(root);
+}
+
+Workload read_workload(const std::string& path) {
+    const std::string text = read_bounded(path, "workload file", [&](const std::string& reason) {
+        return InputError(located(path, 0, "", "", reason));
+    });
+    return parse_workload(text, path);
+}
+
+} // namespace snsim::workload

@@ -1,0 +1,154 @@
+#include "sim/workload/step.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sim/workload/placement.hpp"
+#include "topologies/errors.hpp"
+
+namespace snsim::workload {
+namespace {
+
+using Interval = std::pair<double, double>;
+
+// Sorts and merges `spans` into disjoint intervals.
+std::vector<Interval> merged(std::vector<Interval> spans) {
+    std::sort(spans.begin(), spans.end());
+    std::vector<Interval> out;
+    for (const auto& s : spans) {
+        if (s.second <= s.first) continue;
+        if (!out.empty() && s.first <= out.back().second)
+            out.back().second = std::max(out.back().second, s.second);
+        else
+            out.push_back(s);
+    }
+    return out;
+}
+
+double length(const std::vector<Interval>& spans) {
+    double total = 0;
+    for (const auto& s : spans)
+        total += s.second - s.first;
+    return total;
+}
+
+// Length of `a` (disjoint, sorted) outside `b` (disjoint, sorted).
+double outside(const std::vector<Interval>& a, const std::vector<Interval>& b) {
+    double total = 0;
+    std::size_t j = 0;
+    for (const auto& [from, to] : a) {
+        double at = from;
+        while (j < b.size() && b[j].second <= at)
+            ++j;
+        for (std::size_t k = j; k < b.size() && b[k].first < to; ++k) {
+            if (b[k].first > at) total += b[k].first - at;
+            at = std::max(at, b[k].second);
+        }
+        if (to > at) total += to - at;
+    }
+    return total;
+}
+
+} // namespace
+
+StepResult run_step(const Workload& w, const Topology& t, const std::vector<Topology::Vertex>& chips,
+                    const Experiment& base, std::size_t busiest) {
+    if (base.cost.protocols.size() > 1)
+        throw InputError(fmt::format("cost.protocols: a workload is timed with one protocol; the config gives {}",
+                                     base.cost.protocols.size()));
+    if (base.cost.launch_interval_s > 0)
+        throw InputError("cost.launch_interval: not applied to workloads; give compute ops for launch costs");
+    const Placement placement(w, chips.size());
+    Router router(t, base.routing);
+    Lowered lowered = lower(w, placement, t, router, chips, base);
+    EngineOptions options = base.engine;
+    if (!base.cost.protocols.empty()) options = base.cost.options(options, base.cost.protocols.front());
+    const RunResult run = simulate(t, router, lowered.schedule, lowered.endpoints, options);
+
+    StepResult out;
+    out.engine = options.kind;
+    out.estimate = run.estimate || run.approximate_plan;
+    out.ranks = placement.ranks();
+    for (Dim d : kDims)
+        out.size[static_cast<std::size_t>(d)] = placement.size(d);
+    out.step_s = run.time_s;
+    out.flows = lowered.schedule.size();
+    const Rank R = placement.ranks();
+    const auto finish = [&](FlowId f) { return f == kNoFlow ? 0.0 : run.flows[f].finish_s; };
+
+    // When each run was on each rank.
+    out.times.resize(lowered.runs.size() * R);
+    for (std::size_t i = 0; i < lowered.runs.size(); ++i) {
+        const Op& op = w.ops[lowered.runs[i].op];
+        for (Rank r = 0; r < R; ++r) {
+            const std::size_t k = i * R + r;
+            const double start = op.kind == OpKind::compute ? run.flows[lowered.done[k]].start_s
+                                                            : finish(lowered.ready[k]);
+            out.times[k] = {start, std::max(start, finish(lowered.done[k]))};
+        }
+    }
+
+    // Per rank: compute, and each kind's communication with the part of it outside compute.
+    for (Rank r = 0; r < R; ++r) {
+        std::vector<Interval> compute, all;
+        std::array<std::vector<Interval>, 4> comm;
+        for (std::size_t i = 0; i < lowered.runs.size(); ++i) {
+            const Op& op = w.ops[lowered.runs[i].op];
+            const RunTime& when = out.times[i * R + r];
+            if (op.kind == OpKind::compute) {
+                compute.emplace_back(when.start_s, when.end_s);
+                continue;
+            }
+            comm[static_cast<std::size_t>(op.group)].emplace_back(when.start_s, when.end_s);
+            all.emplace_back(when.start_s, when.end_s);
+            ++out.kinds[static_cast<std::size_t>(op.group)].ops;
+        }
+        const auto busy = merged(std::move(compute));
+        out.compute_s = std::max(out.compute_s, length(busy));
+        out.exposed_s += outside(merged(std::move(all)), busy) / R;
+        for (std::size_t d = 0; d < comm.size(); ++d) {
+            const auto spans = merged(std::move(comm[d]));
+            out.kinds[d].comm_s += length(spans) / R;
+            out.kinds[d].exposed_s += outside(spans, busy) / R;
+        }
+    }
+
+    // Per op of the file.
+    out.ops.resize(w.ops.size());
+    for (std::size_t k = 0; k < w.ops.size(); ++k)
+        out.ops[k].op = k;
+    for (std::size_t i = 0; i < lowered.runs.size(); ++i) {
+        OpTime& o = out.ops[lowered.runs[i].op];
+        for (Rank r = 0; r < R; ++r)
+            o.mean_s += out.times[i * R + r].end_s - out.times[i * R + r].start_s;
+        o.runs += R;
+    }
+    for (auto& o : out.ops)
+        if (o.runs > 0) o.mean_s /= static_cast<double>(o.runs);
+
+    // The busiest cable directions, and which group kinds loaded them.
+    std::vector<Hop> hops;
+    const auto uses = cable_use(t, run, &hops);
+    out.idle_cable_directions = run.hop_bytes.size() - uses.size();
+    std::vector<std::array<double, 4>> by_kind(run.hop_bytes.size());
+    for (FlowId f = 0; f < lowered.schedule.size(); ++f) {
+        if (!lowered.flow_is_comm[f]) continue;
+        const Flow& flow = lowered.schedule.flow(f);
+        const auto& paths = router.paths(lowered.endpoints[flow.src], lowered.endpoints[flow.dst]);
+        const double share = flow.bytes / static_cast<double>(paths.size());
+        for (const auto& path : paths)
+            for_each_hop(path, [&](Hop hop, double fraction) {
+                by_kind[hop][static_cast<std::size_t>(lowered.flow_group[f])] += share * fraction;
+            });
+    }
+    for (const auto& kinds : by_kind)
+        for (std::size_t d = 0; d < kinds.size(); ++d)
+            out.directions[d] += kinds[d] > 0;
+    for (std::size_t k = 0; k < std::min(busiest, uses.size()); ++k)
+        out.busiest.push_back({uses[k], by_kind[hops[k]]});
+    out.runs = std::move(lowered.runs);
+    return out;
+}
+
+} // namespace snsim::workload

@@ -1,0 +1,111 @@
+#include "sim/workload/step_report.hpp"
+
+#include <fmt/format.h>
+
+#include "topologies/units.hpp"
+
+namespace snsim::workload {
+namespace {
+
+std::string kind_of(const Op& op) {
+    switch (op.kind) {
+    case OpKind::compute: return "compute";
+    case OpKind::send: return op.forward ? "send next" : "send prev";
+    case OpKind::recv: return op.forward ? "recv prev" : "recv next";
+    case OpKind::collective: return std::string(to_string(op.collective));
+    }
+    return "";
+}
+
+double us(double seconds) {
+    return seconds * 1e6;
+}
+
+} // namespace
+
+std::string step_table(const Workload& w, const StepResult& s) {
+    std::string out = fmt::format("step time                      {:>12.2f} us\n", us(s.step_s));
+    out += fmt::format("compute, busiest chip          {:>12.2f} us\n", us(s.compute_s));
+    out += fmt::format("communication exposed          {:>12.2f} us  (not overlapped by compute; mean over ranks)\n",
+                       us(s.exposed_s));
+    out += fmt::format("\n{:<6} {:>10} {:>14} {:>14}\n", "group", "op runs", "comm(us)", "exposed(us)");
+    for (Dim d : kDims) {
+        const KindTime& k = s.kinds[static_cast<std::size_t>(d)];
+        if (k.ops == 0) continue;
+        out += fmt::format("{:<6} {:>10} {:>14.2f} {:>14.2f}\n", to_string(d), k.ops, us(k.comm_s), us(k.exposed_s));
+    }
+    out += fmt::format("\n{:<20} {:<15} {:<6} {:>12} {:>9} {:>14}\n", "op", "kind", "group", "bytes", "runs",
+                       "mean time(us)");
+    for (const OpTime& o : s.ops) {
+        const Op& op = w.ops[o.op];
+        out += fmt::format("{:<20} {:<15} {:<6} {:>12} {:>9} {:>14.2f}\n", op.name, kind_of(op),
+                           op.kind == OpKind::compute ? "-" : std::string(to_string(op.group)),
+                           op.kind == OpKind::compute ? "-" : units::format_bytes(op.bytes), o.runs, us(o.mean_s));
+    }
+    out += fmt::format("\n{:<40} {:>12} {:>12}   {}\n", "busiest cable directions", "bytes", "utilization",
+                       "bytes by group kind (tp/ep/dp/pp)");
+    for (const CableLoad& c : s.busiest) {
+        std::string kinds;
+        for (Dim d : kDims) {
+            const double b = c.bytes[static_cast<std::size_t>(d)];
+            if (b > 0) kinds += fmt::format("{}{} {:.0f}%", kinds.empty() ? "" : ", ", to_string(d), 100 * b / c.use.bytes);
+        }
+        out += fmt::format("{:<40} {:>12} {:>11.1f}%   {}\n",
+                           fmt::format("{} -> {} (cable {})", c.use.from, c.use.to, c.use.cable),
+                           units::format_bytes(c.use.bytes), 100 * c.use.utilization, kinds);
+    }
+    return out;
+}
+
+nlohmann::ordered_json step_json(const Workload& w, const StepResult& s) {
+    nlohmann::ordered_json kinds = nlohmann::ordered_json::object();
+    for (Dim d : kDims) {
+        const KindTime& k = s.kinds[static_cast<std::size_t>(d)];
+        kinds[std::string(to_string(d))] = {{"op_runs", k.ops}, {"comm_s", k.comm_s}, {"exposed_s", k.exposed_s}};
+    }
+    nlohmann::ordered_json ops = nlohmann::ordered_json::array();
+    for (const OpTime& o : s.ops) {
+        const Op& op = w.ops[o.op];
+        ops.push_back({{"name", op.name},
+                       {"kind", kind_of(op)},
+                       {"group", op.kind == OpKind::compute ? "" : std::string(to_string(op.group))},
+                       {"bytes", op.bytes},
+                       {"seconds", op.seconds},
+                       {"runs", o.runs},
+                       {"mean_s", o.mean_s}});
+    }
+    nlohmann::ordered_json cables = nlohmann::ordered_json::array();
+    for (const CableLoad& c : s.busiest)
+        cables.push_back({{"from", c.use.from},
+                          {"to", c.use.to},
+                          {"cable", c.use.cable},
+                          {"bytes", c.use.bytes},
+                          {"utilization", c.use.utilization},
+                          {"bytes_by_group", {{"tp", c.bytes[0]}, {"ep", c.bytes[1]}, {"dp", c.bytes[2]}, {"pp", c.bytes[3]}}}});
+    return {{"workload", w.name},
+            {"file", w.file},
+            {"engine", to_string(s.engine)},
+            {"model", s.engine == EngineKind::analytic ? (s.estimate ? "estimate" : "exact") : "discrete-event"},
+            {"ranks", s.ranks},
+            {"parallel", {{"tp", s.size[0]}, {"ep", s.size[1]}, {"dp", s.size[2]}, {"pp", s.size[3]}}},
+            {"flows", s.flows},
+            {"step_s", s.step_s},
+            {"compute_s", s.compute_s},
+            {"exposed_s", s.exposed_s},
+            {"groups", kinds},
+            {"ops", ops},
+            {"busiest_cables", cables},
+            {"idle_cable_directions", s.idle_cable_directions}};
+}
+
+void write_ops_csv(std::ostream& out, const Workload& w, const StepResult& s) {
+    out << "op,kind,group,bytes,runs,mean_time_us,step_time_us,engine\n";
+    for (const OpTime& o : s.ops) {
+        const Op& op = w.ops[o.op];
+        out << fmt::format("{},{},{},{},{},{:.6f},{:.6f},{}\n", op.name, kind_of(op),
+                           op.kind == OpKind::compute ? "" : std::string(to_string(op.group)), op.bytes, o.runs,
+                           us(o.mean_s), us(s.step_s), to_string(s.engine));
+    }
+}
+
+} // namespace snsim::workload

@@ -1,0 +1,71 @@
+#pragma once
+// A workload: one step of a hybrid-parallel job, as the program every rank runs (SPMD, as Megatron-style steps
+// are), over a grid of parallel dimensions. The file format and its semantics are in docs/workloads.md.
+//
+//   parallel  tp, ep, dp, pp: the sizes of the dimensions (dp may be left out: the chips left over);
+//   order     which dimension varies fastest in rank order (default tp, ep, dp, pp: tensor-parallel peers on
+//             neighbouring chips, pipeline stages farthest apart, as Megatron places them);
+//   program   ops in order; each waits for the op before it on its rank, or for the named ops in `after`.
+//
+// An op of a group kind runs on every group of that kind at once: a TP allreduce with tp 8 on 384 chips is 48
+// allreduces, whose flows share the fabric.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/collectives/collective.hpp"
+
+namespace snsim::workload {
+
+// The parallel dimensions, in the default order (fastest first).
+enum class Dim : std::uint8_t { tp, ep, dp, pp };
+inline constexpr std::array kDims{Dim::tp, Dim::ep, Dim::dp, Dim::pp};
+std::string_view to_string(Dim dim);
+std::optional<Dim> dim_from(std::string_view name);
+
+enum class OpKind : std::uint8_t { compute, collective, send, recv };
+
+struct Op {
+    std::string name;  // as the file names it, or "<kind>#<index>"
+    int line = 0;      // in the workload file, for messages
+    OpKind kind = OpKind::compute;
+    double seconds = 0; // compute
+    Collective collective = Collective::allreduce;
+    std::optional<Algorithm> algorithm; // collective: else the config's when it implements the collective
+    Dim group = Dim::tp;                // collective: the group kind; send/recv: pp
+    double bytes = 0;                   // collective (nccl-tests' size convention), send, recv
+    bool forward = true;                // send: to the next stage (else the previous); recv: from the previous
+    // The ops it waits for, by index into Workload::ops: their latest run before this one on the same rank (none
+    // yet: no wait; so an op may name one written after it, in a repeat its run of the previous round); nullopt:
+    // the op before it in the unrolled program. Runs wait only for earlier runs: a program has no cycle.
+    std::optional<std::vector<std::size_t>> after;
+};
+
+// The program as written: a node is one op (op != kNoOp) or a run of nodes repeated `times` times (layers,
+// micro-batches), nested at most kMaxDepth deep. Ops are stored once, however often they run.
+inline constexpr std::size_t kNoOp = static_cast<std::size_t>(-1);
+struct Node {
+    std::size_t op = kNoOp;
+    std::uint32_t times = 1;
+    std::vector<Node> items;
+};
+
+struct Workload {
+    std::string file;                // for messages
+    std::string name;
+    std::array<std::uint32_t, 4> size{1, 1, 0, 1}; // per Dim; dp 0: the chips left over
+    std::array<Dim, 4> order = kDims;                // fastest first
+    int parallel_line = 0;                           // of workload.parallel, for messages (0: not written)
+    std::vector<Op> ops;
+    Node program;
+};
+
+inline constexpr int kMaxDepth = 4;
+
+// Reads a workload file (docs/workloads.md). Throws InputError `file:line: key: reason (got "value")`.
+Workload read_workload(const std::string& path);
+Workload parse_workload(const std::string& yaml_text, const std::string& file);
+
+} // namespace snsim::workload

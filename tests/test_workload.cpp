@@ -1,0 +1,233 @@
+// Workloads (sim/workload): a step of a hybrid-parallel job against truth the code did not produce: snsim run's
+// time for one collective, groups apart, max-min sharing by hand, the pipeline bubble's closed form, the listed
+// alltoall, and which cables each group kind crosses.
+#include <catch2/catch.hpp>
+
+#include <cctype>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "sim/config/communicator.hpp"
+#include "sim/config/config.hpp"
+#include "sim/config/topology_request.hpp"
+#include "sim/experiment/experiment.hpp"
+#include "sim/workload/step.hpp"
+#include "tests/support.hpp"
+#include "topologies/generators/generators.hpp"
+
+using namespace snsim;
+using namespace snsim::workload;
+
+namespace {
+
+constexpr double kB = 50e9, kLat = 300e-9;
+const LinkSpec k50{kB, kLat, LinkKind::Electrical};
+constexpr std::array kEngines{EngineKind::simgrid, EngineKind::analytic};
+
+double relative(double got, double want) {
+    return std::abs(got - want) / want;
+}
+
+Workload parsed(const std::string& text) {
+    return parse_workload(text, "w.yaml");
+}
+
+StepResult step(const std::string& text, const Topology& t, EngineKind engine, RoutingOptions routing = {}) {
+    Experiment base;
+    base.engine.kind = engine;
+    base.routing = routing;
+    return run_step(parsed(text), t, t.nodes_of(NodeKind::Chip), base);
+}
+
+std::string preset(const std::string& name) {
+    return std::string(SNSIM_SOURCE_DIR) + "/configs/presets/" + name + ".yaml";
+}
+
+} // namespace
+
+TEST_CASE("workload: one collective takes snsim run's time", "[workload]") {
+    const Topology t = switched({8, 2, 1, 1, k50});
+    const double S = 64 * 1024 * 1024;
+    for (EngineKind engine : kEngines) {
+        INFO(to_string(engine));
+        Experiment x{Collective::allreduce, Algorithm::ring, {S}, {}, {}, {.kind = engine}};
+        const auto run = run_experiment(t, t.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {});
+        const StepResult s = step("workload:\n  parallel: {tp: 8}\n  program:\n    - {allreduce: tp, bytes: 64MiB}\n",
+                                  t, engine);
+        CHECK(relative(s.step_s, run.rows.at(0).time_s) < 1e-9);
+        CHECK(s.compute_s == 0);
+        CHECK(relative(s.kinds[0].comm_s, s.step_s) < 1e-9);
+        CHECK(relative(s.exposed_s, s.step_s) < 1e-9);
+    }
+}
+
+TEST_CASE("workload: groups that share no cable direction each take one group's time", "[workload]") {
+    // 32 chips on one switch: every chip has its own cable, so 4 tp groups of 8 share no cable direction.
+    const Topology one = switched({8, 1, 1, 1, k50});
+    const Topology four = switched({32, 1, 1, 1, k50});
+    const std::string program = "  program:\n    - {allreduce: tp, bytes: 16MiB}\n    - {compute: 10us}\n"
+                                "    - {alltoall: tp, bytes: 8MiB}\n";
+    for (EngineKind engine : kEngines) {
+        INFO(to_string(engine));
+        const StepResult alone = step("workload:\n  parallel: {tp: 8}\n" + program, one, engine);
+        const StepResult together = step("workload:\n  parallel: {tp: 8, dp: 4}\n" + program, four, engine);
+        CHECK(together.ranks == 32);
+        CHECK(relative(together.step_s, alone.step_s) < 1e-9);
+        CHECK(relative(together.compute_s, 10e-6) < 1e-12);
+    }
+}
+
+TEST_CASE("workload: two sends that share one cable direction take the max-min time by hand", "[workload]") {
+    // A line of 4 chips, c0 - c1 - c2 - c3, each cable B and L. pp 2, dp 2 (dp fastest): stage 0 is c0 and c1,
+    // stage 1 c2 and c3, so the sends go c0 -> c2 and c1 -> c3, and both cross c1 -> c2: B/2 each there, nothing
+    // else shared. Each takes its path's latency (2L) then S / (B/2): 2L + 2S/B; alone, 2L + S/B.
+    const Topology line = torus({{4}, false, {}, 1, k50});
+    const RoutingOptions shortest{RouteStrategy::Shortest, 0};
+    const double S = 1e8;
+    const std::string program = "  program:\n    - {send: next, bytes: 100MB}\n    - {recv: prev, bytes: 100MB}\n";
+    for (EngineKind engine : kEngines) {
+        INFO(to_string(engine));
+        const StepResult both =
+            step("workload:\n  parallel: {pp: 2, dp: 2}\n  order: [dp, tp, ep, pp]\n" + program, line, engine, shortest);
+        CHECK(relative(both.step_s, 2 * kLat + 2 * S / kB) < 1e-9);
+        const StepResult one =
+            step("workload:\n  parallel: {pp: 2, dp: 1}\n" + program, line, engine, shortest); // c0 -> c1
+        CHECK(relative(one.step_s, kLat + S / kB) < 1e-9);
+    }
+}
+
+TEST_CASE("workload: a GPipe pipeline's bubble is (p-1)/(m+p-1); with transfers, the closed form", "[workload]") {
+    // p stages, m micro-batches, forward F and backward Bk per micro-batch and stage. Pure compute (0-byte sends):
+    // (m+p-1)(F+Bk), so the chips idle (p-1)/(m+p-1) of the step. Sends of S bytes over one cable (T = L + S/B,
+    // less than F and Bk; receives posted ahead, sends not blocking the next micro-batch): the first micro-batch
+    // crosses p-1 cables each way, (p-1)(F+Bk+2T) + m(F+Bk).
+    const int p = 4, m = 6;
+    const double F = 100e-6, Bk = 200e-6, S = 1e6, T = kLat + S / kB;
+    const Topology line = torus({{p}, false, {}, 1, k50});
+    const RoutingOptions shortest{RouteStrategy::Shortest, 0};
+    const auto program = [&](const std::string& bytes) {
+        return fmt::format("workload:\n  parallel: {{pp: {}}}\n  program:\n"
+                           "    - repeat: {}\n      program:\n"
+                           "        - {{name: rf, recv: prev, bytes: {}, after: []}}\n"
+                           "        - {{name: f, compute: 100us, after: [rf]}}\n"
+                           "        - {{name: sf, send: next, bytes: {}, after: [f]}}\n"
+                           "    - repeat: {}\n      program:\n"
+                           "        - {{name: rb, recv: next, bytes: {}, after: []}}\n"
+                           "        - {{name: b, compute: 200us, after: [rb]}}\n"
+                           "        - {{name: sb, send: prev, bytes: {}, after: [b]}}\n",
+                           p, m, bytes, bytes, m, bytes, bytes);
+    };
+    for (EngineKind engine : kEngines) {
+        INFO(to_string(engine));
+        const StepResult pure = step(program("0"), line, engine, shortest);
+        CHECK(relative(pure.step_s, (m + p - 1) * (F + Bk)) < 1e-9);
+        CHECK(relative(1 - m * (F + Bk) / pure.step_s, (p - 1.0) / (m + p - 1.0)) < 1e-9);
+        CHECK(relative(pure.compute_s, m * (F + Bk)) < 1e-12);
+        const StepResult moving = step(program("1MB"), line, engine, shortest);
+        CHECK(relative(moving.step_s, (p - 1) * (F + Bk + 2 * T) + m * (F + Bk)) < 1e-9);
+    }
+}
+
+TEST_CASE("workload: an EP alltoall on CloudMatrix384 equals the listed per-pair alltoall", "[workload][presets]") {
+    const auto c = config::Config::load(preset("cloudmatrix384"));
+    const Topology t = config::build_topology(c);
+    const auto chips = config::communicator(c, t);
+    const double S = 32 * 1024 * 1024;
+    const std::vector<Topology::Vertex> first32(chips.begin(), chips.begin() + 32);
+    for (EngineKind engine : kEngines) {
+        INFO(to_string(engine));
+        Experiment x{Collective::alltoall, Algorithm::direct, {S}, {}, {}, {.kind = engine}};
+        const auto listed = run_experiment(t, first32, x, [](const report::RunRow&) {});
+        Experiment base;
+        base.engine.kind = engine;
+        const StepResult s = run_step(
+            parsed("workload:\n  parallel: {ep: 32, dp: 1}\n  program:\n    - {alltoall: ep, bytes: 32MiB}\n"), t,
+            chips, base);
+        CHECK(s.ranks == 32);
+        CHECK(relative(s.step_s, listed.rows.at(0).time_s) < 1e-9);
+    }
+}
+
+TEST_CASE("workload: placement: tp groups stay in their node on CloudMatrix384, dp groups leave it", "[workload]") {
+    // CloudMatrix384: 48 nodes of 8 NPUs, each NPU cabled to its node's L1 switch chips only (7 planes, 2 cables
+    // each). tp 8 (fastest) is one node: its ring crosses only NPU-L1 cables. dp 48 joins NPU k of every node: its
+    // bytes cross L1-L2 cables too.
+    const auto c = config::Config::load(preset("cloudmatrix384"));
+    const Topology t = config::build_topology(c);
+    Experiment base;
+    base.engine.kind = EngineKind::analytic;
+    const StepResult s = run_step(parsed("workload:\n  parallel: {tp: 8}\n  program:\n"
+                                           "    - {allreduce: tp, bytes: 8MiB}\n    - {allreduce: dp, bytes: 8MiB}\n"),
+                                  t, config::communicator(c, t), base, 100000);
+    REQUIRE(s.size[2] == 48);
+    // NPUs are named n<node>.c<index>, switch chips n<node>.p<plane>.leaf0 and p<plane>.spine<k>.
+    const auto npu = [](const std::string& name) {
+        const auto at = name.find(".c");
+        return at != std::string::npos && at + 2 < name.size() && std::isdigit(static_cast<unsigned char>(name[at + 2]));
+    };
+    std::size_t tp_off_chip = 0, dp_off_chip = 0;
+    for (const CableLoad& cable : s.busiest) {
+        if (!npu(cable.use.from) && !npu(cable.use.to)) {
+            tp_off_chip += cable.bytes[0] > 0;
+            dp_off_chip += cable.bytes[2] > 0;
+        }
+    }
+    CHECK(tp_off_chip == 0);
+    CHECK(dp_off_chip > 0);
+    // Hand count: 384 NPUs x 7 planes x 2 cables to their L1 chip: the tp ring (each NPU sends to one neighbour
+    // and receives from another, sprayed over every plane and cable) loads each of them both ways, and nothing else.
+    CHECK(s.directions[0] == 384 * 7 * 2 * 2);
+}
+
+TEST_CASE("workload: malformed workloads: one line naming file, line and key, exit code 2", "[workload][errors]") {
+    test::TempDir dir;
+    const auto refuse = [&](const std::string& text, const std::string& expected) {
+        INFO(text);
+        const auto r = test::run_snsim("workload " + dir.write("w.yaml", text));
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.output, Catch::Contains(expected));
+        CHECK(test::lines(r.output) == 1);
+    };
+    refuse("workload:\n  program:\n    - {gather: tp, bytes: 1M}\n",
+           "w.yaml:3: workload.program.gather: unknown key in an op");
+    refuse("workload:\n  program:\n    - {allreduce: xp, bytes: 1M}\n",
+           "w.yaml:3: workload.program.allreduce: names the group kind: tp, ep, dp or pp (got \"xp\")");
+    refuse("workload:\n  program:\n    - {compute: -1ms}\n", "w.yaml:3: workload.program.compute:");
+    refuse("workload:\n  program:\n    - {compute: 2h}\n", "w.yaml:3: workload.program.compute:");
+    refuse("workload:\n  program:\n    - {allreduce: tp, bytes: 2TiB}\n",
+           "w.yaml:3: workload.program.bytes: must be from 0 to");
+    refuse("workload:\n  program:\n    - {allreduce: tp}\n", "w.yaml:3: workload.program.bytes: is missing");
+    refuse("workload:\n  parallel: {tp: 3}\n  program:\n    - {compute: 1us}\n",
+           "w.yaml:2: workload.parallel: tp x ep x pp = 3 does not divide the communicator's 128 chips");
+    refuse("workload:\n  parallel: {tp: 256, dp: 1}\n  program:\n    - {compute: 1us}\n",
+           "w.yaml:2: workload.parallel: tp x ep x dp x pp = 256 ranks, more than the communicator's 128 chips");
+    refuse("workload:\n  program:\n    - {name: a, compute: 1us, after: [b]}\n",
+           "w.yaml:3: workload.program.after: names no op of the program (got \"b\")");
+    refuse("workload:\n  program:\n    - {name: a, compute: 1us}\n    - {name: a, compute: 1us}\n",
+           "w.yaml:4: workload.program.name: names another op already (got \"a\")");
+    refuse("workload:\n  program:\n    - repeat: 0\n      program: [{compute: 1us}]\n",
+           "w.yaml:3: workload.program.repeat: must be from 1 to 1000000 (got \"0\")");
+    refuse("workload:\n  parallel: {pp: 2}\n  program:\n    - {send: next, bytes: 1M}\n",
+           "w.yaml:4: send#0: the program sends 1 times to the next stage but receives 0 times");
+    refuse("workload:\n  program:\n    - repeat: 1000\n      program:\n        - repeat: 1000\n          program:\n"
+           "            - repeat: 1000\n              program: [{compute: 1us}]\n",
+           "w.yaml: workload.program: runs more than 1000000 ops once unrolled");
+    refuse("workload:\n  program:\n    - {allreduce: tp, bytes: 1M, algorithm: pairwise}\n",
+           "w.yaml:3: workload.program.algorithm: does not implement allreduce (got \"pairwise\")");
+    refuse("nope: 1\n", "w.yaml:1: nope: unknown key; the file has one key, workload");
+}
+
+TEST_CASE("workload: the example workloads run on al128 and cloudmatrix384, both engines printed", "[workload]") {
+    for (const std::string name : {"dense_tp_pp_dp", "moe_ep_tp"})
+        for (const std::string system : {"al128", "cloudmatrix384"}) {
+            const auto r = test::run_snsim(fmt::format("workload {}/configs/workloads/{}.yaml --config {} --engine both",
+                                                       SNSIM_SOURCE_DIR, name, preset(system)));
+            INFO(r.output);
+            CHECK(r.exit_code == 0);
+            CHECK_THAT(r.output, Catch::Contains("step time"));
+            CHECK_THAT(r.output, Catch::Contains("analytic engine: step time"));
+            const auto at = r.output.find("analytic engine: step time");
+            std::cout << name << " on " << system << ": " << r.output.substr(at, r.output.find('\n', at) - at) << "\n";
+        }
+}
