@@ -43,7 +43,7 @@ int run(const WorkloadOptions& o) {
     }
     std::cout << fmt::format("# {} on {}: {} ranks of {} chips ({}), tp {}, ep {}, dp {}, pp {}; engine {}{}; {} "
                              "flows\n",
-                             w.name.empty() ? o.workload : w.name, config.name(), step.ranks,
+                             w.name, config.name(), step.ranks,
                              topology.count(NodeKind::Chip), topology.kind(), step.size[0], step.size[1],
                              step.size[2], step.size[3], to_string(step.engine),
                              step.engine == EngineKind::analytic ? (step.estimate ? " (estimate)" : " (exact)") : "",

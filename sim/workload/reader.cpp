@@ -1,6 +1,7 @@
 // Reads a workload file (docs/workloads.md) into a Workload, checking every key and value where it is written.
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -40,7 +41,7 @@ class Reader {
             if (key != "name" && key != "parallel" && key != "order" && key != "program")
                 fail(kv.first, "workload." + key, "unknown key; expected name, parallel, order or program");
         }
-        if (top["name"]) w_.name = scalar(top["name"], "workload.name");
+        w_.name = top["name"] ? scalar(top["name"], "workload.name") : std::filesystem::path(w_.file).stem().string();
         if (top["parallel"]) parallel(top["parallel"]);
         if (top["order"]) order(top["order"]);
         if (!top["program"]) fail(top, "workload.program", "is missing: the ops every rank runs");
