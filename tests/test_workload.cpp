@@ -8,6 +8,9 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
+#include "sim/cli/experiment_options.hpp"
 #include "sim/config/communicator.hpp"
 #include "sim/config/config.hpp"
 #include "sim/config/topology_request.hpp"
@@ -230,4 +233,31 @@ TEST_CASE("workload: the example workloads run on al128 and cloudmatrix384, both
             const auto at = r.output.find("analytic engine: step time");
             std::cout << name << " on " << system << ": " << r.output.substr(at, r.output.find('\n', at) - at) << "\n";
         }
+}
+
+TEST_CASE("workload: --trace writes Chrome trace JSON whose slices are the run's op times", "[workload]") {
+    test::TempDir dir;
+    const std::string file = std::string(SNSIM_SOURCE_DIR) + "/configs/workloads/dense_tp_pp_dp.yaml";
+    const auto r = test::run_snsim(fmt::format("workload {} --config {} --engine analytic --trace {}", file,
+                                               preset("al128"), dir.file("t.json")));
+    REQUIRE(r.exit_code == 0);
+    const auto trace = nlohmann::json::parse(test::slurp(dir.file("t.json")));
+    // The same step in this process: the engines are deterministic.
+    const auto c = config::Config::load(preset("al128"));
+    const Topology t = config::build_topology(c);
+    cli::ExperimentFlags flags;
+    flags.engine = "analytic";
+    const StepResult s = run_step(read_workload(file), t, config::communicator(c, t), cli::experiment_of(c, flags));
+    std::size_t slices = 0;
+    for (const auto& e : trace.at("traceEvents")) {
+        if (e.at("ph") == "M") continue;
+        const auto run = e.at("args").at("run").get<std::size_t>();
+        const auto rank = e.at("args").at("rank").get<std::size_t>();
+        const RunTime& when = s.times.at(run * s.ranks + rank);
+        CHECK(e.at("ts").get<double>() == Approx(when.start_s * 1e6).epsilon(1e-12));
+        CHECK(e.at("dur").get<double>() == Approx((when.end_s - when.start_s) * 1e6).margin(1e-9));
+        ++slices;
+    }
+    CHECK(slices == s.runs.size() * s.ranks); // 128 ranks: every one traced
+    CHECK(trace.at("otherData").at("step_us").get<double>() == Approx(s.step_s * 1e6).epsilon(1e-12));
 }

@@ -22,7 +22,7 @@ struct WorkloadOptions {
     std::vector<std::string> simgrid_cfg;
     std::size_t busiest = 5;
     std::vector<std::pair<std::string, std::string>> outputs; // given on the command line
-    std::string csv, json;
+    std::string csv, json, trace;
 };
 
 int run(const WorkloadOptions& o) {
@@ -59,7 +59,13 @@ int run(const WorkloadOptions& o) {
     for (const auto& [option, path] : o.outputs) {
         if (option == "--csv")
             report::write_atomically(option, path, [&](std::ostream& out) { workload::write_ops_csv(out, w, step); });
-        else {
+        else if (option == "--trace") {
+            std::vector<std::string> names;
+            for (Rank r = 0; r < step.ranks; ++r)
+                names.push_back(topology.node(chips[r]).name);
+            report::write_atomically(option, path,
+                                     [&](std::ostream& out) { workload::write_trace(out, w, step, names); });
+        } else {
             auto json = workload::step_json(w, step);
             json["config"] = o.config;
             if (analytic) json["analytic_step_s"] = analytic->step_s;
@@ -88,13 +94,18 @@ Action add_workload_command(CLI::App& app) {
     cmd->add_option("--busiest", o->busiest, "how many of the busiest cable directions to list (default 5)");
     cmd->add_option("--csv", o->csv, "also write one row per op as CSV to FILE")->type_name("FILE");
     cmd->add_option("--json", o->json, "also write the whole report as JSON to FILE")->type_name("FILE");
+    cmd->add_option("--trace", o->trace,
+                    fmt::format("also write a Chrome trace (JSON; Perfetto, chrome://tracing) to FILE: a track per "
+                                "rank, at most the first {}, a slice per op run",
+                                workload::kTraceRanks))
+        ->type_name("FILE");
     cmd->footer("Times in microseconds; comm = how long a group kind's ops ran on a rank, exposed = the part of it no "
                 "compute of that rank overlapped, both averaged over ranks. Exit code 2 on bad input.");
     return [cmd, o] {
         if (!*cmd) return -1;
         if (!o->engine.empty() && o->engine != "simgrid" && o->engine != "analytic" && o->engine != "both")
             throw InputError(fmt::format("--engine \"{}\": expected simgrid, analytic or both", o->engine));
-        for (const auto& [option, path] : {std::pair{"--csv", &o->csv}, {"--json", &o->json}})
+        for (const auto& [option, path] : {std::pair{"--csv", &o->csv}, {"--json", &o->json}, {"--trace", &o->trace}})
             if (cmd->count(option) > 0) o->outputs.emplace_back(option, *path);
         return run(*o);
     };

@@ -28,11 +28,13 @@ std::string step_table(const Workload& w, const StepResult& s) {
     out += fmt::format("compute, busiest chip          {:>12.2f} us\n", us(s.compute_s));
     out += fmt::format("communication exposed          {:>12.2f} us  (not overlapped by compute; mean over ranks)\n",
                        us(s.exposed_s));
-    out += fmt::format("\n{:<6} {:>10} {:>14} {:>14}\n", "group", "op runs", "comm(us)", "exposed(us)");
+    out += fmt::format("\n{:<6} {:>10} {:>14} {:>14} {:>16}\n", "group", "op runs", "comm(us)", "exposed(us)",
+                       "cable dirs used");
     for (Dim d : kDims) {
         const KindTime& k = s.kinds[static_cast<std::size_t>(d)];
         if (k.ops == 0) continue;
-        out += fmt::format("{:<6} {:>10} {:>14.2f} {:>14.2f}\n", to_string(d), k.ops, us(k.comm_s), us(k.exposed_s));
+        out += fmt::format("{:<6} {:>10} {:>14.2f} {:>14.2f} {:>16}\n", to_string(d), k.ops, us(k.comm_s),
+                           us(k.exposed_s), s.directions[static_cast<std::size_t>(d)]);
     }
     out += fmt::format("\n{:<20} {:<15} {:<6} {:>12} {:>9} {:>14}\n", "op", "kind", "group", "bytes", "runs",
                        "mean time(us)");
@@ -61,7 +63,10 @@ nlohmann::ordered_json step_json(const Workload& w, const StepResult& s) {
     nlohmann::ordered_json kinds = nlohmann::ordered_json::object();
     for (Dim d : kDims) {
         const KindTime& k = s.kinds[static_cast<std::size_t>(d)];
-        kinds[std::string(to_string(d))] = {{"op_runs", k.ops}, {"comm_s", k.comm_s}, {"exposed_s", k.exposed_s}};
+        kinds[std::string(to_string(d))] = {{"op_runs", k.ops},
+                                            {"comm_s", k.comm_s},
+                                            {"exposed_s", k.exposed_s},
+                                            {"cable_directions", s.directions[static_cast<std::size_t>(d)]}};
     }
     nlohmann::ordered_json ops = nlohmann::ordered_json::array();
     for (const OpTime& o : s.ops) {
@@ -106,6 +111,45 @@ void write_ops_csv(std::ostream& out, const Workload& w, const StepResult& s) {
                            op.kind == OpKind::compute ? "" : std::string(to_string(op.group)), op.bytes, o.runs,
                            us(o.mean_s), us(s.step_s), to_string(s.engine));
     }
+}
+
+void write_trace(std::ostream& out, const Workload& w, const StepResult& s, const std::vector<std::string>& names) {
+    const std::size_t tracks = std::min<std::size_t>(s.ranks, kTraceRanks);
+    out << "{\"displayTimeUnit\": \"ns\",\n \"otherData\": "
+        << nlohmann::ordered_json{{"workload", w.name},
+                                  {"step_us", us(s.step_s)},
+                                  {"ranks", s.ranks},
+                                  {"ranks_traced", tracks},
+                                  {"engine", to_string(s.engine)}}
+               .dump()
+        << ",\n \"traceEvents\": [\n";
+    bool first = true;
+    const auto event = [&](const nlohmann::ordered_json& e) {
+        out << (first ? "  " : ",\n  ") << e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        first = false;
+    };
+    for (std::size_t r = 0; r < tracks; ++r)
+        event({{"name", "thread_name"}, {"ph", "M"}, {"pid", 0}, {"tid", r},
+               {"args", {{"name", fmt::format("rank {} ({})", r, names.at(r))}}}});
+    for (std::size_t i = 0; i < s.runs.size(); ++i) {
+        const Op& op = w.ops[s.runs[i].op];
+        for (std::size_t r = 0; r < tracks; ++r) {
+            const RunTime& t = s.times[i * s.ranks + r];
+            event({{"name", op.name},
+                   {"cat", kind_of(op)},
+                   {"ph", "X"},
+                   {"pid", 0},
+                   {"tid", r},
+                   {"ts", us(t.start_s)},
+                   {"dur", us(t.end_s - t.start_s)},
+                   {"args",
+                    {{"run", i},
+                     {"rank", r},
+                     {"group", op.kind == OpKind::compute ? "" : std::string(to_string(op.group))},
+                     {"bytes", op.bytes}}}});
+        }
+    }
+    out << "\n]}\n";
 }
 
 } // namespace snsim::workload

@@ -13,4 +13,12 @@ std::string step_table(const Workload& workload, const StepResult& step);
 nlohmann::ordered_json step_json(const Workload& workload, const StepResult& step);
 void write_ops_csv(std::ostream& out, const Workload& workload, const StepResult& step);
 
+// Chrome trace event JSON (Perfetto, chrome://tracing): one track per rank, named after its chip (`chip_names[r]`),
+// one complete ("X") slice per op run with its run index, op, kind and group in args; times in microseconds. At
+// most kTraceRanks tracks: ranks 0 .. kTraceRanks-1 (the first groups of every kind but the slowest), the rest
+// counted in the trace's metadata.
+inline constexpr std::size_t kTraceRanks = 256;
+void write_trace(std::ostream& out, const Workload& workload, const StepResult& step,
+                 const std::vector<std::string>& chip_names);
+
 } // namespace snsim::workload
