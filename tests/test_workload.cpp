@@ -261,3 +261,19 @@ TEST_CASE("workload: --trace writes Chrome trace JSON whose slices are the run's
     CHECK(slices == s.runs.size() * s.ranks); // 128 ranks: every one traced
     CHECK(trace.at("otherData").at("step_us").get<double>() == Approx(s.step_s * 1e6).epsilon(1e-12));
 }
+
+TEST_CASE("workload: placement strict refuses a tp group across racks", "[workload][errors]") {
+    // CloudMatrix384 nodes hold 8 NPUs: tp 8 fits one node; tp 16 spans two, and so does tp 8 laid along dp.
+    test::TempDir dir;
+    const auto run = [&](const std::string& parallel) {
+        return test::run_snsim(fmt::format("workload {} --config {} --engine analytic",
+                                           dir.write("w.yaml", "workload:\n  placement: strict\n  parallel: " + parallel +
+                                                                   "\n  program:\n    - {allreduce: tp, bytes: 1M}\n"),
+                                           preset("cloudmatrix384")));
+    };
+    CHECK(run("{tp: 8}").exit_code == 0);
+    const auto wide = run("{tp: 16}");
+    CHECK(wide.exit_code == 2);
+    CHECK_THAT(wide.output, Catch::Contains("w.yaml:2: workload.placement: the tp group of ranks 0 to 15 spans racks: "
+                                            "n0.c0 is in rack 0, n1.c0 in rack 1 (got \"strict\")"));
+}

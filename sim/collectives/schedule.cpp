@@ -24,6 +24,7 @@ FlowId Schedule::add(const Flow& flow, std::span<const FlowId> deps) {
         if (d >= id) throw std::logic_error("flow depends on a flow not yet added");
     if (flow.follows != kNoFlow && std::find(deps.begin(), deps.end(), flow.follows) == deps.end())
         throw std::logic_error("flow follows a flow it does not depend on");
+    if (dep_list_.size() + deps.size() > 0xFFFFFFFFu) throw std::length_error("more than 2^32-1 dependencies");
     flows_.push_back(flow);
     dep_list_.insert(dep_list_.end(), deps.begin(), deps.end());
     dep_offsets_.push_back(static_cast<std::uint32_t>(dep_list_.size()));

@@ -71,6 +71,7 @@ class Schedule {
     std::uint32_t chunks() const { return chunks_; }
     std::uint32_t chunk_of(FlowId id) const { return flows_[id].block_begin / (blocks_ / chunks_); }
     std::size_t size() const { return flows_.size(); }
+    std::size_t dependencies() const { return dep_list_.size(); } // in all, at most 2^32-1
     const Flow& flow(FlowId id) const { return flows_[id]; }
     const std::vector<Flow>& flows() const { return flows_; }
     // The flows `id` waits for.

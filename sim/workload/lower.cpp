@@ -15,7 +15,8 @@ namespace {
 // The lowered schedule has as many blocks as chunks, so that a flow's chunk (what the analytic engine groups
 // waves by) is its block: chunk_of(f) = block_begin.
 constexpr std::uint32_t kChunkSlots = 1 << 16;
-constexpr std::size_t kMaxFlows = 200000000;     // ~9 GB of flows and dependencies
+constexpr std::size_t kMaxFlows = 200000000;        // ~9 GB of flows and dependencies
+constexpr std::size_t kMaxDependencies = 0xFFFFFFFFu; // Schedule's 32-bit dependency offsets
 constexpr std::size_t kMaxRunRanks = 50000000;   // runs x ranks: the ready and done tables
 
 std::size_t runs_in(const Node& n) {
@@ -178,11 +179,11 @@ class Lowerer {
     }
 
     FlowId add(const Flow& flow, std::vector<FlowId>& deps, Dim group, bool comm) {
-        if (out_.schedule.size() >= kMaxFlows)
+        if (out_.schedule.size() >= kMaxFlows || out_.schedule.dependencies() + deps.size() > kMaxDependencies)
             throw InputError(located(w_.file, 0, "workload.program", "",
-                                     fmt::format("the step needs more than {} flows; use fewer ranks, runs or "
-                                                 "chunks",
-                                                 kMaxFlows)));
+                                     fmt::format("the step needs more than {} flows or {} dependencies; use "
+                                                 "fewer ranks, runs or chunks",
+                                                 kMaxFlows, kMaxDependencies)));
         deps.erase(std::remove(deps.begin(), deps.end(), kNoFlow), deps.end());
         std::sort(deps.begin(), deps.end());
         deps.erase(std::unique(deps.begin(), deps.end()), deps.end());

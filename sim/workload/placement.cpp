@@ -50,4 +50,18 @@ std::optional<Rank> Placement::stage_neighbour(Rank r, int step) const {
     return static_cast<Rank>(static_cast<long long>(r) + step * static_cast<long long>(stride_[3]));
 }
 
+void check_strict(const Workload& w, const Placement& placement, const Topology& t,
+                  const std::vector<Topology::Vertex>& chips) {
+    if (!w.strict) return;
+    for (const auto& group : placement.groups(Dim::tp))
+        for (Rank r : group)
+            if (t.node(chips[r]).place.rack != t.node(chips[group.front()]).place.rack)
+                throw InputError(located(
+                    w.file, w.placement_line, "workload.placement", "strict",
+                    fmt::format("the tp group of ranks {} to {} spans racks: {} is in rack {}, {} in rack {}",
+                                group.front(), group.back(), t.node(chips[group.front()]).name,
+                                t.node(chips[group.front()]).place.rack, t.node(chips[r]).name,
+                                t.node(chips[r]).place.rack)));
+}
+
 } // namespace snsim::workload

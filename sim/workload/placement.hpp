@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/collectives/schedule.hpp"
+#include "topologies/topology.hpp"
 #include "sim/workload/workload.hpp"
 
 namespace snsim::workload {
@@ -31,5 +32,10 @@ class Placement {
     std::array<std::uint32_t, 4> stride_{};
     Rank ranks_ = 0;
 };
+
+// placement: strict: throws InputError naming workload.placement when a tp group's chips (rank r on chips[r])
+// are in different racks (Place::rack; chips of no rack count as one).
+void check_strict(const Workload& workload, const Placement& placement, const Topology& topology,
+                  const std::vector<Topology::Vertex>& chips);
 
 } // namespace snsim::workload

@@ -38,12 +38,19 @@ class Reader {
         if (!top || !top.IsMap()) fail(top ? top : root, "workload", "must be a map (name, parallel, order, program)");
         for (const auto& kv : top) {
             const std::string key = kv.first.as<std::string>();
-            if (key != "name" && key != "parallel" && key != "order" && key != "program")
-                fail(kv.first, "workload." + key, "unknown key; expected name, parallel, order or program");
+            if (key != "name" && key != "parallel" && key != "order" && key != "placement" && key != "program")
+                fail(kv.first, "workload." + key, "unknown key; expected name, parallel, order, placement or program");
         }
         w_.name = top["name"] ? scalar(top["name"], "workload.name") : std::filesystem::path(w_.file).stem().string();
         if (top["parallel"]) parallel(top["parallel"]);
         if (top["order"]) order(top["order"]);
+        if (const YAML::Node p = top["placement"]) {
+            const std::string value = scalar(p, "workload.placement");
+            if (value != "strict" && value != "loose")
+                fail(p, "workload.placement", "expected strict (every tp group in one rack) or loose", value);
+            w_.strict = value == "strict";
+            w_.placement_line = p.Mark().is_null() ? 0 : p.Mark().line + 1;
+        }
         if (!top["program"]) fail(top, "workload.program", "is missing: the ops every rank runs");
         w_.program = sequence(top["program"], "workload.program", 1);
         resolve_afters();

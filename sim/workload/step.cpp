@@ -60,6 +60,7 @@ StepResult run_step(const Workload& w, const Topology& t, const std::vector<Topo
     if (base.cost.launch_interval_s > 0)
         throw InputError("cost.launch_interval: not applied to workloads; give compute ops for launch costs");
     const Placement placement(w, chips.size());
+    check_strict(w, placement, t, chips);
     Router router(t, base.routing);
     Lowered lowered = lower(w, placement, t, router, chips, base);
     EngineOptions options = base.engine;

@@ -5,6 +5,7 @@
 //   parallel  tp, ep, dp, pp: the sizes of the dimensions (dp may be left out: the chips left over);
 //   order     which dimension varies fastest in rank order (default tp, ep, dp, pp: tensor-parallel peers on
 //             neighbouring chips, pipeline stages farthest apart, as Megatron places them);
+//   placement loose (default) or strict: refuse a tp group whose chips are in different racks;
 //   program   ops in order; each waits for the op before it on its rank, or for the named ops in `after`.
 //
 // An op of a group kind runs on every group of that kind at once: a TP allreduce with tp 8 on 384 chips is 48
@@ -58,6 +59,8 @@ struct Workload {
     std::array<std::uint32_t, 4> size{1, 1, 0, 1}; // per Dim; dp 0: the chips left over
     std::array<Dim, 4> order = kDims;                // fastest first
     int parallel_line = 0;                           // of workload.parallel, for messages (0: not written)
+    bool strict = false;                             // placement: strict: every tp group inside one rack
+    int placement_line = 0;
     std::vector<Op> ops;
     Node program;
 };
