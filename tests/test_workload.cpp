@@ -219,6 +219,7 @@ TEST_CASE("workload: malformed workloads: one line naming file, line and key, ex
     refuse("workload:\n  program:\n    - {allreduce: tp, bytes: 1M, algorithm: pairwise}\n",
            "w.yaml:3: workload.program.algorithm: does not implement allreduce (got \"pairwise\")");
     refuse("nope: 1\n", "w.yaml:1: nope: unknown key; the file has one key, workload");
+    refuse("workload:\n  ? [a, b]\n  : 1\n", "w.yaml:2: a key must be a name, not a list or a map"); // fuzz finding
 }
 
 TEST_CASE("workload: the example workloads run on al128 and cloudmatrix384, both engines printed", "[workload]") {

@@ -32,12 +32,12 @@ class Reader {
     Workload read(const YAML::Node& root) {
         if (!root.IsMap()) fail(root, "", "a workload file is a map with the key workload");
         for (const auto& kv : root)
-            if (kv.first.as<std::string>() != "workload")
-                fail(kv.first, kv.first.as<std::string>(), "unknown key; the file has one key, workload");
+            if (key_of(kv.first) != "workload")
+                fail(kv.first, key_of(kv.first), "unknown key; the file has one key, workload");
         const YAML::Node top = root["workload"];
         if (!top || !top.IsMap()) fail(top ? top : root, "workload", "must be a map (name, parallel, order, program)");
         for (const auto& kv : top) {
-            const std::string key = kv.first.as<std::string>();
+            const std::string key = key_of(kv.first);
             if (key != "name" && key != "parallel" && key != "order" && key != "placement" && key != "program")
                 fail(kv.first, "workload." + key, "unknown key; expected name, parallel, order, placement or program");
         }
@@ -63,6 +63,12 @@ class Reader {
                            const std::string& value = "") const {
         const int line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
         throw InputError(located(w_.file, line, key, value, reason));
+    }
+
+    // A map key, which YAML lets be a list or a map: refused unless it is a plain value.
+    std::string key_of(const YAML::Node& n) const {
+        if (!n.IsScalar()) fail(n, "", "a key must be a name, not a list or a map");
+        return n.Scalar();
     }
 
     std::string scalar(const YAML::Node& n, const std::string& key) const {
@@ -104,7 +110,7 @@ class Reader {
         if (!n.IsMap()) fail(n, "workload.parallel", "must be a map such as {tp: 8, pp: 4}");
         w_.parallel_line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
         for (const auto& kv : n) {
-            const std::string name = kv.first.as<std::string>();
+            const std::string name = key_of(kv.first);
             const auto dim = dim_from(name);
             const std::string key = "workload.parallel." + name;
             if (!dim) fail(kv.first, key, "unknown dimension; expected tp, ep, dp or pp");
@@ -137,7 +143,7 @@ class Reader {
         if (!n.IsMap()) fail(n, key, "each entry is a map: an op (compute: 1ms) or a repeat (repeat: 4, program: [...])");
         if (n["repeat"]) {
             for (const auto& kv : n) {
-                const std::string k = kv.first.as<std::string>();
+                const std::string k = key_of(kv.first);
                 if (k != "repeat" && k != "program")
                     fail(kv.first, key + "." + k, "unknown key in a repeat; expected repeat and program");
             }
@@ -157,7 +163,7 @@ class Reader {
         op.line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
         std::string kind_key;
         for (const auto& kv : n) {
-            const std::string k = kv.first.as<std::string>();
+            const std::string k = key_of(kv.first);
             if (!kOpKeys.count(k))
                 fail(kv.first, key + "." + k,
                      "unknown key in an op; an op is compute, a collective (allreduce, reduce_scatter, allgather, "
@@ -264,7 +270,11 @@ Workload parse_workload(const std::string& text, const std::string& file) {
     } catch (const YAML::Exception& e) {
         throw InputError(located(file, e.mark.line + 1, "", "", "malformed YAML: " + e.msg));
     }
-    return Reader(file).read(root);
+    try {
+        return Reader(file).read(root);
+    } catch (const YAML::Exception& e) { // a conversion the checks above did not foresee: still the input's fault
+        throw InputError(located(file, e.mark.is_null() ? 0 : e.mark.line + 1, "", "", "malformed YAML: " + e.msg));
+    }
 }
 
 Workload read_workload(const std::string& path) {
