@@ -3,7 +3,9 @@
 // alltoall, and which cables each group kind crosses.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -222,11 +224,17 @@ TEST_CASE("workload: malformed workloads: one line naming file, line and key, ex
     refuse("workload:\n  ? [a, b]\n  : 1\n", "w.yaml:2: a key must be a name, not a list or a map"); // fuzz finding
 }
 
-TEST_CASE("workload: the example workloads run on al128 and cloudmatrix384, both engines printed", "[workload]") {
-    for (const std::string name : {"dense_tp_pp_dp", "moe_ep_tp"})
+TEST_CASE("workload: every workload in configs/workloads runs on al128 and cloudmatrix384, both engines printed", "[workload]") {
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(SNSIM_SOURCE_DIR) + "/configs/workloads"))
+        if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+    std::sort(files.begin(), files.end());
+    REQUIRE(files.size() >= 2);
+    for (const std::string& file : files)
         for (const std::string system : {"al128", "cloudmatrix384"}) {
-            const auto r = test::run_snsim(fmt::format("workload {}/configs/workloads/{}.yaml --config {} --engine both",
-                                                       SNSIM_SOURCE_DIR, name, preset(system)));
+            const std::string name = std::filesystem::path(file).stem().string();
+            const auto r =
+                test::run_snsim(fmt::format("workload {} --config {} --engine both", file, preset(system)));
             INFO(r.output);
             CHECK(r.exit_code == 0);
             CHECK_THAT(r.output, Catch::Contains("step time"));
