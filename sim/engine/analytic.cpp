@@ -184,7 +184,6 @@ class Timeline {
     // Flow f started at `start`: its finish, after each stripe's hold on each of its directions.
     double place(FlowId f, double start, double covered) {
         double natural = start + in_.s.flow(f).seconds; // a compute flow's time; it has no stripes
-
         std::size_t stripe = drains_.at[f];
         for (const auto& path : *in_.stripes[f])
             natural = std::max(natural, start + in_.lead(f, path, covered) + drains_.drain[stripe++]);

@@ -49,6 +49,13 @@ void unroll_node(const Workload& w, const Node& n, std::vector<Run>& runs, std::
 
 // The op's algorithm, else the config's when it implements the collective and is not a grid algorithm (whose
 // dims describe the whole communicator, not a group), else ring (direct for alltoall).
+// Dependencies as a flow takes them: no kNoFlow (time 0), each once, ascending.
+void tidy(std::vector<FlowId>& deps) {
+    deps.erase(std::remove(deps.begin(), deps.end(), kNoFlow), deps.end());
+    std::sort(deps.begin(), deps.end());
+    deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
+}
+
 Algorithm algorithm_for(const Op& op, const Experiment& base) {
     if (op.algorithm) return *op.algorithm;
     const bool grid = base.algorithm == Algorithm::hierarchical || base.algorithm == Algorithm::multidim;
@@ -77,6 +84,7 @@ class Lowerer {
         out_.ready.assign(out_.runs.size() * R_, kUnset);
         out_.done.assign(out_.runs.size() * R_, kUnset);
         step_base_.assign(out_.runs.size(), kUnsetStep);
+        last_compute_.assign(R_, kNoFlow);
         for (Dim d : kDims) {
             auto& of = group_of_[static_cast<std::size_t>(d)];
             of.assign(R_, 0);
@@ -184,9 +192,7 @@ class Lowerer {
                                      fmt::format("the step needs more than {} flows or {} dependencies; use "
                                                  "fewer ranks, runs or chunks",
                                                  kMaxFlows, kMaxDependencies)));
-        deps.erase(std::remove(deps.begin(), deps.end(), kNoFlow), deps.end());
-        std::sort(deps.begin(), deps.end());
-        deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
+        tidy(deps);
         out_.flow_group.push_back(group);
         out_.flow_is_comm.push_back(comm ? 1 : 0);
         return out_.schedule.add(flow, deps);
@@ -214,9 +220,7 @@ class Lowerer {
         deps_.clear();
         for (std::size_t j : out_.runs[i].waits_for)
             deps_.push_back(out_.done[j * R_ + r]);
-        deps_.erase(std::remove(deps_.begin(), deps_.end(), kNoFlow), deps_.end());
-        std::sort(deps_.begin(), deps_.end());
-        deps_.erase(std::unique(deps_.begin(), deps_.end()), deps_.end());
+        tidy(deps_);
         if (deps_.size() <= 1)
             cached = deps_.empty() ? kNoFlow : deps_.front();
         else
@@ -226,17 +230,12 @@ class Lowerer {
 
     void compute(std::size_t i, Rank r) {
         const Op& op = w_.ops[out_.runs[i].op];
-        std::vector<FlowId> deps{ready(i, r), last_compute(r)};
+        std::vector<FlowId> deps{ready(i, r), last_compute_[r]};
         Flow flow = marker(r, i);
         flow.seconds = op.seconds;
         const FlowId f = add(flow, deps, Dim::tp, false);
         out_.done[i * R_ + r] = f;
         last_compute_[r] = f;
-    }
-
-    FlowId last_compute(Rank r) {
-        if (last_compute_.empty()) last_compute_.assign(R_, kNoFlow);
-        return last_compute_[r];
     }
 
     void send(std::size_t i, Rank r) {
@@ -360,7 +359,8 @@ class Lowerer {
     std::array<std::vector<std::vector<Rank>>, 4> groups_;
     std::array<std::vector<std::uint32_t>, 4> arrived_;
     std::vector<std::size_t> pair_;
-    std::vector<FlowId> last_compute_, deps_;
+    std::vector<FlowId> last_compute_; // per rank: its latest compute flow (a chip computes one thing at a time)
+    std::vector<FlowId> deps_;
     std::map<std::pair<std::size_t, Rank>, GroupSchedule> cache_; // by op and (multidim) group
 };
 
