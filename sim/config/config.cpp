@@ -8,18 +8,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include "topologies/io/bounded_file.hpp"
+#include "topologies/io/bounded_yaml.hpp"
 #include "topologies/units.hpp"
 
 namespace snsim::config {
 
 namespace {
 
-YAML::Node load_yaml(const std::string& text, const std::string& file) {
-    try {
-        return YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        throw ConfigError(located(file, e.mark.line + 1, "", "", "malformed YAML: " + e.msg));
-    }
+YAML::Node load_config_yaml(const std::string& text, const std::string& file) {
+    return load_yaml(
+        text, [&](int line, const std::string& reason) { return ConfigError(located(file, line, "", "", reason)); });
 }
 
 } // namespace
@@ -75,7 +73,7 @@ class Loader {
             return ConfigError(located(config, line(name), "include", name.Scalar(), path + ": " + reason));
         });
         file_ = path;
-        const YAML::Node root = load_yaml(text, path);
+        const YAML::Node root = load_config_yaml(text, path);
         std::map<std::string, Config::Entry> entries;
         if (!root.IsDefined() || root.IsNull()) return entries; // an empty file includes nothing
         if (!root.IsMap()) throw ConfigError(located(file_, line(root), "", "", "expected a map of keys at the top"));
@@ -198,6 +196,7 @@ class Loader {
     void check_range(const KeyDecl& decl, const YAML::Node& n, double v) const {
         if (decl.positive && !(v > 0)) fail(n, decl.path, "must be positive");
         if (v < decl.min) fail(n, decl.path, fmt::format("must be at least {}", decl.min));
+        if (v > decl.max) fail(n, decl.path, fmt::format("must be at most {}", decl.max));
     }
 
     // Defaults are parsed by the same code as file values, so a bad default is caught by the tests.
@@ -252,12 +251,12 @@ YAML::Node unplaced(const YAML::Node& n) {
 
 // Sets `key` (dotted) in `root` to `value` parsed as YAML, creating maps on the way. Errors name the override.
 void apply(YAML::Node root, const std::string& file, const std::string& key, const std::string& value) {
-    YAML::Node parsed;
-    try {
-        parsed = unplaced(YAML::Load(value));
-    } catch (const YAML::Exception& e) {
-        throw ConfigError(located(file, 0, key, value, "override is not a YAML value: " + e.msg));
-    }
+    // The same bounds as a file: an override is text from a flag or a spec, and is copied (unplaced) node by node.
+    if (value.size() > kMaxInputBytes)
+        throw ConfigError(located(file, 0, key, value.substr(0, 64) + "...", "override is larger than 16 MiB"));
+    const YAML::Node parsed = unplaced(load_yaml(value, [&](int, const std::string& reason) {
+        return ConfigError(located(file, 0, key, value, "override is not a YAML value: " + reason));
+    }));
     if (!root.IsMap()) throw ConfigError(located(file, 0, key, value, "the config is not a map of keys"));
     std::vector<YAML::Node> path{root};
     std::size_t start = 0;
@@ -275,7 +274,7 @@ void apply(YAML::Node root, const std::string& file, const std::string& key, con
 Config Config::parse(const std::string& yaml_text, const std::string& file, const Overrides& overrides) {
     Config c;
     c.file_ = file;
-    const YAML::Node root = load_yaml(yaml_text, file);
+    const YAML::Node root = load_config_yaml(yaml_text, file);
     for (const auto& [key, value] : overrides)
         apply(root, file, key, value);
     Loader(c).read(root);

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -12,6 +10,8 @@
 #include "sim/config/sizes.hpp"
 #include "sim/engine/engine.hpp"
 #include "topologies/errors.hpp"
+#include "topologies/io/bounded_file.hpp"
+#include "topologies/io/bounded_yaml.hpp"
 #include "topologies/units.hpp"
 
 namespace snsim::sweep {
@@ -35,29 +35,21 @@ class Digest {
     std::uint64_t h_ = 0xcbf29ce484222325ULL;
 };
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 class Reader {
   public:
     explicit Reader(const std::string& file) { spec_.file = file; }
 
-    SweepSpec read() {
-        YAML::Node root;
-        if (fs::is_directory(spec_.file))
-            throw InputError(located(spec_.file, 0, "", "", "is a directory, not a spec"));
-        if (!std::ifstream(spec_.file)) throw InputError(located(spec_.file, 0, "", "", "cannot open the sweep spec"));
-        try {
-            root = YAML::LoadFile(spec_.file);
-        } catch (const YAML::Exception& e) {
-            throw InputError(located(spec_.file, e.mark.line + 1, "", "", "malformed YAML: " + e.msg));
-        }
+    SweepSpec read(const std::string& text) {
+        const YAML::Node root = load_yaml(text, [&](int line, const std::string& reason) {
+            return InputError(located(spec_.file, line, "", "", reason));
+        });
         if (!root.IsMap() || !root["sweep"])
             throw InputError(located(spec_.file, 0, "sweep", "", "a sweep spec is a map with the key `sweep`"));
+        for (const auto& entry : root)
+            if (!entry.first.IsScalar() || entry.first.Scalar() != "sweep")
+                throw InputError(located(spec_.file, entry.first.Mark().line + 1,
+                                         entry.first.IsScalar() ? entry.first.Scalar() : "?", "",
+                                         "unknown key; a sweep spec has the one key `sweep`"));
         const YAML::Node s = root["sweep"];
         spec_.line = s.Mark().line + 1;
         if (!s.IsMap()) throw bad(s, "", "expected a map of keys");
@@ -114,6 +106,7 @@ class Reader {
     void read_grid(const YAML::Node& g) {
         if (!g) return;
         if (!g.IsMap()) throw bad(g, "grid", "expected a map of config keys to lists of values");
+        std::size_t points = std::max<std::size_t>(spec_.configs.size(), 1);
         for (const auto& entry : g) {
             const std::string key = entry.first.Scalar();
             const YAML::Node values = entry.second;
@@ -127,6 +120,11 @@ class Reader {
                 if (std::count(k.values.begin(), k.values.end(), k.values.back()) > 1)
                     throw bad(v, "grid." + key, "value listed twice");
             }
+            // Points are numbered in a size_t; the product is checked before it can wrap.
+            if (points > kMaxPoints / k.values.size())
+                throw bad(values, "grid." + key,
+                          fmt::format("the grid has more than {} points; split the sweep into specs", kMaxPoints));
+            points *= k.values.size();
             spec_.grid.push_back(std::move(k));
         }
     }
@@ -167,7 +165,10 @@ class Reader {
         d.add("snsim sweep 1");
         for (std::size_t i = 0; i < spec_.configs.size(); ++i) {
             d.add(spec_.configs[i]);
-            d.add(read_text(spec_.config_paths[i]));
+            d.add(read_bounded(spec_.config_paths[i], "config file", [&](const std::string& reason) {
+                return InputError(located(spec_.file, spec_.config_lines[i], "sweep.configs", spec_.configs[i],
+                                          spec_.config_paths[i] + ": " + reason));
+            }));
         }
         for (const auto& k : spec_.grid) {
             d.add(k.key);
@@ -220,8 +221,14 @@ std::string SweepSpec::value_of(const Point& p, const std::string& key) const {
     return "";
 }
 
+SweepSpec parse_spec(const std::string& text, const std::string& file) {
+    return Reader(file).read(text);
+}
+
 SweepSpec read_spec(const std::string& file) {
-    return Reader(file).read();
+    const std::string text = read_bounded(
+        file, "sweep spec", [&](const std::string& reason) { return InputError(located(file, 0, "", "", reason)); });
+    return parse_spec(text, file);
 }
 
 } // namespace snsim::sweep

@@ -12,6 +12,10 @@
 
 namespace snsim::sweep {
 
+// A sweep of more points than this is refused when read: each point is a simulation, and the point count must
+// not wrap (a grid of 64 two-value keys has 2^64 points).
+inline constexpr std::size_t kMaxPoints = 1'000'000;
+
 struct GridKey {
     std::string key;                 // a config key, e.g. topology.link.bandwidth
     std::vector<std::string> values; // as YAML text ("50GB/s", "[8, 8]")
@@ -48,5 +52,7 @@ struct SweepSpec {
 // Reads and checks the spec's shape (keys, types, sizes, collective and engine names, files that exist). Throws
 // InputError "spec:line: sweep.key: reason (got "value")". Points are checked against the configs by the caller.
 SweepSpec read_spec(const std::string& file);
+// read_spec of `text` as the contents of `file` (configs are still looked up beside it).
+SweepSpec parse_spec(const std::string& text, const std::string& file);
 
 } // namespace snsim::sweep

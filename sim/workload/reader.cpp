@@ -11,19 +11,21 @@
 #include "sim/workload/workload.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/io/bounded_file.hpp"
+#include "topologies/io/bounded_yaml.hpp"
 #include "topologies/units.hpp"
 
 namespace snsim::workload {
 namespace {
 
-constexpr std::size_t kMaxOps = 10000;               // op entries in a file, aliases counted where used
-constexpr std::uint32_t kMaxTimes = 1000000;         // one repeat
-constexpr std::uint32_t kMaxDimSize = 1 << 20;       // one parallel dimension
-constexpr double kMaxBytes = 1099511627776.0;        // 1 TiB: one op
-constexpr double kMaxSeconds = 3600;                 // one compute op
+constexpr std::size_t kMaxOps = 10000;         // op entries in a file, aliases counted where used
+constexpr std::uint32_t kMaxTimes = 1000000;   // one repeat
+constexpr std::uint32_t kMaxDimSize = 1 << 20; // one parallel dimension
+constexpr double kMaxBytes = 1099511627776.0;  // 1 TiB: one op
+constexpr double kMaxSeconds = 3600;           // one compute op
 
-const std::set<std::string> kOpKeys{"name", "compute", "allreduce", "reduce_scatter", "allgather", "alltoall",
-                                    "broadcast", "reduce", "send", "recv", "bytes", "algorithm", "after"};
+const std::set<std::string> kOpKeys{"name",     "compute",   "allreduce", "reduce_scatter", "allgather",
+                                    "alltoall", "broadcast", "reduce",    "send",           "recv",
+                                    "bytes",    "algorithm", "after"};
 
 class Reader {
   public:
@@ -140,7 +142,8 @@ class Reader {
     }
 
     Node entry(const YAML::Node& n, const std::string& key, int depth) {
-        if (!n.IsMap()) fail(n, key, "each entry is a map: an op (compute: 1ms) or a repeat (repeat: 4, program: [...])");
+        if (!n.IsMap())
+            fail(n, key, "each entry is a map: an op (compute: 1ms) or a repeat (repeat: 4, program: [...])");
         if (n["repeat"]) {
             for (const auto& kv : n) {
                 const std::string k = key_of(kv.first);
@@ -169,7 +172,8 @@ class Reader {
                      "unknown key in an op; an op is compute, a collective (allreduce, reduce_scatter, allgather, "
                      "alltoall, broadcast, reduce), send or recv, with name, bytes, algorithm and after");
             if (k == "name" || k == "bytes" || k == "algorithm" || k == "after") continue;
-            if (!kind_key.empty()) fail(kv.first, key + "." + k, fmt::format("an op has one kind; this one is {}", kind_key));
+            if (!kind_key.empty())
+                fail(kv.first, key + "." + k, fmt::format("an op has one kind; this one is {}", kind_key));
             kind_key = k;
         }
         if (kind_key.empty()) fail(n, key, "an op needs its kind: compute, a collective, send or recv");
@@ -182,8 +186,7 @@ class Reader {
             op.kind = kind_key == "send" ? OpKind::send : OpKind::recv;
             op.group = Dim::pp;
             const std::string to = scalar(value, where);
-            if (to != "next" && to != "prev")
-                fail(value, where, "names the pipeline neighbour: next or prev", to);
+            if (to != "next" && to != "prev") fail(value, where, "names the pipeline neighbour: next or prev", to);
             op.forward = (op.kind == OpKind::send) == (to == "next");
         } else {
             op.kind = OpKind::collective;
@@ -205,8 +208,8 @@ class Reader {
             op.algorithm = algorithm_from(name);
             if (!op.algorithm) fail(n["algorithm"], key + ".algorithm", "unknown algorithm", name);
             if (!supports(*op.algorithm, op.collective))
-                fail(n["algorithm"], key + ".algorithm",
-                     fmt::format("does not implement {}", to_string(op.collective)), name);
+                fail(n["algorithm"], key + ".algorithm", fmt::format("does not implement {}", to_string(op.collective)),
+                     name);
         }
         op.name = n["name"] ? scalar(n["name"], key + ".name") : fmt::format("{}#{}", kind_key, w_.ops.size());
         if (n["name"]) {
@@ -264,12 +267,8 @@ std::optional<Dim> dim_from(std::string_view name) {
 }
 
 Workload parse_workload(const std::string& text, const std::string& file) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        throw InputError(located(file, e.mark.line + 1, "", "", "malformed YAML: " + e.msg));
-    }
+    const YAML::Node root = load_yaml(
+        text, [&](int line, const std::string& reason) { return InputError(located(file, line, "", "", reason)); });
     try {
         return Reader(file).read(root);
     } catch (const YAML::Exception& e) { // a conversion the checks above did not foresee: still the input's fault
@@ -278,9 +277,8 @@ Workload parse_workload(const std::string& text, const std::string& file) {
 }
 
 Workload read_workload(const std::string& path) {
-    const std::string text = read_bounded(path, "workload file", [&](const std::string& reason) {
-        return InputError(located(path, 0, "", "", reason));
-    });
+    const std::string text = read_bounded(
+        path, "workload file", [&](const std::string& reason) { return InputError(located(path, 0, "", "", reason)); });
     return parse_workload(text, path);
 }
 

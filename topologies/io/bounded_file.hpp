@@ -1,12 +1,9 @@
 #pragma once
-// Reading a whole input file (a config, an included fragment, measured performance) with a bound: read in blocks,
-// so that a device that never ends (/dev/zero, /dev/urandom) is refused rather than read until memory runs out.
-// Real inputs are a few KiB.
-#include <array>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
+// Every input file snsim reads (a config, an included fragment, a graph, a spec, a workload, measured performance,
+// a journal) is read here: whole, with a bound, and only from a regular file. A FIFO would block the open and a
+// device (/dev/zero, /dev/urandom) never ends, so both are refused before a byte is read; standard input is
+// legitimate when named `-` or /dev/stdin, and is read with the same bound.
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -14,22 +11,28 @@
 
 namespace snsim {
 
-inline constexpr std::size_t kMaxInputBytes = 16 << 20;
+inline constexpr std::size_t kMaxInputBytes = std::size_t{16} << 20;  // configs, specs, workloads: a few KiB
+inline constexpr std::size_t kMaxGraphBytes = std::size_t{256} << 20; // graph files of the largest supernodes
 
-// The text of `path`. `what` names the file in reasons ("config file"); `fail(reason)` makes the exception to
-// throw, so that each caller places the error (the file itself, or the line that named it).
-template <class Fail> std::string read_bounded(const std::string& path, std::string_view what, const Fail& fail) {
-    if (std::filesystem::is_directory(path)) throw fail(fmt::format("is a directory, not a {}", what));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw fail(fmt::format("cannot open {}: {}", what, std::strerror(errno)));
+// "-" and "/dev/stdin" name standard input.
+bool is_standard_input(const std::string& path);
+
+// The text of `path`, or a reason it cannot be read (is a directory, is not a regular file, cannot be opened, is
+// larger than the bound). `what` names the file in reasons ("config file").
+struct BoundedRead {
     std::string text;
-    std::array<char, 1 << 16> block;
-    while (in.read(block.data(), block.size()) || in.gcount() > 0) {
-        text.append(block.data(), static_cast<std::size_t>(in.gcount()));
-        if (text.size() > kMaxInputBytes) throw fail(fmt::format("{} is larger than 16 MiB", what));
-    }
-    if (in.bad()) throw fail(fmt::format("cannot read {}: {}", what, std::strerror(errno)));
-    return text;
+    std::string refusal; // empty when the read succeeded
+};
+BoundedRead read_input(const std::string& path, std::string_view what, std::size_t max_bytes);
+
+// The text of `path`; `fail(reason)` makes the exception to throw, so that each caller places the error (the file
+// itself, or the line that named it).
+template <class Fail>
+std::string read_bounded(const std::string& path, std::string_view what, const Fail& fail,
+                         std::size_t max_bytes = kMaxInputBytes) {
+    BoundedRead read = read_input(path, what, max_bytes);
+    if (!read.refusal.empty()) throw fail(read.refusal);
+    return std::move(read.text);
 }
 
 } // namespace snsim

@@ -9,6 +9,8 @@
 
 #include "topologies/errors.hpp"
 #include "topologies/io/attributes.hpp"
+#include "topologies/io/bounded_file.hpp"
+#include "topologies/io/bounded_yaml.hpp"
 #include "topologies/io/graph_file.hpp"
 
 namespace snsim {
@@ -104,17 +106,12 @@ int read_edge(Topology& t, const YAML::Node& entry, const LinkSpec& defaults, bo
 } // namespace
 
 Topology read_edge_list(const std::string& path, const LinkSpec& defaults, double max_cables) {
-    if (std::filesystem::is_directory(path))
-        throw InputError(located(path, 0, "", "", "is a directory, not a graph file"));
-    std::ifstream file(path);
-    if (!file)
-        throw InputError(located(path, 0, "", "", fmt::format("cannot open graph file: {}", std::strerror(errno))));
-    YAML::Node root;
-    try {
-        root = YAML::Load(file);
-    } catch (const YAML::Exception& e) {
-        throw InputError(located(path, e.mark.line + 1, "", "", "malformed YAML: " + e.msg));
-    }
+    const std::string text = read_bounded(
+        path, "graph file", [&](const std::string& reason) { return InputError(located(path, 0, "", "", reason)); },
+        kMaxGraphBytes);
+    const YAML::Node root = load_yaml(
+        text, [&](int line, const std::string& reason) { return InputError(located(path, line, "", "", reason)); },
+        kMaxGraphYamlNodes);
     if (!root.IsMap() || !root["edges"] || !root["edges"].IsSequence())
         throw InputError(located(path, 0, "edges", "", "an edge-list file needs a list `edges:`"));
     for (const auto& [key, node] : entries(root, {path, 0, ""}))

@@ -1,10 +1,13 @@
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <tuple>
+#include <vector>
 
 #include <boost/graph/graphml.hpp>
 #include <boost/property_map/function_property_map.hpp>
@@ -14,6 +17,7 @@
 
 #include "topologies/errors.hpp"
 #include "topologies/io/attributes.hpp"
+#include "topologies/io/bounded_file.hpp"
 #include "topologies/io/graph_file.hpp"
 
 namespace snsim {
@@ -54,6 +58,78 @@ class Collector : public boost::mutate_graph {
     std::string file_;
     LinkSpec defaults_;
 };
+
+constexpr int kMaxXmlDepth = 32; // graphml > graph > node > data is 4
+
+// Boost's XML reader (rapidxml, under property_tree) recurses once per nested element, so a file of a few hundred
+// thousand nested elements overflows the stack. This scan, before any parse, bounds the nesting and refuses the
+// GraphML that snsim would otherwise misread: a <graph> anywhere but directly in <graphml> (nested graphs skip
+// the id checks below), a second <graph> (Boost reads the first only), and <hyperedge> (a cable joins two
+// vertices). Comments, CDATA, processing instructions and declarations are skipped; quotes are honoured.
+void check_xml_shape(const std::string& path, const std::string& text) {
+    std::vector<std::string> open; // element names from the root
+    int line = 1, graphs = 0;
+    const auto refuse = [&](const std::string& reason) { throw InputError(located(path, line, "", "", reason)); };
+    const auto skip_to = [&](std::size_t& i, std::string_view end) {
+        const std::size_t at = text.find(end, i);
+        const std::size_t stop = at == std::string::npos ? text.size() : at + end.size();
+        for (; i < stop; ++i)
+            line += text[i] == '\n';
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        if (text[i] == '\n') ++line;
+        if (text[i] != '<') {
+            ++i;
+            continue;
+        }
+        if (text.compare(i, 4, "<!--") == 0) {
+            skip_to(i, "-->");
+            continue;
+        }
+        if (text.compare(i, 9, "<![CDATA[") == 0) {
+            skip_to(i, "]]>");
+            continue;
+        }
+        if (text.compare(i, 2, "<?") == 0 || text.compare(i, 2, "<!") == 0) {
+            skip_to(i, ">"); // a declaration; an internal DTD subset's '>' only ends the scan of it early
+            continue;
+        }
+        const bool closing = text.compare(i, 2, "</") == 0;
+        std::size_t j = i + (closing ? 2 : 1);
+        std::size_t name_end = j;
+        while (name_end < text.size() && !std::isspace(static_cast<unsigned char>(text[name_end])) &&
+               text[name_end] != '>' && text[name_end] != '/')
+            ++name_end;
+        std::string name = text.substr(j, name_end - j);
+        if (const auto colon = name.find(':'); colon != std::string::npos) name = name.substr(colon + 1);
+        char quote = 0;
+        for (j = name_end; j < text.size() && (quote || text[j] != '>'); ++j) {
+            if (text[j] == '\n') ++line;
+            if (quote && text[j] == quote)
+                quote = 0;
+            else if (!quote && (text[j] == '"' || text[j] == '\''))
+                quote = text[j];
+        }
+        const bool empty = j > 0 && j < text.size() && text[j - 1] == '/';
+        i = j + 1;
+        if (closing) {
+            if (!open.empty()) open.pop_back();
+            continue;
+        }
+        if (name == "hyperedge")
+            refuse("<hyperedge> is not supported: a cable joins two vertices; write one <edge> per pair");
+        if (name == "graph") {
+            if (open.size() != 1 || open[0] != "graphml")
+                refuse("a <graph> inside another element (nested graphs are not supported; write one flat <graph>)");
+            if (++graphs > 1) refuse("a second <graph>: snsim reads one graph per file");
+        }
+        if (empty) continue;
+        open.push_back(std::move(name));
+        if (static_cast<int>(open.size()) > kMaxXmlDepth)
+            refuse(fmt::format("elements nested more than {} deep; GraphML needs 4 (graphml, graph, node, data)",
+                               kMaxXmlDepth));
+    }
+}
 
 // Boost's reader creates a vertex for any id an edge names; an edge to an id no <node> declares is a typo in the
 // file, not a new chip, so it is refused here, by id, as are two <node>s with one id.
@@ -96,17 +172,14 @@ void require_declared_endpoints(const std::string& path, const std::string& text
 } // namespace
 
 Topology read_graphml(const std::string& path, const LinkSpec& defaults) {
-    if (std::filesystem::is_directory(path))
-        throw InputError(located(path, 0, "", "", "is a directory, not a graph file"));
-    std::ifstream file(path);
-    if (!file)
-        throw InputError(located(path, 0, "", "", fmt::format("cannot open graph file: {}", std::strerror(errno))));
-    std::ostringstream text;
-    text << file.rdbuf();
-    require_declared_endpoints(path, text.str());
+    const std::string text = read_bounded(
+        path, "graph file", [&](const std::string& reason) { return InputError(located(path, 0, "", "", reason)); },
+        kMaxGraphBytes);
+    check_xml_shape(path, text);
+    require_declared_endpoints(path, text);
     Collector collected(path, defaults);
     try {
-        std::istringstream in(text.str());
+        std::istringstream in(text);
         boost::read_graphml(in, collected, 0);
     } catch (const InputError&) {
         throw;

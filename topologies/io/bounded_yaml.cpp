@@ -1,0 +1,82 @@
+#include "topologies/io/bounded_yaml.hpp"
+
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace snsim {
+namespace {
+
+int yaml_line(const YAML::Node& n) {
+    return n.Mark().is_null() ? 0 : n.Mark().line + 1;
+}
+
+// Counts the nodes of `root` as a reader walking it would meet them (an alias once per use), stopping at the
+// first bound crossed, and refuses a map that names a key twice (yaml-cpp keeps both; a lookup sees the first).
+// Iterative, so depth costs no stack. Each node carries its dotted path for messages ("topology.chips").
+void check_size(const YAML::Node& root, std::size_t max_nodes, YamlRefusal& refusal) {
+    struct Item {
+        YAML::Node node;
+        int depth;
+        std::string path;
+    };
+    std::vector<Item> stack{{root, 1, ""}};
+    std::size_t count = 0;
+    while (!stack.empty()) {
+        Item item = std::move(stack.back());
+        stack.pop_back();
+        const YAML::Node& node = item.node;
+        if (++count > max_nodes) {
+            refusal = {yaml_line(node), fmt::format("more than {} YAML values once aliases are expanded (an alias "
+                                                    "bomb?); snsim refuses inputs this large",
+                                                    max_nodes)};
+            return;
+        }
+        if (item.depth > kMaxYamlDepth) {
+            refusal = {yaml_line(node), fmt::format("YAML nested more than {} levels deep", kMaxYamlDepth)};
+            return;
+        }
+        if (node.IsSequence()) {
+            std::size_t i = 0;
+            for (const auto& child : node)
+                stack.push_back({child, item.depth + 1, fmt::format("{}[{}]", item.path, i++)});
+        } else if (node.IsMap()) {
+            std::set<std::string> keys;
+            for (const auto& entry : node) {
+                const bool named = entry.first.IsScalar();
+                const std::string path =
+                    item.path + (item.path.empty() ? "" : ".") + (named ? entry.first.Scalar() : std::string("?"));
+                if (named && !keys.insert(entry.first.Scalar()).second) {
+                    refusal = {yaml_line(entry.first), path + ": key given twice"};
+                    return;
+                }
+                stack.push_back({entry.first, item.depth + 1, path});
+                stack.push_back({entry.second, item.depth + 1, path});
+            }
+        }
+    }
+}
+
+} // namespace
+
+YAML::Node parse_yaml(const std::string& text, YamlRefusal& refusal, std::size_t max_nodes) {
+    refusal = {};
+    std::vector<YAML::Node> documents;
+    try {
+        documents = YAML::LoadAll(text);
+    } catch (const YAML::Exception& e) {
+        refusal = {e.mark.is_null() ? 0 : e.mark.line + 1, "malformed YAML: " + e.msg};
+        return YAML::Node();
+    }
+    if (documents.empty()) return YAML::Node();
+    if (documents.size() > 1) {
+        refusal = {yaml_line(documents[1]), "a second YAML document (after ---): snsim reads one per file"};
+        return YAML::Node();
+    }
+    check_size(documents[0], max_nodes, refusal);
+    return refusal.reason.empty() ? documents[0] : YAML::Node();
+}
+
+} // namespace snsim
