@@ -49,26 +49,27 @@ void print(const calibration::Calibration& c, const calibration::Measured& m) {
 
 void write_outputs(const CalibrateOptions& o, const calibration::Calibration& c) {
     namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::create_directories(o.out, ec);
-    if (ec) throw InputError(fmt::format("--out \"{}\": cannot create: {}", o.out, ec.message()));
+    report::OutputSet files({{"--out", o.out + "/fitted.yaml"},
+                             {"--out", o.out + "/calibration.csv"},
+                             {"--out", o.out + "/calibration.svg"}},
+                            o.out);
     const std::string comment = fmt::format(
         "# Fitted by: snsim calibrate {} --config {}{}{}\n# on {} sizes; held-out mean absolute percentage error "
         "{:.2f}%, worst {:.2f}%. Include it from a config: `include: fitted.yaml`.\n",
         o.measured, o.config, o.fit.empty() ? "" : " --fit " + o.fit,
         o.train_sizes.empty() ? "" : " --train-sizes " + o.train_sizes, c.trained(), 100 * c.mape, 100 * c.worst);
-    report::write_atomically("--out", o.out + "/fitted.yaml",
-                             [&](std::ostream& out) { out << calibration::fragment(c, comment); });
-    report::write_atomically("--out", o.out + "/calibration.csv", [&](std::ostream& out) {
+    files.write(o.out + "/fitted.yaml", [&](std::ostream& out) { out << calibration::fragment(c, comment); });
+    files.write(o.out + "/calibration.csv", [&](std::ostream& out) {
         out << "size_bytes,measured_busbw_gbps,simulated_busbw_gbps,error,trained,protocol\n";
         for (const auto& s : c.sizes)
             out << fmt::format("{},{:.9g},{:.9g},{:.9g},{},{}\n", s.size_bytes, s.measured_busbw_Bps / 1e9,
                                s.simulated_busbw_Bps / 1e9, s.error, s.trained ? 1 : 0, s.protocol);
     });
-    report::write_atomically("--out", o.out + "/calibration.svg", [&](std::ostream& out) {
+    files.write(o.out + "/calibration.svg", [&](std::ostream& out) {
         out << calibration::busbw_svg(c,
                                       fmt::format("{}: measured vs snsim", fs::path(o.measured).filename().string()));
     });
+    files.commit();
     std::cout << fmt::format("wrote {0}/fitted.yaml, {0}/calibration.csv, {0}/calibration.svg\n", o.out);
 }
 

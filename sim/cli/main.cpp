@@ -1,4 +1,7 @@
 // snsim: wires the CLI to the stages; all work happens in the libraries.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <malloc.h>
 #include <new>
@@ -23,6 +26,20 @@ void setup_logging(bool verbose) {
         logger->set_pattern("[%H:%M:%S.%e] [%n] %v");
         spdlog::register_logger(logger);
     }
+}
+
+// Results printed to a standard output that cannot take them (a full disk, /dev/full, a closed pipe) are lost: that
+// is a failure, not exit 0. Checked once the command is done, when what it printed has been flushed.
+int checked_stdout(int code) {
+    std::cout.flush();
+    errno = 0;
+    const bool flushed = std::fflush(stdout) == 0;
+    const int error = errno;
+    if (flushed && !std::cout.fail() && !std::ferror(stdout)) return code;
+    // The write that failed may have been an earlier one, whose errno is gone: the reason only when known.
+    std::cerr << "snsim: error: cannot write to standard output"
+              << (error ? std::string(": ") + std::strerror(error) : "") << "; the results printed there are lost\n";
+    return code == 0 ? 1 : code;
 }
 
 } // namespace
@@ -55,7 +72,7 @@ int main(int argc, char** argv) {
     }
     if (app.get_subcommands().empty()) {
         std::cout << app.help();
-        return 0;
+        return checked_stdout(0);
     }
 
     setup_logging(verbose);
@@ -65,12 +82,15 @@ int main(int argc, char** argv) {
                 rusage usage{};
                 ::getrusage(RUSAGE_SELF, &usage);
                 spdlog::get("cli")->debug("peak memory of snsim: {} KiB", usage.ru_maxrss);
-                return code;
+                return checked_stdout(code);
             }
-        return 0;
+        return checked_stdout(0);
     } catch (const snsim::InputError& e) {
         std::cerr << "snsim: error: " << snsim::one_line(e.what()) << '\n'; // paths from flags may hold newlines
         return 2;
+    } catch (const snsim::SystemError& e) {
+        std::cerr << "snsim: error: " << snsim::one_line(e.what()) << '\n';
+        return 1;
     } catch (const std::bad_alloc&) {
         std::cerr << "snsim: error: out of memory (lower limits.graph_memory to refuse such graphs up front)\n";
         return 1;

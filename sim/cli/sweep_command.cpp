@@ -59,11 +59,12 @@ std::vector<sweep::PointInfo> check_points(const sweep::SweepSpec& spec) {
 void write_outputs(const sweep::SweepSpec& spec, const std::vector<sweep::PointInfo>& info,
                    const std::map<std::size_t, sweep::Record>& records, const Shard& shard) {
     const std::string base = spec.out + "/" + shard.stem();
-    report::write_atomically("--out", base + ".csv",
-                             [&](std::ostream& out) { sweep::write_sweep_csv(out, spec, info, records); });
-    report::write_json(
-        "--out", base + ".json",
+    report::OutputSet files({{"--out", base + ".csv"}, {"--out", base + ".json"}});
+    files.write(base + ".csv", [&](std::ostream& out) { sweep::write_sweep_csv(out, spec, info, records); });
+    files.write_json(
+        base + ".json",
         sweep::sweep_json(spec, info, records, shard.given() ? fmt::format("{}/{}", shard.index, shard.count) : ""));
+    files.commit();
     std::size_t failed = 0;
     for (const auto& [point, r] : records)
         failed += r.ok() ? 0 : 1;

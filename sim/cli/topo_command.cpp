@@ -40,7 +40,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 int run_topo(const TopoOptions& o) {
     const auto log = spdlog::get("cli");
-    report::check_outputs(outputs(o));
+    report::OutputSet files(outputs(o));
 
     auto start = std::chrono::steady_clock::now();
     const auto config = config::Config::load(o.config);
@@ -55,11 +55,10 @@ int run_topo(const TopoOptions& o) {
     const report::TopoSource source{config.name(), o.config, static_cast<std::uint64_t>(config.integer("seed")),
                                     topology.faults()};
     std::cout << report::topo_table(source, metrics) << std::flush;
-    if (wanted(o, "--json")) report::write_json("--json", o.json, report::topo_json(source, metrics));
-    if (wanted(o, "--dot"))
-        report::write_atomically("--dot", o.dot, [&](std::ostream& out) { write_dot(out, topology); });
-    if (wanted(o, "--graphml"))
-        report::write_atomically("--graphml", o.graphml, [&](std::ostream& out) { write_graphml(out, topology); });
+    if (wanted(o, "--json")) files.write_json(o.json, report::topo_json(source, metrics));
+    if (wanted(o, "--dot")) files.write(o.dot, [&](std::ostream& out) { write_dot(out, topology); });
+    if (wanted(o, "--graphml")) files.write(o.graphml, [&](std::ostream& out) { write_graphml(out, topology); });
+    files.commit();
     return 0;
 }
 

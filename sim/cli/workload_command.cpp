@@ -26,7 +26,7 @@ struct WorkloadOptions {
 };
 
 int run(const WorkloadOptions& o) {
-    report::check_outputs(o.outputs);
+    report::OutputSet files(o.outputs);
     const workload::Workload w = workload::read_workload(o.workload);
     const auto config = config::Config::load(o.config);
     const Topology topology = config::build_topology(config);
@@ -43,9 +43,8 @@ int run(const WorkloadOptions& o) {
     }
     std::cout << fmt::format("# {} on {}: {} ranks of {} chips ({}), tp {}, ep {}, dp {}, pp {}; engine {}{}; {} "
                              "flows\n",
-                             w.name, config.name(), step.ranks,
-                             topology.count(NodeKind::Chip), topology.kind(), step.size[0], step.size[1],
-                             step.size[2], step.size[3], to_string(step.engine),
+                             w.name, config.name(), step.ranks, topology.count(NodeKind::Chip), topology.kind(),
+                             step.size[0], step.size[1], step.size[2], step.size[3], to_string(step.engine),
                              step.engine == EngineKind::analytic ? (step.estimate ? " (estimate)" : " (exact)") : "",
                              step.flows)
               << workload::step_table(w, step);
@@ -58,20 +57,20 @@ int run(const WorkloadOptions& o) {
     std::cout << std::flush;
     for (const auto& [option, path] : o.outputs) {
         if (option == "--csv")
-            report::write_atomically(option, path, [&](std::ostream& out) { workload::write_ops_csv(out, w, step); });
+            files.write(path, [&](std::ostream& out) { workload::write_ops_csv(out, w, step); });
         else if (option == "--trace") {
             std::vector<std::string> names;
             for (Rank r = 0; r < step.ranks; ++r)
                 names.push_back(topology.node(chips[r]).name);
-            report::write_atomically(option, path,
-                                     [&](std::ostream& out) { workload::write_trace(out, w, step, names); });
+            files.write(path, [&, names](std::ostream& out) { workload::write_trace(out, w, step, names); });
         } else {
             auto json = workload::step_json(w, step);
             json["config"] = o.config;
             if (analytic) json["analytic_step_s"] = analytic->step_s;
-            report::write_json(option, path, json);
+            files.write_json(path, json);
         }
     }
+    files.commit();
     return 0;
 }
 
@@ -91,7 +90,8 @@ Action add_workload_command(CLI::App& app) {
                     "discrete-event step, then the analytic step time and their difference)");
     cmd->add_option("--cfg", o->simgrid_cfg, "SimGrid setting KEY:VALUE, applied after snsim's defaults (repeatable)")
         ->type_name("KEY:VALUE");
-    cmd->add_option("--busiest", o->busiest, "how many of the busiest cable directions to list (default 5)");
+    cmd->add_option("--busiest", o->busiest, "how many of the busiest cable directions to list (default 5)")
+        ->check(CLI::Range(std::size_t{0}, kMostBusiest));
     cmd->add_option("--csv", o->csv, "also write one row per op as CSV to FILE")->type_name("FILE");
     cmd->add_option("--json", o->json, "also write the whole report as JSON to FILE")->type_name("FILE");
     cmd->add_option("--trace", o->trace,

@@ -43,57 +43,141 @@ bool is_stream(const fs::path& p) {
 void check_writable(const std::string& option, const std::string& path) {
     if (path.empty()) fail(option, path, "needs a file name");
     const fs::path p = resolved(path);
-    if (fs::is_directory(p)) fail(option, path, "is a directory");
+    std::error_code ec;
+    const auto status = fs::status(p, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)
+        fail(option, path, ec == std::errc::too_many_symbolic_link_levels ? "a loop of symbolic links" : ec.message());
+    if (fs::is_directory(status)) fail(option, path, "is a directory");
     if (is_stream(path)) return;
     const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-    if (!fs::is_directory(dir)) fail(option, path, fmt::format("directory {} does not exist", dir.string()));
+    if (!fs::is_directory(dir, ec)) fail(option, path, fmt::format("directory {} does not exist", dir.string()));
     if (::access(dir.c_str(), W_OK) != 0) fail(option, path, fmt::format("directory {} is not writable", dir.string()));
 }
 
-void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
+namespace {
+
+// One spelling per file, for "same file" checks: ./o.csv, o.csv and a link to it are one file. A pipe's
+// /dev/stdout resolves to "pipe:[N]", which has no canonical form: it is compared as given.
+std::string identity(const std::string& path) {
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(fs::absolute(path, ec), ec);
+    return ec ? path : canonical.lexically_normal().string();
+}
+
+void check_distinct(const std::vector<std::pair<std::string, std::string>>& outputs) {
     std::vector<std::pair<std::string, std::string>> seen;
     for (const auto& [option, path] : outputs) {
-        check_writable(option, path);
-        // A pipe's /dev/stdout resolves to "pipe:[N]", which has no canonical form: compare it as given.
-        std::error_code ec;
-        const fs::path canonical = fs::weakly_canonical(path, ec);
-        const std::string same = ec ? path : canonical.string();
+        const std::string same = identity(path);
         for (const auto& [other, other_path] : seen)
             if (other_path == same) fail(option, path, "same file as " + other);
         seen.emplace_back(option, same);
     }
 }
 
-void write_atomically(const std::string& option, const std::string& path,
-                      const std::function<void(std::ostream&)>& write) {
+} // namespace
+
+void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
+    for (const auto& [option, path] : outputs)
+        check_writable(option, path);
+    check_distinct(outputs);
+}
+
+OutputSet::OutputSet(std::vector<std::pair<std::string, std::string>> outputs, std::string directory)
+    : outputs_(std::move(outputs)), directory_(std::move(directory)) {
+    std::error_code ec;
+    if (!directory_.empty() && !fs::exists(directory_, ec)) {
+        // Made at the first write; for now its parent must take it.
+        check_writable(outputs_.empty() ? "--out" : outputs_.front().first, directory_);
+        check_distinct(outputs_);
+        return;
+    }
+    if (!directory_.empty() && !fs::is_directory(directory_, ec))
+        fail(outputs_.empty() ? "--out" : outputs_.front().first, directory_, "exists and is not a directory");
+    check_outputs(outputs_);
+}
+
+OutputSet::~OutputSet() {
+    if (!committed_) discard();
+}
+
+const std::string& OutputSet::option_of(const std::string& path) const {
+    for (const auto& [option, p] : outputs_)
+        if (p == path) return option;
+    throw std::logic_error("OutputSet: " + path + " is not one of its outputs");
+}
+
+void OutputSet::discard() {
+    std::error_code ignored;
+    for (const auto& s : staged_)
+        if (!s.temporary.empty()) fs::remove(s.temporary, ignored);
+    staged_.clear();
+    if (made_directory_) fs::remove(directory_, ignored); // only when still empty
+    made_directory_ = false;
+}
+
+void OutputSet::write(const std::string& path, const std::function<void(std::ostream&)>& write) {
+    const std::string& option = option_of(path);
+    std::error_code ec;
+    if (!directory_.empty() && !fs::exists(directory_, ec)) {
+        fs::create_directories(directory_, ec);
+        if (ec) fail(option, directory_, fmt::format("cannot create the directory: {}", ec.message()));
+        made_directory_ = true;
+    }
     check_writable(option, path);
     if (is_stream(path)) {
-        std::ofstream out(path, std::ios::binary);
-        write(out);
-        if (!out.flush()) fail(option, path, fmt::format("write failed: {}", std::strerror(errno)));
+        staged_.push_back({option, path, "", "", write});
         return;
     }
     const fs::path target = resolved(path);
-    const fs::path temporary = target.string() + fmt::format(".tmp{}", ::getpid());
-    auto discard = [&] {
-        std::error_code ignored;
-        fs::remove(temporary, ignored);
-    };
+    Staged s{option, path, target.string() + fmt::format(".tmp{}", ::getpid()), target.string(), {}};
     try {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        std::ofstream out(s.temporary, std::ios::binary | std::ios::trunc);
         if (!out) fail(option, path, fmt::format("cannot write: {}", std::strerror(errno)));
+        staged_.push_back(s); // removed by discard() from here on
         write(out);
         if (!out.flush()) fail(option, path, fmt::format("write failed: {}", std::strerror(errno)));
+        out.close();
+        if (out.fail()) fail(option, path, fmt::format("write failed: {}", std::strerror(errno)));
     } catch (...) {
         discard();
         throw;
     }
-    std::error_code ec;
-    fs::rename(temporary, target, ec);
-    if (ec) {
+}
+
+void OutputSet::write_json(const std::string& path, const nlohmann::ordered_json& json,
+                           const std::vector<StreamedJson>& streamed) {
+    write(path, [json, streamed](std::ostream& out) { write_json_text(out, json, streamed); });
+}
+
+void OutputSet::commit() {
+    try {
+        for (auto& s : staged_) {
+            if (s.temporary.empty()) continue;
+            std::error_code ec;
+            fs::rename(s.temporary, s.target, ec);
+            if (ec) fail(s.option, s.path, fmt::format("cannot replace: {}", ec.message()));
+            s.temporary.clear();
+        }
+        for (const auto& s : staged_) {
+            if (!s.stream) continue;
+            std::ofstream out(s.path, std::ios::binary);
+            s.stream(out);
+            if (!out.flush()) fail(s.option, s.path, fmt::format("write failed: {}", std::strerror(errno)));
+        }
+    } catch (...) {
         discard();
-        fail(option, path, fmt::format("cannot replace: {}", ec.message()));
+        throw;
     }
+    committed_ = true;
+    made_directory_ = false;
+    staged_.clear();
+}
+
+void write_atomically(const std::string& option, const std::string& path,
+                      const std::function<void(std::ostream&)>& write) {
+    OutputSet set({{option, path}});
+    set.write(path, write);
+    set.commit();
 }
 
 namespace {
@@ -115,23 +199,25 @@ void write_indented(std::ostream& out, const nlohmann::ordered_json& value, std:
     out.write(indented.data(), static_cast<std::streamsize>(indented.size()));
 }
 
+void write_json_text(std::ostream& out, const nlohmann::ordered_json& json, const std::vector<StreamedJson>& streamed) {
+    const std::string text = dumped(json);
+    std::size_t from = 0;
+    for (const auto& value : streamed) {
+        const std::string token = dumped(value.placeholder);
+        const std::size_t at = text.find(token, from);
+        if (at == std::string::npos) throw std::logic_error("streamed JSON placeholder not in the document");
+        const std::size_t line = text.rfind('\n', at) + 1;
+        out.write(text.data() + from, static_cast<std::streamsize>(at - from));
+        value.write(out, text.find_first_not_of(' ', line) - line);
+        from = at + token.size();
+    }
+    out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+    out << '\n';
+}
+
 void write_json(const std::string& option, const std::string& path, const nlohmann::ordered_json& json,
                 const std::vector<StreamedJson>& streamed) {
-    const std::string text = dumped(json);
-    write_atomically(option, path, [&](std::ostream& out) {
-        std::size_t from = 0;
-        for (const auto& value : streamed) {
-            const std::string token = dumped(value.placeholder);
-            const std::size_t at = text.find(token, from);
-            if (at == std::string::npos) throw std::logic_error("streamed JSON placeholder not in the document");
-            const std::size_t line = text.rfind('\n', at) + 1;
-            out.write(text.data() + from, static_cast<std::streamsize>(at - from));
-            value.write(out, text.find_first_not_of(' ', line) - line);
-            from = at + token.size();
-        }
-        out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
-        out << '\n';
-    });
+    write_atomically(option, path, [&](std::ostream& out) { write_json_text(out, json, streamed); });
 }
 
 } // namespace snsim::report
