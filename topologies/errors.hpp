@@ -35,6 +35,13 @@ class InputError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A failure of the machine rather than of the input (a full disk under a journal, a write that failed): the CLI
+// prints its one line and exits with code 1, not as an internal error.
+class SystemError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
 // A generator parameter that cannot be built. `key` is the parameter's name, which is also its config key
 // below `topology.`, so the config layer can add the file and line it came from.
 class ParamError : public InputError {

@@ -33,8 +33,7 @@ GraphSize expected_size(const TopologyParams& params) {
                      const double leaves = 1.0 * p.nodes * p.planes * p.leaves_per_node;
                      const double chip_cables = 1.0 * p.nodes * p.planes *
                                                 (1.0 * p.chips_per_node * p.links_per_chip_per_plane + p.cpus_per_node);
-                     const double uplinks = 1.0 * p.nodes * p.chips_per_node * p.links_per_chip_per_plane * p.planes /
-                                            std::max(p.oversubscription, 1e-9);
+                     const double uplinks = leaves * clos_leaf_uplinks(p);
                      return GraphSize{1.0 * p.nodes * (p.chips_per_node + p.cpus_per_node) + leaves +
                                           1.0 * p.planes * p.spines_per_plane,
                                       chip_cables + uplinks};

@@ -79,6 +79,8 @@ double bandwidth_Bps(const Field& field, bool zero_ok) {
     if (!std::isfinite(v)) refuse(field, "not a finite bandwidth");
     if (zero_ok ? v < 0 : !(v > 0))
         refuse(field, zero_ok ? "bandwidth must not be negative" : "bandwidth must be positive");
+    // As link bandwidths: a denormal or a 1e308 would reach the fit as a ratio no optimizer can take.
+    if (v != 0 && (v < 1e-9 || v > 1e9)) refuse(field, "bandwidth out of range: 1 B/s to 1 EB/s (1e-9 to 1e9 GB/s)");
     return v * 1e9;
 }
 
@@ -86,6 +88,7 @@ double time_s(const Field& field) {
     const double v = number(field, "expected a time in microseconds");
     if (!std::isfinite(v)) refuse(field, "not a finite time");
     if (!(v > 0)) refuse(field, "time must be positive");
+    if (v < 1e-6 || v > 1e15) refuse(field, "time out of range: 1 ps to 1e9 s (1e-6 to 1e15 us)");
     return v * 1e-6;
 }
 

@@ -2,8 +2,8 @@
 // side-by-side table, written as CSV and JSON into a directory that scripts/plot draws from.
 #include <algorithm>
 #include <chrono>
-#include <functional>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -13,6 +13,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/experiment_options.hpp"
 #include "sim/cli/stop_signal.hpp"
+#include "sim/config/experiment_file.hpp"
 #include "sim/config/run_request.hpp"
 #include "sim/config/topology_request.hpp"
 #include "sim/experiment/best.hpp"
@@ -74,55 +75,19 @@ std::vector<System> systems_of(const CompareOptions& o) {
     return out;
 }
 
-// An experiment file (configs/experiments/): a map with key `compare` holding configs (paths relative to the
-// file), and optionally collective, algorithm, sizes, vary, out, and set (config keys and values applied to
-// every config, e.g. communicator.count: 128). The command line's options win.
+// An experiment file (sim/config/experiment_file.hpp) in place of configs: the command line's options win.
 void read_experiment_file(CompareOptions& o) {
     if (o.configs.size() != 1) return;
-    const std::string& file = o.configs[0];
-    YAML::Node root;
-    try {
-        root = YAML::LoadFile(file);
-    } catch (const YAML::Exception&) {
-        return; // not YAML we can read: let the config loader report it
-    }
-    if (!root.IsMap() || !root["compare"]) return;
-    const auto base = std::filesystem::path(file).parent_path();
-    const auto bad = [&](const YAML::Node& n, const std::string& key, const std::string& reason) {
-        return InputError(located(file, n.Mark().line + 1, "compare." + key, n.IsScalar() ? n.Scalar() : "", reason));
-    };
-    const YAML::Node c = root["compare"];
-    if (!c.IsMap()) throw bad(c, "", "expected a map of keys");
-    const auto scalar = [&](const char* key, std::string& into) {
-        if (!c[key]) return;
-        if (!c[key].IsScalar()) throw bad(c[key], key, "expected a text");
-        if (into.empty()) into = c[key].Scalar();
-    };
-    for (const auto& entry : c) {
-        const std::string key = entry.first.Scalar();
-        static const std::vector<std::string> known = {"configs", "collective", "algorithm", "sizes",
-                                                       "vary",    "out",        "set"};
-        if (std::find(known.begin(), known.end(), key) == known.end())
-            throw bad(entry.first, key,
-                      "unknown key; expected configs, collective, algorithm, sizes, vary, out or set");
-    }
-    if (const YAML::Node set = c["set"]) {
-        if (!set.IsMap()) throw bad(set, "set", "expected a map of config keys to values");
-        for (const auto& entry : set)
-            o.set.emplace_back(entry.first.Scalar(), YAML::Dump(entry.second));
-    }
-    if (!c["configs"] || !c["configs"].IsSequence() || c["configs"].size() == 0)
-        throw bad(c["configs"] ? c["configs"] : c, "configs", "expected a list of config files");
-    o.configs.clear();
-    for (const auto& item : c["configs"]) {
-        if (!item.IsScalar()) throw bad(item, "configs", "expected a file name");
-        o.configs.push_back((base / item.Scalar()).lexically_normal().string());
-    }
-    scalar("collective", o.flags.collective);
-    scalar("algorithm", o.flags.algorithm);
-    scalar("sizes", o.flags.sizes);
-    scalar("vary", o.vary);
-    scalar("out", o.out);
+    const auto file = config::read_experiment_file(o.configs[0]);
+    if (!file) return;
+    o.configs = file->configs;
+    o.set.insert(o.set.end(), file->set.begin(), file->set.end());
+    for (auto [from, into] : {std::pair{&file->collective, &o.flags.collective},
+                              {&file->algorithm, &o.flags.algorithm},
+                              {&file->sizes, &o.flags.sizes},
+                              {&file->vary, &o.vary},
+                              {&file->out, &o.out}})
+        if (into->empty()) *into = *from;
 }
 
 // One line per row as it is decided, so a long comparison shows (and, with its files, keeps) its progress.
@@ -164,12 +129,10 @@ int compare(CompareOptions o) {
     ExperimentFlags flags = o.flags;
     if (best) flags.algorithm.clear();
     const std::vector<System> systems = systems_of(o);
-    if (!o.out.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(o.out, ec);
-        if (ec) throw InputError(fmt::format("--out \"{}\": cannot create the directory: {}", o.out, ec.message()));
-        report::check_outputs({{"--out", o.out + "/compare.csv"}, {"--out", o.out + "/compare.json"}});
-    }
+    // Checked now; the directory is made with the first row, so bad input leaves none behind.
+    const std::vector<std::pair<std::string, std::string>> outputs = {{"--out", o.out + "/compare.csv"},
+                                                                      {"--out", o.out + "/compare.json"}};
+    if (!o.out.empty()) report::OutputSet check(outputs, o.out);
 
     // Every system is loaded and checked before any is simulated, so bad input stops with its one line.
     struct Prepared {
@@ -203,14 +166,17 @@ int compare(CompareOptions o) {
     // the end, shows the systems that finished every size).
     const StopSignal stop;
     std::vector<report::SystemResult> results;
+    // The CSV and the JSON are one transaction: both of one update, or neither.
     const auto write_files = [&](bool json_too) {
         if (o.out.empty()) return;
-        report::write_atomically("--out", o.out + "/compare.csv",
-                                 [&](std::ostream& out) { report::write_compare_csv(out, results); });
-        if (!json_too) return;
-        std::vector<report::StreamedJson> cables;
-        const auto json = report::compare_json(results, cables);
-        report::write_json("--out", o.out + "/compare.json", json, cables);
+        report::OutputSet files(outputs, o.out);
+        files.write(o.out + "/compare.csv", [&](std::ostream& out) { report::write_compare_csv(out, results); });
+        if (json_too) {
+            std::vector<report::StreamedJson> cables;
+            const auto json = report::compare_json(results, cables);
+            files.write_json(o.out + "/compare.json", json, cables);
+        }
+        files.commit();
     };
     for (std::size_t i = 0; i < prepared.size() && !stop.received(); ++i) {
         const auto& p = prepared[i];
@@ -223,7 +189,9 @@ int compare(CompareOptions o) {
         };
         ExperimentResult r;
         try {
-            r = run_system(p.topology, p.chips, p.experiment, best, p.label, decided, stop);
+            r = with_params_located(p.config, flags, [&] {
+                return run_system(p.topology, p.chips, p.experiment, best, p.label, decided, stop);
+            });
         } catch (const std::exception&) {
             if (!stop.received()) throw; // else the run was stopped by the same signal
         }
@@ -244,8 +212,9 @@ int compare(CompareOptions o) {
         const bool one_algorithm = std::all_of(complete.begin(), complete.end(), [&](const auto& r) {
             return r.rows.front().algorithm == first.algorithm;
         });
-        const std::string algorithm =
-            best ? "best algorithm per size" : one_algorithm ? first.algorithm : "as labelled";
+        const std::string algorithm = best            ? "best algorithm per size"
+                                      : one_algorithm ? first.algorithm
+                                                      : "as labelled";
         std::cout << fmt::format(
                          "# {} ({}), {} systems; time in us, busbw in GB/s, %bound = that system's bound / time\n",
                          first.collective, algorithm, complete.size())

@@ -7,6 +7,7 @@
 
 #include "sim/config/run_request.hpp"
 #include "sim/config/sizes.hpp"
+#include "sim/engine/simgrid_settings.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/units.hpp"
 
@@ -85,6 +86,7 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     x.cost = r.cost;
     // Every size must have a protocol before any is simulated.
     if (const auto why = x.cost.refusal(x.sizes)) throw c.error("cost.protocols", *why);
+    check_simgrid_settings(o.simgrid_cfg); // here, in the parent: a bad value would kill the simulation child
     x.engine.simgrid_cfg = o.simgrid_cfg;
     x.coalesce_steps = !o.no_coalesce;
     x.both_engines = o.engine == "both";
@@ -94,6 +96,16 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
         x.engine.kind = *kind;
     }
     return x;
+}
+
+InputError located_param(const config::Config& config, const ExperimentFlags& flags, const CollectiveParamError& e) {
+    const std::string reason = e.what();
+    if (e.key() == "algorithm" && !flags.algorithm.empty())
+        return InputError(one_line(fmt::format("--algorithm \"{}\": {}", flags.algorithm, reason)));
+    const std::string key = "collective." + e.key();
+    // The value as the user wrote it when given; a default is named by its value.
+    if (config.given(key)) return config.error(key, reason);
+    return config.error(key, e.value(), reason);
 }
 
 } // namespace snsim::cli

@@ -26,4 +26,18 @@ void add_experiment_options(CLI::App& cmd, ExperimentFlags& flags, const std::st
 // given in `flags` drops the config's dims and channels when it does not take them.
 Experiment experiment_of(const config::Config& config, const ExperimentFlags& flags);
 
+// The error a refused collective parameter (sim/collectives/collective.hpp) becomes: at the flag that gave it
+// (--algorithm), else at its config key collective.<key> and line.
+InputError located_param(const config::Config& config, const ExperimentFlags& flags, const CollectiveParamError& e);
+
+// Runs `work` (which simulates the experiment of `config`), placing a CollectiveParamError with located_param.
+template <class Work>
+auto with_params_located(const config::Config& config, const ExperimentFlags& flags, Work&& work) {
+    try {
+        return work();
+    } catch (const CollectiveParamError& e) {
+        throw located_param(config, flags, e);
+    }
+}
+
 } // namespace snsim::cli

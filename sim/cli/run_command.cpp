@@ -39,7 +39,7 @@ std::string cost_text(const CostModel& cost) {
 }
 
 int run(const RunOptions& o) {
-    report::check_outputs(o.outputs);
+    report::OutputSet files(o.outputs);
     const auto config = config::Config::load(o.config);
     const Topology topology = config::build_topology(config);
     const auto chips = config::communicator(config, topology);
@@ -48,19 +48,21 @@ int run(const RunOptions& o) {
     // The heading waits for the first row, so that input refused by the engine (such as a --cfg setting) gives
     // only the one-line error.
     bool headed = false;
-    const ExperimentResult result = run_experiment(topology, chips, x, [&](const report::RunRow& row) {
-        if (!headed)
-            std::cout << fmt::format("# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}{}, "
-                                     "engine {}{}\n",
-                                     config.name(), to_string(x.collective), to_string(x.algorithm), chips.size(),
-                                     topology.count(NodeKind::Chip), topology.kind(), to_string(x.routing.strategy),
-                                     units::format_time(x.engine.alpha_s), x.engine.efficiency, cost_text(x.cost),
-                                     x.both_engines ? "both (time: discrete-event)" : to_string(x.engine.kind),
-                                     topology.faults().any() ? "; faults " + report::faults_text(topology.faults())
-                                                             : "")
-                      << report::run_header(row.engine);
-        headed = true;
-        std::cout << report::run_line(row) << std::flush;
+    const ExperimentResult result = with_params_located(config, o.flags, [&] {
+        return run_experiment(topology, chips, x, [&](const report::RunRow& row) {
+            if (!headed)
+                std::cout << fmt::format("# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}{}, "
+                                         "engine {}{}\n",
+                                         config.name(), to_string(x.collective), to_string(x.algorithm), chips.size(),
+                                         topology.count(NodeKind::Chip), topology.kind(), to_string(x.routing.strategy),
+                                         units::format_time(x.engine.alpha_s), x.engine.efficiency, cost_text(x.cost),
+                                         x.both_engines ? "both (time: discrete-event)" : to_string(x.engine.kind),
+                                         topology.faults().any() ? "; faults " + report::faults_text(topology.faults())
+                                                                 : "")
+                          << report::run_header(row.engine);
+            headed = true;
+            std::cout << report::run_line(row) << std::flush;
+        });
     });
     std::cout << "\nbound: least time physics allows (injection, bisection, latency; sim/report/bounds.hpp)\n"
               << (x.engine.kind == EngineKind::analytic || x.both_engines
@@ -72,20 +74,21 @@ int run(const RunOptions& o) {
 
     for (const auto& [option, path] : o.outputs) {
         if (option == "--csv")
-            report::write_atomically(option, path, [&](std::ostream& out) { report::write_csv(out, result.rows); });
+            files.write(path, [&](std::ostream& out) { report::write_csv(out, result.rows); });
         else
-            report::write_json(option, path,
-                               {{"name", config.name()},
-                                {"config", o.config},
-                                {"topology", topology.kind()},
-                                {"chips", chips.size()},
-                                {"seed", x.seed},
-                                {"rows", report::rows_json(result.rows)},
-                                {"cables_size_bytes", result.cables_size_bytes},
-                                {"cables", report::cables_placeholder(0)},
-                                {"idle_cable_directions", result.idle_cable_directions}},
-                               {report::cables_json(result.cables, report::cables_placeholder(0))});
+            files.write_json(path,
+                             {{"name", config.name()},
+                              {"config", o.config},
+                              {"topology", topology.kind()},
+                              {"chips", chips.size()},
+                              {"seed", x.seed},
+                              {"rows", report::rows_json(result.rows)},
+                              {"cables_size_bytes", result.cables_size_bytes},
+                              {"cables", report::cables_placeholder(0)},
+                              {"idle_cable_directions", result.idle_cable_directions}},
+                             {report::cables_json(result.cables, report::cables_placeholder(0))});
     }
+    files.commit();
     return 0;
 }
 
@@ -103,7 +106,8 @@ Action add_run_command(CLI::App& app) {
                     "also write the rows, and every cable direction's bytes and utilization at the largest size, as "
                     "JSON to FILE")
         ->type_name("FILE");
-    cmd->add_option("--busiest", o->busiest, "how many of the busiest cable directions to list (default 5)");
+    cmd->add_option("--busiest", o->busiest, "how many of the busiest cable directions to list (default 5)")
+        ->check(CLI::Range(std::size_t{0}, kMostBusiest));
     cmd->footer("Columns: size and count (float32) as nccl-tests; time in microseconds; algbw = size / time and "
                 "busbw = algbw x the bus factor, in GB/s (1e9 B/s);\nbound = least time the topology allows and "
                 "%bound = bound / time. Exit code 2 on bad input.");

@@ -45,14 +45,18 @@ bool gridded(Algorithm a) {
 }
 
 void check_dims(std::string_view alg, Rank ranks, const std::vector<Rank>& dims) {
-    if (dims.empty()) throw InputError(fmt::format("{} needs dims, the rank grid (e.g. [8, 16] for 128 ranks)", alg));
+    const std::string given = fmt::format("[{}]", fmt::join(dims, ", "));
+    if (dims.empty())
+        throw CollectiveParamError("dims", "",
+                                   fmt::format("{} needs dims, the rank grid (e.g. [8, 16] for 128 ranks)", alg));
     if (std::count(dims.begin(), dims.end(), Rank{0}))
-        throw InputError(fmt::format("{} dims must all be at least 1, got [{}]", alg, fmt::join(dims, ", ")));
+        throw CollectiveParamError("dims", given, fmt::format("{} dims must all be at least 1, got {}", alg, given));
     double product = 1;
     for (Rank d : dims)
         product *= d;
     if (product != ranks)
-        throw InputError(fmt::format("{} dims [{}] hold {} ranks, not {}", alg, fmt::join(dims, ", "), product, ranks));
+        throw CollectiveParamError("dims", given,
+                                   fmt::format("{} dims {} hold {} ranks, not {}", alg, given, product, ranks));
 }
 
 // One path per dimension, positive bandwidths, and one bandwidth per set of cables.
@@ -63,8 +67,8 @@ void check_dim_paths(const std::vector<Rank>& dims, const std::vector<DimPath>& 
                                      fmt::join(dims, ", "), paths.size()));
     for (std::size_t i = 0; i < paths.size(); ++i) {
         if (!std::isfinite(paths[i].bytes_per_s) || paths[i].bytes_per_s <= 0)
-            throw InputError(fmt::format("multidim: dimension {} has no bandwidth to cross it ({} B/s)", i,
-                                         paths[i].bytes_per_s));
+            throw InputError(
+                fmt::format("multidim: dimension {} has no bandwidth to cross it ({} B/s)", i, paths[i].bytes_per_s));
         for (std::size_t j = 0; j < i; ++j)
             if (paths[j].cables == paths[i].cables && paths[j].bytes_per_s != paths[i].bytes_per_s)
                 throw InputError(fmt::format("multidim: dimensions {} and {} share cables but give different "
@@ -76,26 +80,33 @@ void check_dim_paths(const std::vector<Rank>& dims, const std::vector<DimPath>& 
 void check(Collective collective, Algorithm algorithm, Rank ranks, const CollectiveParams& params) {
     const auto alg = to_string(algorithm);
     if (!supports(algorithm, collective))
-        throw InputError(fmt::format("{} does not implement {}; it implements {}", alg, to_string(collective),
-                                     names(collectives_of(algorithm))));
+        throw CollectiveParamError("algorithm", std::string(alg),
+                                   fmt::format("{} does not implement {}; it implements {}", alg, to_string(collective),
+                                               names(collectives_of(algorithm))));
     if (ranks == 0) throw InputError("a collective needs at least one rank");
     if ((algorithm == A::recursive_doubling || algorithm == A::halving_doubling) &&
         !collectives::is_power_of_two(ranks))
-        throw InputError(fmt::format("{} needs a power-of-two number of ranks, got {}", alg, ranks));
+        throw CollectiveParamError("algorithm", std::string(alg),
+                                   fmt::format("{} needs a power-of-two number of ranks, got {}", alg, ranks));
     if (!std::isfinite(params.bytes) || params.bytes < 0)
         throw InputError(fmt::format("bytes must be a finite size of at least 0, got {}", params.bytes));
-    if (params.chunks == 0) throw InputError("chunks must be at least 1");
+    if (params.chunks == 0) throw CollectiveParamError("chunks", "0", "chunks must be at least 1");
     if (rooted(collective) && params.root >= ranks)
-        throw InputError(fmt::format("root {} is not one of the {} ranks", params.root, ranks));
+        throw CollectiveParamError("root", std::to_string(params.root),
+                                   fmt::format("root {} is not one of the {} ranks", params.root, ranks));
     if (!rooted(collective) && params.root != 0)
-        throw InputError(fmt::format("root applies to broadcast and reduce only, not {}", to_string(collective)));
-    if (params.channels == 0) throw InputError("channels must be at least 1");
+        throw CollectiveParamError(
+            "root", std::to_string(params.root),
+            fmt::format("root applies to broadcast and reduce only, not {}", to_string(collective)));
+    if (params.channels == 0) throw CollectiveParamError("channels", "0", "channels must be at least 1");
     if (algorithm != A::multi_ring && params.channels != 1)
-        throw InputError(fmt::format("channels applies to multi_ring only, not {}", alg));
+        throw CollectiveParamError("channels", std::to_string(params.channels),
+                                   fmt::format("channels applies to multi_ring only, not {}", alg));
     if (gridded(algorithm))
         check_dims(alg, ranks, params.dims);
     else if (!params.dims.empty())
-        throw InputError(fmt::format("dims applies to hierarchical and multidim only, not {}", alg));
+        throw CollectiveParamError("dims", fmt::format("[{}]", fmt::join(params.dims, ", ")),
+                                   fmt::format("dims applies to hierarchical and multidim only, not {}", alg));
     if (algorithm == A::multidim)
         check_dim_paths(params.dims, params.dim_paths);
     else if (!params.dim_paths.empty())

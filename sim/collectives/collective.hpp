@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "sim/collectives/schedule.hpp"
+#include "topologies/errors.hpp"
 
 namespace snsim {
 
@@ -95,14 +96,28 @@ struct DimPath {
     Rank cables = 0;
 };
 
+// A refusal of a parameter the user gives: `key` is its name below `collective.` (algorithm, root, dims,
+// channels, chunks). what() is the reason alone, which reads the same in any context (a sweep's status, compare's
+// skipped line); a caller that knows where the parameter came from places it (sim/cli/experiment_options.hpp).
+class CollectiveParamError : public InputError {
+  public:
+    CollectiveParamError(std::string key, std::string value, const std::string& reason)
+        : InputError(reason), key_(std::move(key)), value_(std::move(value)) {}
+    const std::string& key() const { return key_; }
+    const std::string& value() const { return value_; }
+
+  private:
+    std::string key_, value_;
+};
+
 struct CollectiveParams {
-    double bytes = 0;           // see the size convention above
-    Rank root = 0;              // broadcast and reduce only
-    std::uint32_t chunks = 1;   // pipelining: every message becomes `chunks` flows
-    std::vector<Rank> dims;     // hierarchical, multidim: the rank grid, dimension 0 varying fastest, product p
+    double bytes = 0;               // see the size convention above
+    Rank root = 0;                  // broadcast and reduce only
+    std::uint32_t chunks = 1;       // pipelining: every message becomes `chunks` flows
+    std::vector<Rank> dims;         // hierarchical, multidim: the rank grid, dimension 0 varying fastest, product p
     std::vector<DimPath> dim_paths; // multidim only: one per dimension of dims (sim/experiment/dimension_paths)
-    std::uint32_t channels = 1; // multi_ring only: number of rings
-    Rank switches = 0;          // in_switch only: reducing switches (Schedule endpoints after the ranks)
+    std::uint32_t channels = 1;     // multi_ring only: number of rings
+    Rank switches = 0;              // in_switch only: reducing switches (Schedule endpoints after the ranks)
     // in_switch only: switch j reduces this share of the buffer, in proportion to the weights (positive; empty:
     // equal shares). The experiment gives each switch's bandwidth to the chips, so that every switch finishes at once.
     std::vector<double> switch_weights;
@@ -110,7 +125,8 @@ struct CollectiveParams {
 };
 
 // Throws InputError, with a one-line reason, when the algorithm does not implement the collective, needs another
-// number of ranks, or is given a parameter it does not use or cannot take.
+// number of ranks, or is given a parameter it does not use or cannot take: a CollectiveParamError when the
+// parameter is one the user gives.
 Schedule build_schedule(Collective collective, Algorithm algorithm, Rank ranks, const CollectiveParams& params);
 
 // For reduce_scatter and allgather: whose share `block` of a schedule built with these arguments is. Rank

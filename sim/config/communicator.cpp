@@ -84,6 +84,10 @@ std::vector<Topology::Vertex> pick(const Config& c, const std::vector<Topology::
     const auto first = static_cast<std::size_t>(c.integer("communicator.first"));
     const auto stride = static_cast<std::size_t>(c.integer("communicator.stride"));
     const auto count = static_cast<std::size_t>(c.integer("communicator.count"));
+    // Faults may have taken the chips: then they are what to blame, not the communicator.
+    if (chips.size() < 2 && c.given("faults.chips"))
+        throw c.error("faults.chips", fmt::format("leaves {} working chip{}; a communicator needs at least 2",
+                                                  chips.size(), chips.size() == 1 ? "" : "s"));
     if (first >= chips.size())
         throw c.error("communicator.first", fmt::format("the topology has only {} chips", chips.size()));
     const std::size_t available = (chips.size() - first + stride - 1) / stride;
@@ -94,8 +98,12 @@ std::vector<Topology::Vertex> pick(const Config& c, const std::vector<Topology::
     for (std::size_t i = 0; i < (count ? count : available); ++i)
         out.push_back(chips[first + i * stride]);
     if (out.size() < 2)
-        throw c.error(count ? "communicator.count" : "communicator.first",
-                      fmt::format("selects {} chip; a communicator needs at least 2", out.size()));
+        throw c.error(
+            count        ? "communicator.count"
+            : stride > 1 ? "communicator.stride"
+                         : "communicator.first",
+            fmt::format("selects {} chip (from chip {} of {} with stride {}); a communicator needs at least 2",
+                        out.size(), first, chips.size(), stride));
     return out;
 }
 

@@ -75,11 +75,10 @@ RunRequest run_request(const Config& c) {
     if (c.integer("collective.chunks") > kMaxChunks)
         throw c.error("collective.chunks", fmt::format("at most {} chunks", kMaxChunks));
     r.chunks = static_cast<std::uint32_t>(c.integer("collective.chunks"));
-    r.channels = static_cast<std::uint32_t>(std::min<long long>(c.integer("collective.channels"), 1 << 20));
+    r.channels = static_cast<std::uint32_t>(c.integer("collective.channels"));
     for (long long d : c.integers("collective.dims"))
         r.dims.push_back(static_cast<std::uint32_t>(d));
-    r.routing = {strategy(c.string("routing.strategy")),
-                 static_cast<std::uint32_t>(std::min<long long>(c.integer("routing.stripes"), 1 << 16))};
+    r.routing = {strategy(c.string("routing.strategy")), static_cast<std::uint32_t>(c.integer("routing.stripes"))};
     if (r.routing.stripes != 0 &&
         (r.routing.strategy == RouteStrategy::Spray || r.routing.strategy == RouteStrategy::Ucmp))
         throw c.error("routing.stripes", std::to_string(r.routing.stripes),

@@ -419,8 +419,23 @@ std::string_view describe(KeyType type) {
     return "";
 }
 
+// Upper bounds, where a larger value would be cut to fit (ranks and chip indices are 32-bit) or would only cost
+// memory: refused at the key rather than truncated or clamped in silence.
+std::vector<KeyDecl> bounded(std::vector<KeyDecl> keys) {
+    constexpr double kRanks = 4294967295.0; // 2^32 - 1: rank and chip indices are 32-bit
+    const std::pair<const char*, double> most[] = {
+        {"collective.root", kRanks - 1}, {"collective.dims", kRanks},     {"collective.channels", 4096},
+        {"communicator.first", kRanks},  {"communicator.stride", kRanks}, {"communicator.count", kRanks},
+        {"routing.stripes", 65536},      {"communicator.dim_order", 64},
+    };
+    for (const auto& [path, max] : most)
+        for (auto& k : keys)
+            if (k.path == path) k.max = max;
+    return keys;
+}
+
 const std::vector<KeyDecl>& schema() {
-    static const std::vector<KeyDecl> keys = build();
+    static const std::vector<KeyDecl> keys = bounded(build());
     return keys;
 }
 

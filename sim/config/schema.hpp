@@ -23,6 +23,7 @@ struct KeyDecl {
     std::vector<std::string> choices = {};                 // allowed values of a String key
     std::string inherits = {};                             // default taken from this key when absent
     bool required = false;
+    double max = std::numeric_limits<double>::infinity(); // inclusive upper bound (numbers, list items)
 };
 
 const std::vector<KeyDecl>& schema();

@@ -1,6 +1,7 @@
 #include "sim/config/sizes.hpp"
 #include "topologies/text.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -30,8 +31,15 @@ double size(std::string_view text) {
 std::vector<double> parse_sizes(std::string_view text) {
     std::vector<double> out;
     if (text.find(',') != std::string_view::npos) {
-        for (auto part : split(text, ','))
-            out.push_back(size(part));
+        // Counted before anything is parsed: ranges stop at kMaxSizes, and so do lists.
+        if (static_cast<std::size_t>(std::count(text.begin(), text.end(), ',')) >= kMaxSizes)
+            throw UnitError(fmt::format("list has more than {} sizes", kMaxSizes));
+        for (auto part : split(text, ',')) {
+            const double s = size(part);
+            if (std::find(out.begin(), out.end(), s) != out.end())
+                throw UnitError(fmt::format("size \"{}\" is listed twice", part));
+            out.push_back(s);
+        }
         return out;
     }
     const auto parts = split(text, ':');

@@ -1,9 +1,9 @@
 #include "sim/experiment/experiment.hpp"
 
 #include <algorithm>
-#include <map>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <optional>
 
@@ -17,8 +17,8 @@
 #include "sim/report/bounds.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/metrics/bisection.hpp"
-#include "topologies/metrics/rack_cuts.hpp"
 #include "topologies/metrics/latency.hpp"
+#include "topologies/metrics/rack_cuts.hpp"
 
 namespace snsim {
 namespace {
@@ -108,8 +108,8 @@ std::vector<double> switch_weights(const Topology& t, const std::vector<Topology
 // chunks of a message stream (Flow::follows): the route latency L is paid about twice in all, but every chunk pays
 // alpha, so 2L + (c+1)(alpha + S/(cB)) is least at c = sqrt(S/(B alpha)); with alpha 0, the more chunks the
 // better, but once a chunk drains in L/8 (c = 8S/(BL)) more chunks gain less than a sixteenth of the 2L every
-// run pays, so c is at most that (docs/collectives.md). Every chunk adds 2pk concurrent flows, which the discrete-event engine pays for:
-// at most kDefaultChunkFlows, and at most kMaxDefaultChunks.
+// run pays, so c is at most that (docs/collectives.md). Every chunk adds 2pk concurrent flows, which the discrete-event
+// engine pays for: at most kDefaultChunkFlows, and at most kMaxDefaultChunks.
 std::uint32_t default_chunks(const Experiment& x, Rank p, const CollectiveParams& params, double latency_s) {
     if (x.algorithm != Algorithm::in_switch) return 1;
     const double bandwidth = std::accumulate(params.switch_weights.begin(), params.switch_weights.end(), 0.0);
@@ -139,8 +139,7 @@ void check_fits_faults(const Topology& t, const Experiment& x, std::size_t ranks
                                  "{} failed chip{} (first: {}), which leave {} ranks; use ring or another flat "
                                  "algorithm, or dims for {} ranks",
                                  to_string(x.algorithm), fmt::join(x.params.dims, ", "), product, f.chips,
-                                 f.chips == 1 ? "" : "s",
-                                 f.failed_chips.front(), ranks, ranks));
+                                 f.chips == 1 ? "" : "s", f.failed_chips.front(), ranks, ranks));
 }
 
 // With -v: what was simulated, and the SimGrid process's peak memory (snsim's own is logged at exit).
@@ -176,9 +175,11 @@ std::vector<Topology::Vertex> reducing_switches(const Topology& t, const std::ve
             out.push_back(sw);
     }
     if (out.empty())
-        throw InputError(fmt::format("in_switch needs switch chips cabled to every chip of the communicator; {} has "
-                                     "none for these {} chips",
-                                     t.kind(), chips.size()));
+        throw CollectiveParamError(
+            "algorithm", "in_switch",
+            fmt::format("in_switch needs switch chips cabled to every chip of the communicator; {} has "
+                        "none for these {} chips",
+                        t.kind(), chips.size()));
     return out;
 }
 
@@ -221,8 +222,8 @@ CollectiveParams params_at(const Experiment& x, const SchedulePlan& plan, double
     params.bytes = size;
     params.chunks = x.cost.chunks_for(size, x.params.chunks);
     if (params.chunks == 0)
-        params.chunks = default_chunks(x, static_cast<Rank>(plan.endpoints.size() - params.switches), params,
-                                       plan.near_latency_s);
+        params.chunks =
+            default_chunks(x, static_cast<Rank>(plan.endpoints.size() - params.switches), params, plan.near_latency_s);
     return params;
 }
 

@@ -6,6 +6,12 @@ namespace {
 // Uplinks per leaf, which must be a whole multiple of the spines of a plane so every leaf reaches every spine
 // equally.
 int leaf_uplinks(const ClosParams& p) {
+    detail::require_at_least("nodes", p.nodes, 1);
+    detail::require_at_least("chips_per_node", p.chips_per_node, 1);
+    detail::require_at_least("cpus_per_node", p.cpus_per_node, 0);
+    detail::require_at_least("planes", p.planes, 1);
+    detail::require_at_least("leaves_per_node", p.leaves_per_node, 1);
+    detail::require_at_least("spines_per_plane", p.spines_per_plane, 1);
     detail::require_at_least("links_per_chip_per_plane", p.links_per_chip_per_plane, p.leaves_per_node,
                              "(leaves_per_node), so every chip reaches every leaf of its node");
     const long long down = static_cast<long long>(p.chips_per_node) * p.links_per_chip_per_plane;
@@ -32,18 +38,16 @@ int leaf_uplinks(const ClosParams& p) {
 
 } // namespace
 
+int clos_leaf_uplinks(const ClosParams& p) {
+    return leaf_uplinks(p);
+}
+
 Topology clos(const ClosParams& p) {
-    detail::require_at_least("nodes", p.nodes, 1);
-    detail::require_at_least("chips_per_node", p.chips_per_node, 1);
-    detail::require_at_least("cpus_per_node", p.cpus_per_node, 0);
-    detail::require_at_least("planes", p.planes, 1);
-    detail::require_at_least("leaves_per_node", p.leaves_per_node, 1);
-    detail::require_at_least("spines_per_plane", p.spines_per_plane, 1);
+    const int uplinks = leaf_uplinks(p);
     if (static_cast<long long>(p.nodes) * p.chips_per_node < 2)
         throw ParamError("chips_per_node", std::to_string(p.chips_per_node), "nodes * chips_per_node must be >= 2");
     detail::require_link("link", p.link);
     detail::require_link("uplink", p.uplink);
-    const int uplinks = leaf_uplinks(p);
 
     Topology t("clos");
     std::vector<std::vector<Topology::Vertex>> spines(p.planes);

@@ -105,6 +105,9 @@ struct CustomParams {
 Topology full_mesh(const FullMeshParams& p);
 Topology switched(const SwitchedParams& p);
 Topology clos(const ClosParams& p);
+// Uplinks per leaf; throws ParamError (oversubscription, leaves_per_node, spines_per_plane) when they do not form a
+// Clos. The memory estimate asks it first, so a bad ratio is blamed on itself, not on the size it would give.
+int clos_leaf_uplinks(const ClosParams& p);
 Topology torus(const TorusParams& p);
 Topology nd_fullmesh(const NdFullMeshParams& p);
 Topology dragonfly(const DragonflyParams& p);
