@@ -10,6 +10,9 @@
 
 namespace snsim::sweep {
 
+// A journal holds a line per point; a million points of a few sizes each stay far below this.
+inline constexpr std::size_t kMaxJournalBytes = std::size_t{1} << 30;
+
 struct JournalHeader {
     std::string sweep;      // the spec's fingerprint
     std::size_t points = 0; // in the whole grid
@@ -25,14 +28,15 @@ struct JournalContents {
 
 // Reads a journal. A last line without its line end (the process was killed while writing it) is ignored.
 // Throws InputError "path:line: reason" for anything else that is not a journal of whole records, and for a
-// point outside the grid or the shard, or recorded twice.
+// point outside the grid or the shard, recorded twice, or holding what no run writes (sim/sweep/record.hpp).
 JournalContents read_journal(const std::string& path);
 
 // Appends records to a journal.
 class JournalWriter {
   public:
     // Starts `path` afresh with `header` (replacing any file there), or continues `existing` (the contents of the
-    // same file as read_journal gave them), dropping a cut-short last line.
+    // same file as read_journal gave them), dropping a cut-short last line. Holds an exclusive lock (flock) on the
+    // journal while it lives: a second sweep on the same journal is refused with one line.
     JournalWriter(const std::string& path, const JournalHeader& header);
     JournalWriter(const std::string& path, const JournalContents& existing);
     ~JournalWriter();

@@ -20,7 +20,8 @@ struct Record {
 
 // One line of JSON, without the line end.
 std::string to_line(const Record& r);
-// Throws nlohmann::json::exception when `j` is not a record.
+// Throws nlohmann::json::exception when `j` is not a record, std::invalid_argument (the reason) when a field holds
+// what no run writes (a size above 8 TiB, flows 1e300, status ok without rows).
 Record record_from(const nlohmann::json& j);
 
 } // namespace snsim::sweep

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -181,10 +182,13 @@ class Pool {
         if (n <= 0) {
             const std::size_t point = *w.point;
             const int status = retire(w, false);
-            if (interrupted(status))
+            // Killed by another signal (kill -9, the OOM killer, a crash): run the point once more before
+            // recording it failed, so that a worker killed from outside is an interruption, not the point's fault.
+            const bool first_kill = WIFSIGNALED(status) && killed_.insert(point).second;
+            if (interrupted(status) || first_kill)
                 again_.push_back(point);
             else
-                callbacks_.crashed(point, exit_reason(status));
+                callbacks_.crashed(point, exit_reason(status) + (WIFSIGNALED(status) ? ", twice" : ""));
             return give_work(w);
         }
         w.inbox.append(buffer, static_cast<std::size_t>(n));
@@ -215,6 +219,7 @@ class Pool {
     std::vector<Worker> workers_;
     std::size_t next_ = 0;
     std::vector<std::size_t> again_; // points whose worker was interrupted, to run first
+    std::set<std::size_t> killed_;   // points whose worker was killed by a signal once already
     sigset_t stop_signals_{}, original_mask_{};
     int signal_fd_ = -1;
 };
