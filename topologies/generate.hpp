@@ -20,9 +20,12 @@ struct GraphSize {
 };
 GraphSize expected_size(const TopologyParams& params);
 
-// Approximate resident bytes of a Topology, per vertex (bundled Node, adjacency vector, name index) and per cable
-// (edge list node plus two adjacency entries); bench/topo_scale measures 121-188 B per cable all stages included.
-constexpr double kBytesPerVertex = 256, kBytesPerCable = 128;
+// An upper bound on the peak resident bytes of `snsim topo` (the graph, its name index and the metrics' work),
+// per vertex and per cable. Measured (peak RSS with /usr/bin/time, docs/hostile-input.md "Memory guard"): full
+// mesh 2,000 and 4,000 chips 255 and 246 B per cable; 100^3 torus (1M vertices, 3M cables) 1.20 GB; switched
+// 1M chips x 2 planes 0.83 GB; 64x64x16 nD full mesh 1.42 GB; a 300k-vertex, 4.5M-cable Clos 1.24 GB. 384 and
+// 384 bound every one (the torus closest: 1.54 GB estimated); the earlier 256 and 128 were 1.9x low.
+constexpr double kBytesPerVertex = 384, kBytesPerCable = 384;
 double estimated_bytes(const GraphSize& size);
 
 // Throws ParamError naming `chips` (or the generator's size key) when the graph would exceed `memory_budget`.
