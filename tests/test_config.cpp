@@ -106,7 +106,7 @@ TEST_CASE("config errors: keys of another generator, missing kind, duplicates, e
           "(got \"[2, 2]\")");
     CHECK(error_of("topology:\n  chips: 8\n") == "cfg.yaml: topology.kind: missing required key");
     CHECK(error_of("topology:\n  kind: switched\n  chips: 8\n  chips: 16\n") ==
-          "cfg.yaml:4: topology.chips: key given twice (got \"chips\")");
+          "cfg.yaml:4: topology.chips: key given twice");
     CHECK(error_of("") == "cfg.yaml: config is empty; it needs at least topology.kind");
     CHECK(error_of("topology:\n  kind: switched\n  ? [a, b]\n  : 1\n") ==
           "cfg.yaml:3: topology.?: keys must be plain names");
@@ -147,12 +147,12 @@ TEST_CASE("config errors: generator constraints point at the key's line", "[conf
 
 TEST_CASE("guard rail: graphs that would exhaust memory are refused before building", "[config][errors]") {
     CHECK(error_of("topology:\n  kind: full_mesh\n  chips: 100000\n") ==
-          "cfg.yaml:3: topology.chips: graph would need about 596.1 GiB of memory, over the limit of 8 GiB "
+          "cfg.yaml:3: topology.chips: graph would need about 1.746 TiB of memory, over the limit of 8 GiB "
           "(limits.graph_memory) (got \"100000\")");
     CHECK(error_of("topology:\n  kind: switched\n  chips: 3000000000\n") ==
           "cfg.yaml:3: topology.chips: must be at most 2147483647 (got \"3000000000\")");
     CHECK(error_of("topology:\n  kind: torus\n  dims: [100000, 100000]\n") ==
-          "cfg.yaml:3: topology.dims: graph would need about 4.657 TiB of memory, over the limit of 8 GiB "
+          "cfg.yaml:3: topology.dims: graph would need about 10.48 TiB of memory, over the limit of 8 GiB "
           "(limits.graph_memory) (got \"[100000, 100000]\")");
 }
 
@@ -190,7 +190,8 @@ TEST_CASE("run settings: defaults, communicator subsets and their errors", "[con
     CHECK(error("topology:\n  kind: switched\n  chips: 8\ncommunicator:\n  count: 9\n") ==
           "cfg.yaml:5: communicator.count: only 8 chips fit from chip 0 with stride 1 (got \"9\")");
     CHECK(error("topology:\n  kind: switched\n  chips: 8\ncommunicator:\n  first: 7\n") ==
-          "cfg.yaml:5: communicator.first: selects 1 chip; a communicator needs at least 2 (got \"7\")");
+          "cfg.yaml:5: communicator.first: selects 1 chip (from chip 7 of 8 with stride 1); a communicator needs at "
+          "least 2 (got \"7\")");
     CHECK(error("topology:\n  kind: switched\ncollective:\n  sizes: 8G:1K:x2\n") ==
           "cfg.yaml:4: collective.sizes: the last size is smaller than the first (got \"8G:1K:x2\")");
     CHECK(error("topology:\n  kind: switched\ncost:\n  efficiency: 1.5\n") ==
@@ -290,8 +291,7 @@ TEST_CASE("include: errors about included values name the included file and line
           fitted + ":2: topology.dims: not used by topology.kind switched (only by torus, mesh, nd_fullmesh) "
                    "(got \"[2, 2]\")");
     dir.write("fitted.yaml", "seed: 1\nseed: 2\n");
-    CHECK(error("include: fitted.yaml\ntopology: {kind: switched}\n") ==
-          fitted + ":2: seed: key given twice (got \"seed\")");
+    CHECK(error("include: fitted.yaml\ntopology: {kind: switched}\n") == fitted + ":2: seed: key given twice");
     // The same key in the config and in an included file is not "given twice": the config wins.
     dir.write("fitted.yaml", "seed: 2\n");
     CHECK(error("include: fitted.yaml\nseed: 3\ntopology: {kind: switched, chips: 8}\n") == "no error");

@@ -6,9 +6,9 @@
 #include "sim/engine/engine.hpp"
 #include "sim/engine/lockstep.hpp"
 #include "sim/experiment/dimension_paths.hpp"
+#include "support.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/generators/generators.hpp"
-#include "support.hpp"
 
 using namespace snsim;
 
@@ -33,7 +33,8 @@ double allreduce_time(const Topology& t, EngineKind engine, bool coalesce, std::
         params.lockstep = [&](std::span<const RankPair> messages) {
             return engine::runs_in_lockstep(t, router, chips, messages);
         };
-    const Schedule s = build_schedule(Collective::allreduce, Algorithm::multidim, static_cast<Rank>(chips.size()), params);
+    const Schedule s =
+        build_schedule(Collective::allreduce, Algorithm::multidim, static_cast<Rank>(chips.size()), params);
     if (coalesced) *coalesced = s.size();
     return simulate(t, router, s, chips, {.kind = engine}).time_s;
 }
@@ -60,9 +61,9 @@ TEST_CASE("multidim: dimension paths come from the cables between the ranks of e
                                      .switch_link = up});
     const auto nd_chips = nd.nodes_of(NodeKind::Chip);
     const auto n = dimension_paths(nd, nd_chips, grid_dims(nd, nd_chips));
-    check_path(n[0], DimKind::direct, 3 * kB, 0);      // 3 peers, one cable each
-    check_path(n[1], DimKind::direct, 6 * kB, 1);      // 3 peers, two cables each
-    check_path(n[2], DimKind::direct, 4 * kB, 3);      // through the switch tier: 2 cables of 2 kB, shared id
+    check_path(n[0], DimKind::direct, 3 * kB, 0); // 3 peers, one cable each
+    check_path(n[1], DimKind::direct, 6 * kB, 1); // 3 peers, two cables each
+    check_path(n[2], DimKind::direct, 4 * kB, 3); // through the switch tier: 2 cables of 2 kB, shared id
     const auto split = dimension_paths(nd, nd_chips, {2, 2, 4, 2}); // a rank grid finer than the topology's
     check_path(split[0], DimKind::direct, kB, 0);
     check_path(split[2], DimKind::direct, 6 * kB, 2);
@@ -118,5 +119,7 @@ TEST_CASE("multidim: a grid that does not fit is refused in one line naming coll
                                              "multidim\n  dims: [4, 2]\n");
     const auto g = test::run_snsim("run " + grid + " --sizes 1M");
     CHECK(g.exit_code == 2);
-    CHECK(g.output == "snsim: error: multidim dims [4, 2] hold 8 ranks, not 16\n");
+    CHECK(g.output == "snsim: error: " + grid +
+                          ":6: collective.dims: multidim dims [4, 2] hold 8 ranks, not 16 (got "
+                          "\"[4, 2]\")\n");
 }
