@@ -605,10 +605,15 @@ TEST_CASE("hostile input 2: a sweep journal is input: edited records, FIFOs and 
         CHECK(r.exit_code == 2);
         CHECK(r.output == "snsim: error: " + out + "/sweep.jsonl:2: not a record snsim writes: " + reason + "\n");
     }
+    // A size no point of this sweep runs (a whole record otherwise): refused against the spec.
+    auto r = resume_with(edited("\"size_bytes\":1048576.0", "\"size_bytes\":5.0"));
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Matches("snsim: error: " + out + "/sweep\\.jsonl: point [01] holds rows this sweep does "
+                                        "not write \\(it runs allreduce at 1 size\\); add --restart to run it again\n"));
     // A journal that is a FIFO blocked; one that links to /dev/zero ate memory.
     std::filesystem::remove(out + "/sweep.jsonl");
     REQUIRE(::mkfifo((out + "/sweep.jsonl").c_str(), 0644) == 0);
-    auto r = run_snsim("sweep " + spec + " --out " + out + " --resume");
+    r = run_snsim("sweep " + spec + " --out " + out + " --resume");
     CHECK(r.output ==
           "snsim: error: " + out +
               "/sweep.jsonl: is a FIFO, not a sweep journal (give a regular file, or - for standard input)\n");

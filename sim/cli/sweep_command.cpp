@@ -72,10 +72,29 @@ void write_outputs(const sweep::SweepSpec& spec, const std::vector<sweep::PointI
                              failed > 0 ? fmt::format(", {} failed (see the status column)", failed) : "");
 }
 
+// A journal's records must be what this sweep's points run: the point's collective and one row per size, in order
+// (a record edited to another size, or to rows of another collective, would become rows of the outputs).
+void check_records(const std::string& file, const std::map<std::size_t, sweep::Record>& records,
+                   const std::vector<sweep::PointInfo>& info) {
+    for (const auto& [point, r] : records) {
+        if (!r.ok()) continue;
+        const auto& expected = info.at(point);
+        bool same = r.rows.size() == expected.sizes.size();
+        for (std::size_t i = 0; same && i < r.rows.size(); ++i)
+            same = r.rows[i].size_bytes == expected.sizes[i] && r.rows[i].collective == expected.collective;
+        if (!same)
+            throw InputError(fmt::format("{}: point {} holds rows this sweep does not write (it runs {} at {} size{}); "
+                                         "add --restart to run it again",
+                                         file, point, expected.collective, expected.sizes.size(),
+                                         expected.sizes.size() == 1 ? "" : "s"));
+    }
+}
+
 // The journal to continue, if any: refused when it is another sweep's, or holds points and neither --resume nor
 // --restart says what to do with them.
 std::optional<sweep::JournalContents> existing_journal(const std::string& path, const sweep::JournalHeader& header,
-                                                       const SweepOptions& o) {
+                                                       const SweepOptions& o,
+                                                       const std::vector<sweep::PointInfo>& info) {
     if (o.restart || !fs::exists(path)) return std::nullopt;
     auto contents = sweep::read_journal(path);
     if (!(contents.header == header))
@@ -86,6 +105,7 @@ std::optional<sweep::JournalContents> existing_journal(const std::string& path, 
         throw InputError(fmt::format("{}: {} points of this sweep are done already; add --resume to run only the "
                                      "missing ones, or --restart to run them all again",
                                      path, contents.records.size()));
+    check_records(path, contents.records, info);
     return contents;
 }
 
@@ -98,7 +118,7 @@ int run_sweep(const sweep::SweepSpec& spec, const SweepOptions& o, const Shard& 
     report::check_outputs({{"--out", base + ".csv"}, {"--out", base + ".json"}, {"--out", base + ".jsonl"}});
 
     const sweep::JournalHeader header{spec.fingerprint, spec.points(), shard.index, shard.count};
-    const auto existing = existing_journal(base + ".jsonl", header, o);
+    const auto existing = existing_journal(base + ".jsonl", header, o, info);
     std::map<std::size_t, sweep::Record> records =
         existing ? existing->records : std::map<std::size_t, sweep::Record>{};
     sweep::JournalWriter journal =
@@ -172,6 +192,7 @@ int merge(const sweep::SweepSpec& spec, const SweepOptions& o) {
         if (const auto [at, fresh] = shard_file.emplace(j.header.shard, file); !fresh)
             throw InputError(
                 fmt::format("{}: shard {}/{} given twice (also {})", file, j.header.shard, shards, at->second));
+        check_records(file, j.records, info);
         for (auto& [point, r] : j.records) {
             if (const auto [at, fresh] = from.emplace(point, file); !fresh)
                 throw InputError(fmt::format("{}: point {} is also in {}", file, point, at->second));
