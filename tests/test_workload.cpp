@@ -17,6 +17,7 @@
 #include "sim/config/config.hpp"
 #include "sim/config/topology_request.hpp"
 #include "sim/experiment/experiment.hpp"
+#include "sim/workload/placement.hpp"
 #include "sim/workload/step.hpp"
 #include "tests/support.hpp"
 #include "topologies/generators/generators.hpp"
@@ -62,8 +63,40 @@ TEST_CASE("workload: one collective takes snsim run's time", "[workload]") {
                                   t, engine);
         CHECK(relative(s.step_s, run.rows.at(0).time_s) < 1e-9);
         CHECK(s.compute_s == 0);
-        CHECK(relative(s.kinds[0].comm_s, s.step_s) < 1e-9);
+        CHECK(relative(s.kinds[GroupKind::of(Dim::tp).index()].comm_s, s.step_s) < 1e-9);
         CHECK(relative(s.exposed_s, s.step_s) < 1e-9);
+    }
+}
+
+TEST_CASE("workload: a group kind of several dimensions (ep+dp) is the ranks that share the others", "[workload]") {
+    // tp 2, ep 2, dp 2 in the default order: rank = tp + 2 ep + 4 dp. By hand: ep+dp groups share the tp
+    // coordinate; ep groups share tp and dp.
+    const Workload w = parsed("workload:\n  parallel: {tp: 2, ep: 2, dp: 2}\n  program:\n    - allreduce: dp+ep\n"
+                              "      bytes: 1M\n");
+    REQUIRE(w.ops[0].group == GroupKind{static_cast<std::uint8_t>(GroupKind::of(Dim::ep).dims | GroupKind::of(Dim::dp).dims)});
+    CHECK(to_string(w.ops[0].group) == "ep+dp");
+    const Placement placement(w, 8);
+    CHECK(placement.groups(w.ops[0].group) == std::vector<std::vector<Rank>>{{0, 2, 4, 6}, {1, 3, 5, 7}});
+    CHECK(placement.groups(GroupKind::of(Dim::ep)) == std::vector<std::vector<Rank>>{{0, 2}, {1, 3}, {4, 6}, {5, 7}});
+    CHECK_FALSE(group_from("dp+dp"));
+    CHECK_FALSE(group_from("dp+"));
+    // Two allreduces of 4 ranks, each alone on its own cables of an 8-chip full mesh: snsim run's 4-rank time.
+    const Topology t = full_mesh({8, 1, k50});
+    for (EngineKind engine : kEngines) {
+        const StepResult s = step("workload:\n  parallel: {tp: 2, ep: 2, dp: 2}\n  program:\n    - allreduce: ep+dp\n"
+                                  "      bytes: 1M\n", t, engine);
+        Experiment x;
+        x.collective = Collective::allreduce;
+        x.algorithm = Algorithm::ring;
+        x.sizes = {1 << 20};
+        x.engine.kind = engine;
+        const auto ranks = placement.groups(w.ops[0].group)[0];
+        std::vector<Topology::Vertex> chips;
+        for (Rank r : ranks)
+            chips.push_back(t.nodes_of(NodeKind::Chip)[r]);
+        const double alone = run_experiment(t, chips, x, [](const report::RunRow&) {}).rows[0].time_s;
+        INFO(to_string(engine));
+        CHECK(relative(s.step_s, alone) < 1e-9);
     }
 }
 
@@ -174,15 +207,15 @@ TEST_CASE("workload: placement: tp groups stay in their node on CloudMatrix384, 
     std::size_t tp_off_chip = 0, dp_off_chip = 0;
     for (const CableLoad& cable : s.busiest) {
         if (!npu(cable.use.from) && !npu(cable.use.to)) {
-            tp_off_chip += cable.bytes[0] > 0;
-            dp_off_chip += cable.bytes[2] > 0;
+            tp_off_chip += cable.bytes[GroupKind::of(Dim::tp).index()] > 0;
+            dp_off_chip += cable.bytes[GroupKind::of(Dim::dp).index()] > 0;
         }
     }
     CHECK(tp_off_chip == 0);
     CHECK(dp_off_chip > 0);
     // Hand count: 384 NPUs x 7 planes x 2 cables to their L1 chip: the tp ring (each NPU sends to one neighbour
     // and receives from another, sprayed over every plane and cable) loads each of them both ways, and nothing else.
-    CHECK(s.directions[0] == 384 * 7 * 2 * 2);
+    CHECK(s.directions[GroupKind::of(Dim::tp).index()] == 384 * 7 * 2 * 2);
 }
 
 TEST_CASE("workload: malformed workloads: one line naming file, line and key, exit code 2", "[workload][errors]") {
@@ -197,7 +230,7 @@ TEST_CASE("workload: malformed workloads: one line naming file, line and key, ex
     refuse("workload:\n  program:\n    - {gather: tp, bytes: 1M}\n",
            "w.yaml:3: workload.program.gather: unknown key in an op");
     refuse("workload:\n  program:\n    - {allreduce: xp, bytes: 1M}\n",
-           "w.yaml:3: workload.program.allreduce: names the group kind: tp, ep, dp or pp (got \"xp\")");
+           "w.yaml:3: workload.program.allreduce: names the group kind: tp, ep, dp or pp, or several joined by + (ep+dp) (got \"xp\")");
     refuse("workload:\n  program:\n    - {compute: -1ms}\n", "w.yaml:3: workload.program.compute:");
     refuse("workload:\n  program:\n    - {compute: 2h}\n", "w.yaml:3: workload.program.compute:");
     refuse("workload:\n  program:\n    - {allreduce: tp, bytes: 2TiB}\n",

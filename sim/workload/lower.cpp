@@ -85,14 +85,15 @@ class Lowerer {
         out_.done.assign(out_.runs.size() * R_, kUnset);
         step_base_.assign(out_.runs.size(), kUnsetStep);
         last_compute_.assign(R_, kNoFlow);
-        for (Dim d : kDims) {
-            auto& of = group_of_[static_cast<std::size_t>(d)];
-            of.assign(R_, 0);
-            groups_[static_cast<std::size_t>(d)] = place_.groups(d);
-            for (std::size_t g = 0; g < groups_[static_cast<std::size_t>(d)].size(); ++g)
-                for (Rank r : groups_[static_cast<std::size_t>(d)][g])
-                    of[r] = static_cast<std::uint32_t>(g);
-            arrived_[static_cast<std::size_t>(d)].assign(groups_[static_cast<std::size_t>(d)].size(), 0);
+        for (const Op& op : w.ops) { // the group kinds the program uses
+            const std::size_t k = op.group.index();
+            if (op.kind != OpKind::collective || !groups_[k].empty()) continue;
+            group_of_[k].assign(R_, 0);
+            groups_[k] = place_.groups(op.group);
+            for (std::size_t g = 0; g < groups_[k].size(); ++g)
+                for (Rank r : groups_[k][g])
+                    group_of_[k][r] = static_cast<std::uint32_t>(g);
+            arrived_[k].assign(groups_[k].size(), 0);
         }
         pair_sends_and_recvs();
     }
@@ -129,7 +130,7 @@ class Lowerer {
                     recv(i, r, sender ? std::optional<FlowId>(out_.done[j * R_ + *sender]) : std::nullopt);
                 } else {
                     if (blocked_at[r] == i) break; // already counted, waiting for the rest of its group
-                    const auto d = static_cast<std::size_t>(op.group);
+                    const auto d = op.group.index();
                     const std::uint32_t g = group_of_[d][r];
                     blocked_at[r] = i;
                     if (++arrived_[d][g] < groups_[d][g].size()) break;
@@ -186,7 +187,7 @@ class Lowerer {
         }
     }
 
-    FlowId add(const Flow& flow, std::vector<FlowId>& deps, Dim group, bool comm) {
+    FlowId add(const Flow& flow, std::vector<FlowId>& deps, GroupKind group, bool comm) {
         if (out_.schedule.size() >= kMaxFlows || out_.schedule.dependencies() + deps.size() > kMaxDependencies)
             throw InputError(located(w_.file, 0, "workload.program", "",
                                      fmt::format("the step needs more than {} flows or {} dependencies; use "
@@ -224,7 +225,7 @@ class Lowerer {
         if (deps_.size() <= 1)
             cached = deps_.empty() ? kNoFlow : deps_.front();
         else
-            cached = add(marker(r, i), deps_, Dim::tp, false);
+            cached = add(marker(r, i), deps_, GroupKind::of(Dim::tp), false);
         return cached;
     }
 
@@ -233,7 +234,7 @@ class Lowerer {
         std::vector<FlowId> deps{ready(i, r), last_compute_[r]};
         Flow flow = marker(r, i);
         flow.seconds = op.seconds;
-        const FlowId f = add(flow, deps, Dim::tp, false);
+        const FlowId f = add(flow, deps, GroupKind::of(Dim::tp), false);
         out_.done[i * R_ + r] = f;
         last_compute_[r] = f;
     }
@@ -249,7 +250,7 @@ class Lowerer {
         std::vector<FlowId> deps{at};
         out_.done[i * R_ + r] = add({.src = r, .dst = *to, .bytes = op.bytes, .step = step_of(i, 1), .block_begin = 0,
                                      .block_end = 1},
-                                    deps, Dim::pp, true);
+                                    deps, GroupKind::of(Dim::pp), true);
     }
 
     // `sent`: the end of the matching send (its flow, or the sender's ready for 0 bytes); nullopt on the first
@@ -264,7 +265,7 @@ class Lowerer {
             done = arrived;
         else {
             std::vector<FlowId> deps{at, arrived};
-            done = add(marker(r, i), deps, Dim::pp, false);
+            done = add(marker(r, i), deps, GroupKind::of(Dim::pp), false);
         }
     }
 
@@ -355,9 +356,9 @@ class Lowerer {
     Lowered out_;
     std::vector<std::uint32_t> step_base_;
     std::uint64_t next_step_ = 0;
-    std::array<std::vector<std::uint32_t>, 4> group_of_;
-    std::array<std::vector<std::vector<Rank>>, 4> groups_;
-    std::array<std::vector<std::uint32_t>, 4> arrived_;
+    std::array<std::vector<std::uint32_t>, kGroupKinds> group_of_; // by GroupKind::index(): the kinds the program uses
+    std::array<std::vector<std::vector<Rank>>, kGroupKinds> groups_;
+    std::array<std::vector<std::uint32_t>, kGroupKinds> arrived_;
     std::vector<std::size_t> pair_;
     std::vector<FlowId> last_compute_; // per rank: its latest compute flow (a chip computes one thing at a time)
     std::vector<FlowId> deps_;

@@ -32,14 +32,19 @@ Placement::Placement(const Workload& w, std::size_t chips) : size_(w.size) {
     }
 }
 
-std::vector<std::vector<Rank>> Placement::groups(Dim d) const {
+std::vector<std::vector<Rank>> Placement::groups(GroupKind kind) const {
+    // A rank's group is named by its first rank: the one with every coordinate of the kind at 0.
     std::vector<std::vector<Rank>> out;
+    std::vector<std::uint32_t> index(ranks_, 0);
     for (Rank r = 0; r < ranks_; ++r) {
-        if (coord(r, d) != 0) continue;
-        std::vector<Rank> group(size(d));
-        for (std::uint32_t i = 0; i < size(d); ++i)
-            group[i] = r + i * stride_[static_cast<std::size_t>(d)];
-        out.push_back(std::move(group));
+        Rank first = r;
+        for (Dim d : kDims)
+            if (kind.spans(d)) first -= coord(r, d) * stride_[static_cast<std::size_t>(d)];
+        if (first == r) {
+            index[r] = static_cast<std::uint32_t>(out.size());
+            out.emplace_back();
+        }
+        out[index[first]].push_back(r);
     }
     return out;
 }
@@ -53,7 +58,7 @@ std::optional<Rank> Placement::stage_neighbour(Rank r, int step) const {
 void check_strict(const Workload& w, const Placement& placement, const Topology& t,
                   const std::vector<Topology::Vertex>& chips) {
     if (!w.strict) return;
-    for (const auto& group : placement.groups(Dim::tp))
+    for (const auto& group : placement.groups(GroupKind::of(Dim::tp)))
         for (Rank r : group)
             if (t.node(chips[r]).place.rack != t.node(chips[group.front()]).place.rack)
                 throw InputError(located(

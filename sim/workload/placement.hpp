@@ -1,7 +1,7 @@
 #pragma once
 // Where a workload's ranks are and which groups they form: rank r is chip r of the communicator, and its
-// coordinate along each parallel dimension follows workload.order (the first varies fastest). A group of kind d
-// is the ranks that share every coordinate but d's, in order of their d coordinate.
+// coordinate along each parallel dimension follows workload.order (the first varies fastest). A group of a kind is
+// the ranks that share every coordinate but those of the kind's dimensions, in rank order.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -22,8 +22,8 @@ class Placement {
     Rank ranks() const { return ranks_; }
     std::uint32_t size(Dim d) const { return size_[static_cast<std::size_t>(d)]; }
     std::uint32_t coord(Rank r, Dim d) const { return r / stride_[static_cast<std::size_t>(d)] % size(d); }
-    // Every group of kind d, each as its ranks in coordinate order; groups in order of their first rank.
-    std::vector<std::vector<Rank>> groups(Dim d) const;
+    // Every group of the kind, each as its ranks in rank order; groups in order of their first rank.
+    std::vector<std::vector<Rank>> groups(GroupKind kind) const;
     // The rank one pipeline stage later (step +1) or earlier (-1), if there is one.
     std::optional<Rank> stage_neighbour(Rank r, int step) const;
 

@@ -184,7 +184,7 @@ class Reader {
             op.seconds = quantity(value, where, units::Quantity::Time, kMaxSeconds);
         } else if (kind_key == "send" || kind_key == "recv") {
             op.kind = kind_key == "send" ? OpKind::send : OpKind::recv;
-            op.group = Dim::pp;
+            op.group = GroupKind::of(Dim::pp);
             const std::string to = scalar(value, where);
             if (to != "next" && to != "prev") fail(value, where, "names the pipeline neighbour: next or prev", to);
             op.forward = (op.kind == OpKind::send) == (to == "next");
@@ -192,9 +192,10 @@ class Reader {
             op.kind = OpKind::collective;
             op.collective = *collective_from(kind_key);
             const std::string group = scalar(value, where);
-            const auto dim = dim_from(group);
-            if (!dim) fail(value, where, "names the group kind: tp, ep, dp or pp", group);
-            op.group = *dim;
+            const auto kind = group_from(group);
+            if (!kind)
+                fail(value, where, "names the group kind: tp, ep, dp or pp, or several joined by + (ep+dp)", group);
+            op.group = *kind;
         }
         if (op.kind != OpKind::compute) {
             if (!n["bytes"]) fail(n, key + ".bytes", fmt::format("is missing: {} needs the bytes it moves", kind_key));
@@ -258,6 +259,25 @@ class Reader {
 std::string_view to_string(Dim dim) {
     static constexpr std::array<std::string_view, 4> names{"tp", "ep", "dp", "pp"};
     return names[static_cast<std::size_t>(dim)];
+}
+
+std::string to_string(GroupKind kind) {
+    std::string out;
+    for (Dim d : kDims)
+        if (kind.spans(d)) out += (out.empty() ? "" : "+") + std::string(to_string(d));
+    return out;
+}
+
+std::optional<GroupKind> group_from(std::string_view text) {
+    GroupKind kind;
+    while (true) {
+        const auto plus = text.find('+');
+        const auto dim = dim_from(text.substr(0, plus));
+        if (!dim || kind.spans(*dim)) return std::nullopt;
+        kind.dims |= GroupKind::of(*dim).dims;
+        if (plus == std::string_view::npos) return kind;
+        text.remove_prefix(plus + 1);
+    }
 }
 
 std::optional<Dim> dim_from(std::string_view name) {

@@ -93,7 +93,7 @@ StepResult run_step(const Workload& w, const Topology& t, const std::vector<Topo
     // Per rank: compute, and each kind's communication with the part of it outside compute.
     for (Rank r = 0; r < R; ++r) {
         std::vector<Interval> compute, all;
-        std::array<std::vector<Interval>, 4> comm;
+        std::array<std::vector<Interval>, kGroupKinds> comm;
         for (std::size_t i = 0; i < lowered.runs.size(); ++i) {
             const Op& op = w.ops[lowered.runs[i].op];
             const RunTime& when = out.times[i * R + r];
@@ -101,9 +101,9 @@ StepResult run_step(const Workload& w, const Topology& t, const std::vector<Topo
                 compute.emplace_back(when.start_s, when.end_s);
                 continue;
             }
-            comm[static_cast<std::size_t>(op.group)].emplace_back(when.start_s, when.end_s);
+            comm[op.group.index()].emplace_back(when.start_s, when.end_s);
             all.emplace_back(when.start_s, when.end_s);
-            ++out.kinds[static_cast<std::size_t>(op.group)].ops;
+            ++out.kinds[op.group.index()].ops;
         }
         const auto busy = merged(std::move(compute));
         out.compute_s = std::max(out.compute_s, length(busy));
@@ -132,7 +132,7 @@ StepResult run_step(const Workload& w, const Topology& t, const std::vector<Topo
     std::vector<Hop> hops;
     const auto uses = cable_use(t, run, &hops);
     out.idle_cable_directions = run.hop_bytes.size() - uses.size();
-    std::vector<std::array<double, 4>> by_kind(run.hop_bytes.size());
+    std::vector<std::array<double, kGroupKinds>> by_kind(run.hop_bytes.size());
     for (FlowId f = 0; f < lowered.schedule.size(); ++f) {
         if (!lowered.flow_is_comm[f]) continue;
         const Flow& flow = lowered.schedule.flow(f);
@@ -140,7 +140,7 @@ StepResult run_step(const Workload& w, const Topology& t, const std::vector<Topo
         const double share = flow.bytes / static_cast<double>(paths.size());
         for (const auto& path : paths)
             for_each_hop(path, [&](Hop hop, double fraction) {
-                by_kind[hop][static_cast<std::size_t>(lowered.flow_group[f])] += share * fraction;
+                by_kind[hop][lowered.flow_group[f].index()] += share * fraction;
             });
     }
     for (const auto& kinds : by_kind)

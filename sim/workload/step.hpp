@@ -30,7 +30,7 @@ struct OpTime {
 
 struct CableLoad {
     report::CableUse use;          // over the whole step
-    std::array<double, 4> bytes{}; // of it, what each group kind's ops put there
+    std::array<double, kGroupKinds> bytes{}; // of it, what each group kind's ops put there (by GroupKind::index())
 };
 
 // When each run was, on each rank: [run * ranks + rank].
@@ -46,10 +46,10 @@ struct StepResult {
     double step_s = 0;
     double compute_s = 0;               // the busiest chip's compute
     double exposed_s = 0;               // per rank, averaged: communication of any kind no compute overlapped
-    std::array<KindTime, 4> kinds{};    // per Dim
+    std::array<KindTime, kGroupKinds> kinds{}; // per group kind (GroupKind::index())
     std::vector<OpTime> ops;
     std::vector<CableLoad> busiest;     // most bytes first
-    std::array<std::size_t, 4> directions{}; // per Dim: cable directions its ops put bytes on
+    std::array<std::size_t, kGroupKinds> directions{}; // per group kind: cable directions its ops put bytes on
     std::size_t idle_cable_directions = 0;
     std::size_t flows = 0;
     std::vector<Run> runs;

@@ -21,6 +21,18 @@ double us(double seconds) {
     return seconds * 1e6;
 }
 
+std::string kind_name(std::size_t index) {
+    return to_string(GroupKind{static_cast<std::uint8_t>(index)});
+}
+
+// The group kinds a report lists: the four dimensions always, a kind of several (ep+dp) when the program uses it.
+std::vector<std::size_t> kinds_listed(const StepResult& s) {
+    std::vector<std::size_t> out;
+    for (std::size_t k = 1; k < kGroupKinds; ++k)
+        if ((k & (k - 1)) == 0 || s.kinds[k].ops > 0) out.push_back(k);
+    return out;
+}
+
 } // namespace
 
 std::string step_table(const Workload& w, const StepResult& s) {
@@ -30,11 +42,11 @@ std::string step_table(const Workload& w, const StepResult& s) {
                        us(s.exposed_s));
     out += fmt::format("\n{:<6} {:>10} {:>14} {:>14} {:>16}\n", "group", "op runs", "comm(us)", "exposed(us)",
                        "cable dirs used");
-    for (Dim d : kDims) {
-        const KindTime& k = s.kinds[static_cast<std::size_t>(d)];
+    for (std::size_t d = 0; d < kGroupKinds; ++d) {
+        const KindTime& k = s.kinds[d];
         if (k.ops == 0) continue;
-        out += fmt::format("{:<6} {:>10} {:>14.2f} {:>14.2f} {:>16}\n", to_string(d), k.ops, us(k.comm_s),
-                           us(k.exposed_s), s.directions[static_cast<std::size_t>(d)]);
+        out += fmt::format("{:<6} {:>10} {:>14.2f} {:>14.2f} {:>16}\n", kind_name(d), k.ops, us(k.comm_s),
+                           us(k.exposed_s), s.directions[d]);
     }
     out += fmt::format("\n{:<20} {:<15} {:<6} {:>12} {:>9} {:>14}\n", "op", "kind", "group", "bytes", "runs",
                        "mean time(us)");
@@ -45,12 +57,12 @@ std::string step_table(const Workload& w, const StepResult& s) {
                            op.kind == OpKind::compute ? "-" : units::format_bytes(op.bytes), o.runs, us(o.mean_s));
     }
     out += fmt::format("\n{:<40} {:>12} {:>12}   {}\n", "busiest cable directions", "bytes", "utilization",
-                       "bytes by group kind (tp/ep/dp/pp)");
+                       "bytes by group kind");
     for (const CableLoad& c : s.busiest) {
         std::string kinds;
-        for (Dim d : kDims) {
-            const double b = c.bytes[static_cast<std::size_t>(d)];
-            if (b > 0) kinds += fmt::format("{}{} {:.0f}%", kinds.empty() ? "" : ", ", to_string(d), 100 * b / c.use.bytes);
+        for (std::size_t d = 0; d < kGroupKinds; ++d) {
+            const double b = c.bytes[d];
+            if (b > 0) kinds += fmt::format("{}{} {:.0f}%", kinds.empty() ? "" : ", ", kind_name(d), 100 * b / c.use.bytes);
         }
         out += fmt::format("{:<40} {:>12} {:>11.1f}%   {}\n",
                            fmt::format("{} -> {} (cable {})", c.use.from, c.use.to, c.use.cable),
@@ -61,12 +73,12 @@ std::string step_table(const Workload& w, const StepResult& s) {
 
 nlohmann::ordered_json step_json(const Workload& w, const StepResult& s) {
     nlohmann::ordered_json kinds = nlohmann::ordered_json::object();
-    for (Dim d : kDims) {
-        const KindTime& k = s.kinds[static_cast<std::size_t>(d)];
-        kinds[std::string(to_string(d))] = {{"op_runs", k.ops},
-                                            {"comm_s", k.comm_s},
-                                            {"exposed_s", k.exposed_s},
-                                            {"cable_directions", s.directions[static_cast<std::size_t>(d)]}};
+    for (std::size_t d : kinds_listed(s)) {
+        const KindTime& k = s.kinds[d];
+        kinds[kind_name(d)] = {{"op_runs", k.ops},
+                               {"comm_s", k.comm_s},
+                               {"exposed_s", k.exposed_s},
+                               {"cable_directions", s.directions[d]}};
     }
     nlohmann::ordered_json ops = nlohmann::ordered_json::array();
     for (const OpTime& o : s.ops) {
@@ -80,13 +92,17 @@ nlohmann::ordered_json step_json(const Workload& w, const StepResult& s) {
                        {"mean_s", o.mean_s}});
     }
     nlohmann::ordered_json cables = nlohmann::ordered_json::array();
-    for (const CableLoad& c : s.busiest)
+    for (const CableLoad& c : s.busiest) {
+        nlohmann::ordered_json by_group = nlohmann::ordered_json::object();
+        for (std::size_t d : kinds_listed(s))
+            by_group[kind_name(d)] = c.bytes[d];
         cables.push_back({{"from", c.use.from},
                           {"to", c.use.to},
                           {"cable", c.use.cable},
                           {"bytes", c.use.bytes},
                           {"utilization", c.use.utilization},
-                          {"bytes_by_group", {{"tp", c.bytes[0]}, {"ep", c.bytes[1]}, {"dp", c.bytes[2]}, {"pp", c.bytes[3]}}}});
+                          {"bytes_by_group", by_group}});
+    }
     return {{"workload", w.name},
             {"file", w.file},
             {"engine", to_string(s.engine)},

@@ -26,6 +26,21 @@ inline constexpr std::array kDims{Dim::tp, Dim::ep, Dim::dp, Dim::pp};
 std::string_view to_string(Dim dim);
 std::optional<Dim> dim_from(std::string_view name);
 
+// A group kind: the parallel dimensions a group spans, one (tp) or several (ep+dp: Megatron's data-parallel group of
+// the dense weights when experts are parallel, SimAI's DP). A group's ranks share every other coordinate.
+struct GroupKind {
+    std::uint8_t dims = 0; // bit d: spans Dim d
+    static constexpr GroupKind of(Dim d) { return {static_cast<std::uint8_t>(1u << static_cast<unsigned>(d))}; }
+    constexpr bool spans(Dim d) const { return (dims >> static_cast<unsigned>(d)) & 1u; }
+    constexpr std::size_t index() const { return dims; }
+    bool operator==(const GroupKind&) const = default;
+};
+inline constexpr std::size_t kGroupKinds = 16; // GroupKind::index() < 16
+// "tp", "ep+dp": the dimensions in kDims order, joined by '+'.
+std::string to_string(GroupKind kind);
+// "dp", "ep+dp", "dp+ep" (any order, each dimension once); nullopt otherwise.
+std::optional<GroupKind> group_from(std::string_view text);
+
 enum class OpKind : std::uint8_t { compute, collective, send, recv };
 
 struct Op {
@@ -35,7 +50,7 @@ struct Op {
     double seconds = 0; // compute
     Collective collective = Collective::allreduce;
     std::optional<Algorithm> algorithm; // collective: else the config's when it implements the collective
-    Dim group = Dim::tp;                // collective: the group kind; send/recv: pp
+    GroupKind group = GroupKind::of(Dim::tp); // collective: the group kind; send/recv: pp
     double bytes = 0;                   // collective (nccl-tests' size convention), send, recv
     bool forward = true;                // send: to the next stage (else the previous); recv: from the previous
     // The ops it waits for, by index into Workload::ops: their latest run before this one on the same rank (none
