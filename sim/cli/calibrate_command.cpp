@@ -52,7 +52,7 @@ void write_outputs(const CalibrateOptions& o, const calibration::Calibration& c)
     report::OutputSet files({{"--out", o.out + "/fitted.yaml"},
                              {"--out", o.out + "/calibration.csv"},
                              {"--out", o.out + "/calibration.svg"}},
-                            o.out);
+                            o.out, {o.measured, o.config});
     const std::string comment = fmt::format(
         "# Fitted by: snsim calibrate {} --config {}{}{}\n# on {} sizes; held-out mean absolute percentage error "
         "{:.2f}%, worst {:.2f}%. Include it from a config: `include: fitted.yaml`.\n",

@@ -132,7 +132,7 @@ int compare(CompareOptions o) {
     // Checked now; the directory is made with the first row, so bad input leaves none behind.
     const std::vector<std::pair<std::string, std::string>> outputs = {{"--out", o.out + "/compare.csv"},
                                                                       {"--out", o.out + "/compare.json"}};
-    if (!o.out.empty()) report::OutputSet check(outputs, o.out);
+    if (!o.out.empty()) report::OutputSet check(outputs, o.out, o.configs);
 
     // Every system is loaded and checked before any is simulated, so bad input stops with its one line.
     struct Prepared {
@@ -169,7 +169,7 @@ int compare(CompareOptions o) {
     // The CSV and the JSON are one transaction: both of one update, or neither.
     const auto write_files = [&](bool json_too) {
         if (o.out.empty()) return;
-        report::OutputSet files(outputs, o.out);
+        report::OutputSet files(outputs, o.out, o.configs);
         files.write(o.out + "/compare.csv", [&](std::ostream& out) { report::write_compare_csv(out, results); });
         if (json_too) {
             std::vector<report::StreamedJson> cables;

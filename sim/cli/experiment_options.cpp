@@ -86,8 +86,8 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     x.cost = r.cost;
     // Every size must have a protocol before any is simulated.
     if (const auto why = x.cost.refusal(x.sizes)) throw c.error("cost.protocols", *why);
-    check_simgrid_settings(o.simgrid_cfg); // here, in the parent: a bad value would kill the simulation child
-    x.engine.simgrid_cfg = o.simgrid_cfg;
+    // Here, in the parent: a bad value would kill the simulation child.
+    x.engine.simgrid_cfg = check_simgrid_settings(o.simgrid_cfg);
     x.coalesce_steps = !o.no_coalesce;
     x.both_engines = o.engine == "both";
     if (!o.engine.empty() && !x.both_engines) {

@@ -39,7 +39,7 @@ std::string cost_text(const CostModel& cost) {
 }
 
 int run(const RunOptions& o) {
-    report::OutputSet files(o.outputs);
+    report::OutputSet files(o.outputs, {}, {o.config});
     const auto config = config::Config::load(o.config);
     const Topology topology = config::build_topology(config);
     const auto chips = config::communicator(config, topology);

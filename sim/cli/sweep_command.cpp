@@ -59,7 +59,9 @@ std::vector<sweep::PointInfo> check_points(const sweep::SweepSpec& spec) {
 void write_outputs(const sweep::SweepSpec& spec, const std::vector<sweep::PointInfo>& info,
                    const std::map<std::size_t, sweep::Record>& records, const Shard& shard) {
     const std::string base = spec.out + "/" + shard.stem();
-    report::OutputSet files({{"--out", base + ".csv"}, {"--out", base + ".json"}});
+    std::vector<std::string> inputs = spec.config_paths;
+    inputs.push_back(spec.file);
+    report::OutputSet files({{"--out", base + ".csv"}, {"--out", base + ".json"}}, {}, inputs);
     files.write(base + ".csv", [&](std::ostream& out) { sweep::write_sweep_csv(out, spec, info, records); });
     files.write_json(
         base + ".json",
@@ -75,25 +77,27 @@ void write_outputs(const sweep::SweepSpec& spec, const std::vector<sweep::PointI
 // A journal's records must be what this sweep's points run: the point's collective and one row per size, in order
 // (a record edited to another size, or to rows of another collective, would become rows of the outputs).
 void check_records(const std::string& file, const std::map<std::size_t, sweep::Record>& records,
-                   const std::vector<sweep::PointInfo>& info) {
+                   const std::vector<sweep::PointInfo>& info, const sweep::SweepSpec& spec) {
+    const std::string engine = spec.engine.empty() ? "simgrid" : spec.engine;
     for (const auto& [point, r] : records) {
         if (!r.ok()) continue;
         const auto& expected = info.at(point);
         bool same = r.rows.size() == expected.sizes.size();
         for (std::size_t i = 0; same && i < r.rows.size(); ++i)
-            same = r.rows[i].size_bytes == expected.sizes[i] && r.rows[i].collective == expected.collective;
+            same = r.rows[i].size_bytes == expected.sizes[i] && r.rows[i].collective == expected.collective &&
+                   r.rows[i].algorithm == expected.algorithm && r.rows[i].engine == engine;
         if (!same)
-            throw InputError(fmt::format("{}: point {} holds rows this sweep does not write (it runs {} at {} size{}); "
-                                         "add --restart to run it again",
-                                         file, point, expected.collective, expected.sizes.size(),
-                                         expected.sizes.size() == 1 ? "" : "s"));
+            throw InputError(fmt::format("{}: point {} holds rows this sweep does not write (it runs {} {} at {} "
+                                         "size{} on the {} engine); add --restart to run it again",
+                                         file, point, expected.collective, expected.algorithm, expected.sizes.size(),
+                                         expected.sizes.size() == 1 ? "" : "s", engine));
     }
 }
 
 // The journal to continue, if any: refused when it is another sweep's, or holds points and neither --resume nor
 // --restart says what to do with them.
 std::optional<sweep::JournalContents> existing_journal(const std::string& path, const sweep::JournalHeader& header,
-                                                       const SweepOptions& o,
+                                                       const SweepOptions& o, const sweep::SweepSpec& spec,
                                                        const std::vector<sweep::PointInfo>& info) {
     if (o.restart || !fs::exists(path)) return std::nullopt;
     auto contents = sweep::read_journal(path);
@@ -105,7 +109,7 @@ std::optional<sweep::JournalContents> existing_journal(const std::string& path, 
         throw InputError(fmt::format("{}: {} points of this sweep are done already; add --resume to run only the "
                                      "missing ones, or --restart to run them all again",
                                      path, contents.records.size()));
-    check_records(path, contents.records, info);
+    check_records(path, contents.records, info, spec);
     return contents;
 }
 
@@ -118,7 +122,7 @@ int run_sweep(const sweep::SweepSpec& spec, const SweepOptions& o, const Shard& 
     report::check_outputs({{"--out", base + ".csv"}, {"--out", base + ".json"}, {"--out", base + ".jsonl"}});
 
     const sweep::JournalHeader header{spec.fingerprint, spec.points(), shard.index, shard.count};
-    const auto existing = existing_journal(base + ".jsonl", header, o, info);
+    const auto existing = existing_journal(base + ".jsonl", header, o, spec, info);
     std::map<std::size_t, sweep::Record> records =
         existing ? existing->records : std::map<std::size_t, sweep::Record>{};
     sweep::JournalWriter journal =
@@ -192,7 +196,7 @@ int merge(const sweep::SweepSpec& spec, const SweepOptions& o) {
         if (const auto [at, fresh] = shard_file.emplace(j.header.shard, file); !fresh)
             throw InputError(
                 fmt::format("{}: shard {}/{} given twice (also {})", file, j.header.shard, shards, at->second));
-        check_records(file, j.records, info);
+        check_records(file, j.records, info, spec);
         for (auto& [point, r] : j.records) {
             if (const auto [at, fresh] = from.emplace(point, file); !fresh)
                 throw InputError(fmt::format("{}: point {} is also in {}", file, point, at->second));

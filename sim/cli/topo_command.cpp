@@ -40,7 +40,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 int run_topo(const TopoOptions& o) {
     const auto log = spdlog::get("cli");
-    report::OutputSet files(outputs(o));
+    report::OutputSet files(outputs(o), {}, {o.config});
 
     auto start = std::chrono::steady_clock::now();
     const auto config = config::Config::load(o.config);

@@ -26,7 +26,7 @@ struct WorkloadOptions {
 };
 
 int run(const WorkloadOptions& o) {
-    report::OutputSet files(o.outputs);
+    report::OutputSet files(o.outputs, {}, {o.workload, o.config});
     const workload::Workload w = workload::read_workload(o.workload);
     const auto config = config::Config::load(o.config);
     const Topology topology = config::build_topology(config);

@@ -9,8 +9,8 @@
 
 namespace snsim {
 
-// Throws InputError `--cfg "SETTING": reason` for the first setting that is malformed, unknown to snsim, or out of
-// range.
-void check_simgrid_settings(const std::vector<std::string>& settings);
+// The settings as KEY:VALUE without surrounding spaces, which is how they must reach SimGrid. Throws InputError
+// `--cfg "SETTING": reason` for the first setting that is malformed, unknown to snsim, or out of range.
+std::vector<std::string> check_simgrid_settings(const std::vector<std::string>& settings);
 
 } // namespace snsim

@@ -56,22 +56,34 @@ void check_writable(const std::string& option, const std::string& path) {
 
 namespace {
 
-// One spelling per file, for "same file" checks: ./o.csv, o.csv and a link to it are one file. A pipe's
-// /dev/stdout resolves to "pipe:[N]", which has no canonical form: it is compared as given.
+// One spelling per file, for "same file" checks: ./o.csv, o.csv, a link to it and a dangling link to where it will
+// be are one file. A pipe's /dev/stdout resolves to "pipe:[N]", which has no canonical form: compared as given.
 std::string identity(const std::string& path) {
     std::error_code ec;
-    const fs::path canonical = fs::weakly_canonical(fs::absolute(path, ec), ec);
+    const fs::path canonical = fs::weakly_canonical(fs::absolute(resolved(path), ec), ec);
     return ec ? path : canonical.lexically_normal().string();
 }
 
-void check_distinct(const std::vector<std::pair<std::string, std::string>>& outputs) {
+void check_distinct(const std::vector<std::pair<std::string, std::string>>& outputs,
+                    const std::vector<std::string>& inputs) {
     std::vector<std::pair<std::string, std::string>> seen;
     for (const auto& [option, path] : outputs) {
         const std::string same = identity(path);
         for (const auto& [other, other_path] : seen)
             if (other_path == same) fail(option, path, "same file as " + other);
+        for (const auto& input : inputs)
+            if (!input.empty() && identity(input) == same)
+                fail(option, path, fmt::format("is {}, an input of this command; choose another file", input));
         seen.emplace_back(option, same);
     }
+}
+
+// `path` without a trailing separator or dots ("nd/", "./nd/." are nd).
+std::string directory_of(const std::string& path) {
+    if (path.empty()) return path;
+    fs::path p = fs::path(path).lexically_normal();
+    if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();
+    return p.empty() ? "." : p.string();
 }
 
 } // namespace
@@ -79,21 +91,30 @@ void check_distinct(const std::vector<std::pair<std::string, std::string>>& outp
 void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
     for (const auto& [option, path] : outputs)
         check_writable(option, path);
-    check_distinct(outputs);
+    check_distinct(outputs, {});
 }
 
-OutputSet::OutputSet(std::vector<std::pair<std::string, std::string>> outputs, std::string directory)
-    : outputs_(std::move(outputs)), directory_(std::move(directory)) {
+OutputSet::OutputSet(std::vector<std::pair<std::string, std::string>> outputs, std::string directory,
+                     const std::vector<std::string>& inputs)
+    : outputs_(std::move(outputs)), directory_(directory_of(directory)) {
+    const std::string option = outputs_.empty() ? "--out" : outputs_.front().first;
     std::error_code ec;
     if (!directory_.empty() && !fs::exists(directory_, ec)) {
-        // Made at the first write; for now its parent must take it.
-        check_writable(outputs_.empty() ? "--out" : outputs_.front().first, directory_);
-        check_distinct(outputs_);
+        // Made at the first write, parents too; for now the nearest existing ancestor must take them.
+        fs::path ancestor = fs::absolute(directory_, ec);
+        while (ancestor.has_parent_path() && ancestor != ancestor.parent_path() && !fs::exists(ancestor, ec))
+            ancestor = ancestor.parent_path();
+        if (!fs::is_directory(ancestor, ec))
+            fail(option, directory, fmt::format("{} is not a directory", ancestor.string()));
+        if (::access(ancestor.c_str(), W_OK) != 0)
+            fail(option, directory, fmt::format("directory {} is not writable", ancestor.string()));
+        check_distinct(outputs_, inputs);
         return;
     }
     if (!directory_.empty() && !fs::is_directory(directory_, ec))
-        fail(outputs_.empty() ? "--out" : outputs_.front().first, directory_, "exists and is not a directory");
+        fail(option, directory, "exists and is not a directory");
     check_outputs(outputs_);
+    check_distinct(outputs_, inputs);
 }
 
 OutputSet::~OutputSet() {
@@ -111,17 +132,23 @@ void OutputSet::discard() {
     for (const auto& s : staged_)
         if (!s.temporary.empty()) fs::remove(s.temporary, ignored);
     staged_.clear();
-    if (made_directory_) fs::remove(directory_, ignored); // only when still empty
-    made_directory_ = false;
+    for (auto it = made_.rbegin(); it != made_.rend(); ++it)
+        fs::remove(*it, ignored); // only when still empty
+    made_.clear();
 }
 
 void OutputSet::write(const std::string& path, const std::function<void(std::ostream&)>& write) {
     const std::string& option = option_of(path);
     std::error_code ec;
     if (!directory_.empty() && !fs::exists(directory_, ec)) {
+        std::vector<std::string> missing;
+        for (fs::path p = fs::absolute(directory_, ec); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+            missing.insert(missing.begin(), p.string());
+            if (p == p.parent_path()) break;
+        }
         fs::create_directories(directory_, ec);
         if (ec) fail(option, directory_, fmt::format("cannot create the directory: {}", ec.message()));
-        made_directory_ = true;
+        made_.insert(made_.end(), missing.begin(), missing.end());
     }
     check_writable(option, path);
     if (is_stream(path)) {
@@ -151,6 +178,13 @@ void OutputSet::write_json(const std::string& path, const nlohmann::ordered_json
 
 void OutputSet::commit() {
     try {
+        // Streams first: one that fails (a full /dev/stdout) leaves the files unreplaced.
+        for (const auto& s : staged_) {
+            if (!s.stream) continue;
+            std::ofstream out(s.path, std::ios::binary);
+            s.stream(out);
+            if (!out.flush()) fail(s.option, s.path, fmt::format("write failed: {}", std::strerror(errno)));
+        }
         for (auto& s : staged_) {
             if (s.temporary.empty()) continue;
             std::error_code ec;
@@ -158,18 +192,12 @@ void OutputSet::commit() {
             if (ec) fail(s.option, s.path, fmt::format("cannot replace: {}", ec.message()));
             s.temporary.clear();
         }
-        for (const auto& s : staged_) {
-            if (!s.stream) continue;
-            std::ofstream out(s.path, std::ios::binary);
-            s.stream(out);
-            if (!out.flush()) fail(s.option, s.path, fmt::format("write failed: {}", std::strerror(errno)));
-        }
     } catch (...) {
         discard();
         throw;
     }
     committed_ = true;
-    made_directory_ = false;
+    made_.clear();
     staged_.clear();
 }
 

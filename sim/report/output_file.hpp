@@ -30,9 +30,12 @@ struct StreamedJson {
 
 class OutputSet {
   public:
-    // The (option, path) pairs are checked at once (check_outputs). `directory`, when given, is the --out
-    // directory the paths lie in: it may not exist yet (its parent must), and is made at the first write.
-    explicit OutputSet(std::vector<std::pair<std::string, std::string>> outputs, std::string directory = {});
+    // The (option, path) pairs are checked at once (check_outputs), and refused when one is the same file as one
+    // of `inputs` (the command's config, measured file, ...: an output must not replace what it was made from).
+    // `directory`, when given, is the --out directory the paths lie in: it and its parents may not exist yet (the
+    // nearest existing one must be a writable directory), and they are made at the first write.
+    explicit OutputSet(std::vector<std::pair<std::string, std::string>> outputs, std::string directory = {},
+                       const std::vector<std::string>& inputs = {});
     ~OutputSet(); // discards what was staged unless committed
     OutputSet(const OutputSet&) = delete;
     OutputSet& operator=(const OutputSet&) = delete;
@@ -41,7 +44,8 @@ class OutputSet {
     void write(const std::string& path, const std::function<void(std::ostream&)>& write);
     void write_json(const std::string& path, const nlohmann::ordered_json& json,
                     const std::vector<StreamedJson>& streamed = {});
-    // Renames every staged file into place, then writes the streams. Throws InputError naming the file that failed.
+    // Writes the streams, then renames every staged file into place (a stream that fails leaves every file as it
+    // was). Throws InputError naming the file that failed.
     void commit();
 
   private:
@@ -54,7 +58,8 @@ class OutputSet {
 
     std::vector<std::pair<std::string, std::string>> outputs_;
     std::string directory_;
-    bool made_directory_ = false, committed_ = false;
+    std::vector<std::string> made_; // directories this set made, outermost first
+    bool committed_ = false;
     std::vector<Staged> staged_;
 };
 

@@ -1,5 +1,6 @@
 #include "sim/sweep/record.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -8,6 +9,7 @@
 
 #include "sim/collectives/collective.hpp"
 #include "sim/config/sizes.hpp"
+#include "sim/engine/cost_model.hpp"
 
 namespace snsim::sweep {
 
@@ -84,10 +86,15 @@ Record record_from(const nlohmann::json& j) {
         out.time_s = finite(row, "time_s", 0, kMostSeconds);
         if (!(out.time_s > 0)) refuse("time_s is not positive");
         out.busbw_factor = finite(row, "busbw_factor", 0, 2);
+        if (!(out.busbw_factor > 0)) refuse("busbw_factor is not positive");
         out.bound_s = finite(row, "bound_s", 0, kMostSeconds);
-        out.flows = whole(row.at("flows"), "flows", 0, std::uint64_t{1} << 40);
+        if (!(out.bound_s > 0)) refuse("bound_s is not positive");
+        out.flows = whole(row.at("flows"), "flows", 1, std::uint64_t{1} << 40);
         out.seed = whole(row.at("seed"), "seed", 0, std::numeric_limits<std::uint64_t>::max());
         out.protocol = row.contains("protocol") ? text(row, "protocol") : "";
+        if (!out.protocol.empty() &&
+            std::find(kProtocolNames.begin(), kProtocolNames.end(), out.protocol) == kProtocolNames.end())
+            refuse(fmt::format("unknown protocol \"{}\"", out.protocol));
         out.engine = row.contains("engine") ? text(row, "engine") : "simgrid";
         if (out.engine != "simgrid" && out.engine != "analytic" && out.engine != "both")
             refuse(fmt::format("unknown engine \"{}\"", out.engine));
@@ -99,6 +106,8 @@ Record record_from(const nlohmann::json& j) {
             out.analytic_time_s = finite(row, "analytic_time_s", -1, kMostSeconds);
             if (out.analytic_time_s <= 0 && out.analytic_time_s != -1)
                 refuse("analytic_time_s is neither -1 nor positive");
+            if ((out.analytic_time_s > 0) != (out.engine == "both"))
+                refuse("analytic_time_s is given on a row of one engine, or missing on a row of both");
         }
         r.rows.push_back(std::move(out));
     }

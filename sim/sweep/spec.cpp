@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -113,12 +114,12 @@ class Reader {
             if (!values.IsSequence() || values.size() == 0)
                 throw bad(values, "grid." + key, "expected a list of values, e.g. [ring, in_switch]");
             GridKey k{key, {}, {}};
+            std::set<std::string> seen;
             for (const auto& v : values) {
                 if (v.IsMap()) throw bad(v, "grid." + key, "expected a value or a list, not a map");
                 k.values.push_back(text_of(v));
                 k.lines.push_back(v.Mark().line + 1);
-                if (std::count(k.values.begin(), k.values.end(), k.values.back()) > 1)
-                    throw bad(v, "grid." + key, "value listed twice");
+                if (!seen.insert(k.values.back()).second) throw bad(v, "grid." + key, "value listed twice");
             }
             // Points are numbered in a size_t; the product is checked before it can wrap.
             if (points > kMaxPoints / k.values.size())

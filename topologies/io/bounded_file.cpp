@@ -3,6 +3,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -24,6 +25,8 @@ struct Descriptor {
     }
 };
 
+BoundedRead read_once(const std::string& path, std::string_view what, std::size_t max_bytes, bool standard);
+
 } // namespace
 
 bool is_standard_input(const std::string& path) {
@@ -31,9 +34,21 @@ bool is_standard_input(const std::string& path) {
 }
 
 BoundedRead read_input(const std::string& path, std::string_view what, std::size_t max_bytes) {
+    // Standard input can be read once; a command that reads its input twice (compare: as an experiment file, then
+    // as a config) gets the same text again.
+    static std::optional<BoundedRead> standard_text;
+    const bool standard = is_standard_input(path);
+    if (standard && standard_text) return *standard_text;
+    BoundedRead out = read_once(path, what, max_bytes, standard);
+    if (standard) standard_text = out;
+    return out;
+}
+
+namespace {
+
+BoundedRead read_once(const std::string& path, std::string_view what, std::size_t max_bytes, bool standard) {
     BoundedRead out;
     Descriptor d;
-    const bool standard = is_standard_input(path);
     if (standard) {
         d.fd = STDIN_FILENO;
         d.owned = false;
@@ -88,5 +103,7 @@ BoundedRead read_input(const std::string& path, std::string_view what, std::size
     }
     return out;
 }
+
+} // namespace
 
 } // namespace snsim

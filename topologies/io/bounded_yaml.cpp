@@ -13,6 +13,13 @@ int yaml_line(const YAML::Node& n) {
     return n.Mark().is_null() ? 0 : n.Mark().line + 1;
 }
 
+// A path for messages, at most 200 characters: each stacked node holds one, and a key may be megabytes long.
+std::string shortened(std::string path) {
+    constexpr std::size_t kMost = 200;
+    if (path.size() > kMost) path = path.substr(0, kMost - 3) + "...";
+    return path;
+}
+
 // Counts the nodes of `root` as a reader walking it would meet them (an alias once per use), stopping at the
 // first bound crossed, and refuses a map that names a key twice (yaml-cpp keeps both; a lookup sees the first).
 // Iterative, so depth costs no stack. Each node carries its dotted path for messages ("topology.chips").
@@ -41,13 +48,13 @@ void check_size(const YAML::Node& root, std::size_t max_nodes, YamlRefusal& refu
         if (node.IsSequence()) {
             std::size_t i = 0;
             for (const auto& child : node)
-                stack.push_back({child, item.depth + 1, fmt::format("{}[{}]", item.path, i++)});
+                stack.push_back({child, item.depth + 1, shortened(fmt::format("{}[{}]", item.path, i++))});
         } else if (node.IsMap()) {
             std::set<std::string> keys;
             for (const auto& entry : node) {
                 const bool named = entry.first.IsScalar();
-                const std::string path =
-                    item.path + (item.path.empty() ? "" : ".") + (named ? entry.first.Scalar() : std::string("?"));
+                const std::string path = shortened(item.path + (item.path.empty() ? "" : ".") +
+                                                   (named ? entry.first.Scalar() : std::string("?")));
                 if (named && !keys.insert(entry.first.Scalar()).second) {
                     refusal = {yaml_line(entry.first), path + ": key given twice"};
                     return;
@@ -63,6 +70,15 @@ void check_size(const YAML::Node& root, std::size_t max_nodes, YamlRefusal& refu
 
 YAML::Node parse_yaml(const std::string& text, YamlRefusal& refusal, std::size_t max_nodes) {
     refusal = {};
+    // More separators than values allowed: refused before yaml-cpp builds a node for each (16 MiB of "1," is
+    // 8 million values, 4.7 GB of nodes).
+    std::size_t separators = 0;
+    for (const char c : text)
+        separators += c == ',' || c == '\n' || c == ':' || c == '-' || c == '[' || c == '{';
+    if (separators > 2 * max_nodes) {
+        refusal = {0, fmt::format("more than {} YAML values; snsim refuses inputs this large", max_nodes)};
+        return YAML::Node();
+    }
     std::vector<YAML::Node> documents;
     try {
         documents = YAML::LoadAll(text);
@@ -71,6 +87,9 @@ YAML::Node parse_yaml(const std::string& text, YamlRefusal& refusal, std::size_t
         return YAML::Node();
     }
     if (documents.empty()) return YAML::Node();
+    // Empty documents after the first (a trailing ---) say nothing: only a second document with content is refused.
+    while (documents.size() > 1 && documents.back().IsNull())
+        documents.pop_back();
     if (documents.size() > 1) {
         refusal = {yaml_line(documents[1]), "a second YAML document (after ---): snsim reads one per file"};
         return YAML::Node();

@@ -3,7 +3,9 @@
 // workloads, edge lists) goes through parse_yaml, so every path has the same bounds:
 //  - one document: a second (after `---`) is refused, not silently dropped;
 //  - at most `max_nodes` nodes counting every alias where it is used: an alias bomb (a billion laughs) is a few
-//    lines of text whose aliases expand to billions of nodes, and anything that walks or copies it runs away;
+//    lines of text whose aliases expand to billions of nodes, and anything that walks or copies it runs away.
+//    The text is scanned first, so that one too large for yaml-cpp's nodes (about 500 B each) is refused before
+//    it is parsed: a value needs a separator before it (a comma, a line end, a colon, a dash or a bracket);
 //  - at most kMaxYamlDepth levels of nesting.
 // Refusals carry the line they were found at (1-based, 0 when none).
 #include <cstddef>
@@ -13,8 +15,8 @@
 
 namespace snsim {
 
-inline constexpr std::size_t kMaxYamlNodes = 1'000'000;      // configs, specs, workloads: hundreds
-inline constexpr std::size_t kMaxGraphYamlNodes = 8'000'000; // edge lists of the largest supernodes
+inline constexpr std::size_t kMaxYamlNodes = 200'000;        // configs, specs, workloads: hundreds to thousands
+inline constexpr std::size_t kMaxGraphYamlNodes = 2'000'000; // edge lists of 650k cables; larger: GraphML
 inline constexpr int kMaxYamlDepth = 64;
 
 struct YamlRefusal {

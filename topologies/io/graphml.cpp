@@ -59,7 +59,8 @@ class Collector : public boost::mutate_graph {
     LinkSpec defaults_;
 };
 
-constexpr int kMaxXmlDepth = 32; // graphml > graph > node > data is 4
+constexpr int kMaxXmlDepth = 32;                 // graphml > graph > node > data is 4
+constexpr std::size_t kMaxXmlElements = 8000000; // a 1.5M-cable graph with data on every edge is about 5M
 
 // Boost's XML reader (rapidxml, under property_tree) recurses once per nested element, so a file of a few hundred
 // thousand nested elements overflows the stack. This scan, before any parse, bounds the nesting and refuses the
@@ -69,6 +70,7 @@ constexpr int kMaxXmlDepth = 32; // graphml > graph > node > data is 4
 void check_xml_shape(const std::string& path, const std::string& text) {
     std::vector<std::string> open; // element names from the root
     int line = 1, graphs = 0;
+    std::size_t elements = 0;
     const auto refuse = [&](const std::string& reason) { throw InputError(located(path, line, "", "", reason)); };
     const auto skip_to = [&](std::size_t& i, std::string_view end) {
         const std::size_t at = text.find(end, i);
@@ -102,13 +104,19 @@ void check_xml_shape(const std::string& path, const std::string& text) {
             ++name_end;
         std::string name = text.substr(j, name_end - j);
         if (const auto colon = name.find(':'); colon != std::string::npos) name = name.substr(colon + 1);
-        char quote = 0;
+        // A quote opens an attribute value only after '=' (XML's grammar; rapidxml takes quotes inside attribute
+        // names, which must not hide the elements that follow from this scan).
+        char quote = 0, last = 0;
         for (j = name_end; j < text.size() && (quote || text[j] != '>'); ++j) {
-            if (text[j] == '\n') ++line;
-            if (quote && text[j] == quote)
-                quote = 0;
-            else if (!quote && (text[j] == '"' || text[j] == '\''))
-                quote = text[j];
+            const char c = text[j];
+            if (c == '\n') ++line;
+            if (quote) {
+                if (c == quote) quote = 0, last = c;
+            } else if ((c == '"' || c == '\'') && last == '=') {
+                quote = c;
+            } else if (!std::isspace(static_cast<unsigned char>(c))) {
+                last = c;
+            }
         }
         const bool empty = j > 0 && j < text.size() && text[j - 1] == '/';
         i = j + 1;
@@ -123,6 +131,9 @@ void check_xml_shape(const std::string& path, const std::string& text) {
                 refuse("a <graph> inside another element (nested graphs are not supported; write one flat <graph>)");
             if (++graphs > 1) refuse("a second <graph>: snsim reads one graph per file");
         }
+        if (++elements > kMaxXmlElements)
+            refuse(fmt::format("more than {} elements; Boost's GraphML reader holds each in memory twice",
+                               kMaxXmlElements));
         if (empty) continue;
         open.push_back(std::move(name));
         if (static_cast<int>(open.size()) > kMaxXmlDepth)
