@@ -17,11 +17,8 @@
 namespace snsim::workload {
 namespace {
 
-constexpr std::size_t kMaxOps = 10000;         // op entries in a file, aliases counted where used
-constexpr std::uint32_t kMaxTimes = 1000000;   // one repeat
-constexpr std::uint32_t kMaxDimSize = 1 << 20; // one parallel dimension
-constexpr double kMaxBytes = 1099511627776.0;  // 1 TiB: one op
-constexpr double kMaxSeconds = 3600;           // one compute op
+constexpr std::size_t kMaxOps = 10000;       // op entries in a file, aliases counted where used
+constexpr std::uint32_t kMaxTimes = 1000000; // one repeat
 
 const std::set<std::string> kOpKeys{"name",     "compute",   "allreduce", "reduce_scatter", "allgather",
                                     "alltoall", "broadcast", "reduce",    "send",           "recv",
@@ -181,7 +178,7 @@ class Reader {
         const YAML::Node value = n[kind_key];
         if (kind_key == "compute") {
             op.kind = OpKind::compute;
-            op.seconds = quantity(value, where, units::Quantity::Time, kMaxSeconds);
+            op.seconds = quantity(value, where, units::Quantity::Time, kMaxOpSeconds);
         } else if (kind_key == "send" || kind_key == "recv") {
             op.kind = kind_key == "send" ? OpKind::send : OpKind::recv;
             op.group = GroupKind::of(Dim::pp);
@@ -199,7 +196,7 @@ class Reader {
         }
         if (op.kind != OpKind::compute) {
             if (!n["bytes"]) fail(n, key + ".bytes", fmt::format("is missing: {} needs the bytes it moves", kind_key));
-            op.bytes = quantity(n["bytes"], key + ".bytes", units::Quantity::Bytes, kMaxBytes);
+            op.bytes = quantity(n["bytes"], key + ".bytes", units::Quantity::Bytes, kMaxOpBytes);
         } else if (n["bytes"]) {
             fail(n["bytes"], key + ".bytes", "a compute op moves no bytes");
         }
@@ -287,6 +284,7 @@ std::optional<Dim> dim_from(std::string_view name) {
 }
 
 Workload parse_workload(const std::string& text, const std::string& file) {
+    if (is_simai(text)) return parse_simai(text, file);
     const YAML::Node root = load_yaml(
         text, [&](int line, const std::string& reason) { return InputError(located(file, line, "", "", reason)); });
     try {

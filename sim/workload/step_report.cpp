@@ -1,5 +1,7 @@
 #include "sim/workload/step_report.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "topologies/units.hpp"
@@ -48,11 +50,14 @@ std::string step_table(const Workload& w, const StepResult& s) {
         out += fmt::format("{:<6} {:>10} {:>14.2f} {:>14.2f} {:>16}\n", kind_name(d), k.ops, us(k.comm_s),
                            us(k.exposed_s), s.directions[d]);
     }
-    out += fmt::format("\n{:<20} {:<15} {:<6} {:>12} {:>9} {:>14}\n", "op", "kind", "group", "bytes", "runs",
+    std::size_t width = 20; // the op column fits the longest name (SimAI's are layer-qualified)
+    for (const OpTime& o : s.ops)
+        width = std::max(width, w.ops[o.op].name.size());
+    out += fmt::format("\n{:<{}} {:<15} {:<6} {:>12} {:>9} {:>14}\n", "op", width, "kind", "group", "bytes", "runs",
                        "mean time(us)");
     for (const OpTime& o : s.ops) {
         const Op& op = w.ops[o.op];
-        out += fmt::format("{:<20} {:<15} {:<6} {:>12} {:>9} {:>14.2f}\n", op.name, kind_of(op),
+        out += fmt::format("{:<{}} {:<15} {:<6} {:>12} {:>9} {:>14.2f}\n", op.name, width, kind_of(op),
                            op.kind == OpKind::compute ? "-" : std::string(to_string(op.group)),
                            op.kind == OpKind::compute ? "-" : units::format_bytes(op.bytes), o.runs, us(o.mean_s));
     }

@@ -44,15 +44,15 @@ std::optional<GroupKind> group_from(std::string_view text);
 enum class OpKind : std::uint8_t { compute, collective, send, recv };
 
 struct Op {
-    std::string name;  // as the file names it, or "<kind>#<index>"
-    int line = 0;      // in the workload file, for messages
+    std::string name; // as the file names it, or "<kind>#<index>"
+    int line = 0;     // in the workload file, for messages
     OpKind kind = OpKind::compute;
     double seconds = 0; // compute
     Collective collective = Collective::allreduce;
-    std::optional<Algorithm> algorithm; // collective: else the config's when it implements the collective
+    std::optional<Algorithm> algorithm;       // collective: else the config's when it implements the collective
     GroupKind group = GroupKind::of(Dim::tp); // collective: the group kind; send/recv: pp
-    double bytes = 0;                   // collective (nccl-tests' size convention), send, recv
-    bool forward = true;                // send: to the next stage (else the previous); recv: from the previous
+    double bytes = 0;                         // collective (nccl-tests' size convention), send, recv
+    bool forward = true;                      // send: to the next stage (else the previous); recv: from the previous
     // The ops it waits for, by index into Workload::ops: their latest run before this one on the same rank (none
     // yet: no wait; so an op may name one written after it, in a repeat its run of the previous round); nullopt:
     // the op before it in the unrolled program. Runs wait only for earlier runs: a program has no cycle.
@@ -69,21 +69,31 @@ struct Node {
 };
 
 struct Workload {
-    std::string file;                // for messages
+    std::string file; // for messages
     std::string name;
     std::array<std::uint32_t, 4> size{1, 1, 0, 1}; // per Dim; dp 0: the chips left over
-    std::array<Dim, 4> order = kDims;                // fastest first
-    int parallel_line = 0;                           // of workload.parallel, for messages (0: not written)
-    bool strict = false;                             // placement: strict: every tp group inside one rack
+    std::array<Dim, 4> order = kDims;              // fastest first
+    int parallel_line = 0;                         // of workload.parallel, for messages (0: not written)
+    bool strict = false;                           // placement: strict: every tp group inside one rack
     int placement_line = 0;
     std::vector<Op> ops;
     Node program;
 };
 
 inline constexpr int kMaxDepth = 4;
+// Limits of every reader: one op's bytes and compute time, one parallel dimension.
+inline constexpr double kMaxOpBytes = 1099511627776.0; // 1 TiB
+inline constexpr double kMaxOpSeconds = 3600;
+inline constexpr std::uint32_t kMaxDimSize = 1 << 20;
 
-// Reads a workload file (docs/workloads.md). Throws InputError `file:line: key: reason (got "value")`.
+// Reads a workload file (docs/workloads.md): snsim's YAML, or a SimAI / ASTRA-sim 1.0 text workload (its first
+// token a parallelism policy in capitals, e.g. HYBRID_TRANSFORMER_FWD_IN_BCKWD). Throws InputError
+// `file:line: key: reason (got "value")`.
 Workload read_workload(const std::string& path);
-Workload parse_workload(const std::string& yaml_text, const std::string& file);
+Workload parse_workload(const std::string& text, const std::string& file);
+
+// SimAI's text format (sim/workload/simai_reader.cpp; docs/workloads.md, "SimAI workloads").
+bool is_simai(std::string_view text);
+Workload parse_simai(const std::string& text, const std::string& file);
 
 } // namespace snsim::workload

@@ -1,4 +1,4 @@
-// libFuzzer target: workload text -> parse_workload -> placement on 8 chips -> lowering onto an 8-chip switch,
+// libFuzzer target: workload text (snsim YAML or SimAI text: parse_workload tells them apart) -> parse_workload -> placement on 8 chips -> lowering onto an 8-chip switch,
 // so that the reader, the unrolling, the send/recv pairing and the symbolic execution see the input. InputError
 // is the expected answer to bad input; anything else escaping (another exception, a crash, UB, a leak, a hang)
 // is a finding. Lowering is skipped for programs of more than 20,000 runs (each input should take milliseconds).
