@@ -103,9 +103,9 @@ TEST_CASE("simai: workload_ep_test.txt: layers, groups and bytes per comm type a
     // allreduce twice (embedding_grads ig, embedding_layer fwd) on tp; grad_gather and grad_param_comm in the
     // weight-gradient column, plain: the data-parallel group ep+dp; moe_grad_norm1/2 _DP_EP: dp.
     const Counts want = {
-        {{Collective::allgather, "tp"}, {24, 12582912}},     {{Collective::reduce_scatter, "tp"}, {12, 12582912}},
-        {{Collective::alltoall, "tp"}, {16, 6291456}},       {{Collective::alltoall, "ep"}, {16, 25165824}},
-        {{Collective::allreduce, "tp"}, {2, 12582912}},      {{Collective::allgather, "ep+dp"}, {1, 6291456}},
+        {{Collective::allgather, "tp"}, {24, 12582912}},        {{Collective::reduce_scatter, "tp"}, {12, 12582912}},
+        {{Collective::alltoall, "tp"}, {16, 6291456}},          {{Collective::alltoall, "ep"}, {16, 25165824}},
+        {{Collective::allreduce, "tp"}, {2, 12582912}},         {{Collective::allgather, "ep+dp"}, {1, 6291456}},
         {{Collective::reduce_scatter, "ep+dp"}, {1, 12582912}}, {{Collective::allgather, "dp"}, {1, 4718592}},
         {{Collective::reduce_scatter, "dp"}, {1, 9437184}},
     };

@@ -295,6 +295,7 @@ Workload parse_workload(const std::string& text, const std::string& file) {
 }
 
 Workload read_workload(const std::string& path) {
+    if (is_chakra(path)) return read_chakra(path);
     const std::string text = read_bounded(
         path, "workload file", [&](const std::string& reason) { return InputError(located(path, 0, "", "", reason)); });
     return parse_workload(text, path);

@@ -116,7 +116,8 @@ class SimaiReader {
             // in the backward pass; SimAI's current token parser never triggers them (it stores
             // checkpoint_initiates into the checkpoints list).
             if ((key == "checkpoints" || key == "checkpoint_initiates") && header_[key] != 0)
-                fail(1, key, std::string(t[i + 1]), "activation recomputation is not simulated; give 0 (and no layer ids)");
+                fail(1, key, std::string(t[i + 1]),
+                     "activation recomputation is not simulated; give 0 (and no layer ids)");
             ++i;
         }
     }

@@ -67,7 +67,8 @@ std::string step_table(const Workload& w, const StepResult& s) {
         std::string kinds;
         for (std::size_t d = 0; d < kGroupKinds; ++d) {
             const double b = c.bytes[d];
-            if (b > 0) kinds += fmt::format("{}{} {:.0f}%", kinds.empty() ? "" : ", ", kind_name(d), 100 * b / c.use.bytes);
+            if (b > 0)
+                kinds += fmt::format("{}{} {:.0f}%", kinds.empty() ? "" : ", ", kind_name(d), 100 * b / c.use.bytes);
         }
         out += fmt::format("{:<40} {:>12} {:>11.1f}%   {}\n",
                            fmt::format("{} -> {} (cable {})", c.use.from, c.use.to, c.use.cable),
@@ -150,7 +151,10 @@ void write_trace(std::ostream& out, const Workload& w, const StepResult& s, cons
         first = false;
     };
     for (std::size_t r = 0; r < tracks; ++r)
-        event({{"name", "thread_name"}, {"ph", "M"}, {"pid", 0}, {"tid", r},
+        event({{"name", "thread_name"},
+               {"ph", "M"},
+               {"pid", 0},
+               {"tid", r},
                {"args", {{"name", fmt::format("rank {} ({})", r, names.at(r))}}}});
     for (std::size_t i = 0; i < s.runs.size(); ++i) {
         const Op& op = w.ops[s.runs[i].op];

@@ -86,14 +86,21 @@ inline constexpr double kMaxOpBytes = 1099511627776.0; // 1 TiB
 inline constexpr double kMaxOpSeconds = 3600;
 inline constexpr std::uint32_t kMaxDimSize = 1 << 20;
 
-// Reads a workload file (docs/workloads.md): snsim's YAML, or a SimAI / ASTRA-sim 1.0 text workload (its first
-// token a parallelism policy in capitals, e.g. HYBRID_TRANSFORMER_FWD_IN_BCKWD). Throws InputError
-// `file:line: key: reason (got "value")`.
+// Reads a workload file (docs/workloads.md): snsim's YAML, a SimAI / ASTRA-sim 1.0 text workload (its first
+// token a parallelism policy in capitals, e.g. HYBRID_TRANSFORMER_FWD_IN_BCKWD), or a Chakra trace (below). Throws
+// InputError `file:line: key: reason (got "value")`.
 Workload read_workload(const std::string& path);
 Workload parse_workload(const std::string& text, const std::string& file);
 
 // SimAI's text format (sim/workload/simai_reader.cpp; docs/workloads.md, "SimAI workloads").
 bool is_simai(std::string_view text);
 Workload parse_simai(const std::string& text, const std::string& file);
+
+// Chakra execution traces (sim/workload/chakra_reader.cpp; docs/workloads.md, "Chakra traces"): PREFIX.0.et to
+// PREFIX.(n-1).et, one per rank. `path` names any rank's file, or the prefix.
+bool is_chakra(const std::string& path);
+Workload read_chakra(const std::string& path);
+// The ranks' file contents in rank order (rank r is `prefix`.r.et in messages).
+Workload chakra_workload(const std::vector<std::string>& rank_bytes, const std::string& prefix);
 
 } // namespace snsim::workload
