@@ -108,7 +108,8 @@ TEST_CASE("compare: experiment files name configs relative to themselves", "[cli
     for (const auto& entry :
          std::filesystem::directory_iterator(std::string(SNSIM_SOURCE_DIR) + "/configs/experiments")) {
         INFO(entry.path());
-        const auto dry = run_snsim("compare " + entry.path().string() + " --sizes 1K --collective allreduce --engine analytic --out " +
+        const auto dry = run_snsim("compare " + entry.path().string() +
+                                   " --sizes 1K --collective allreduce --engine analytic --out " +
                                    dir.file(entry.path().stem().string()));
         CHECK(dry.exit_code == 0);
     }
@@ -141,8 +142,8 @@ TEST_CASE("compare: bad input is one line and exit code 2, nothing written", "[c
 
 TEST_CASE("compare: rows stream as decided; an interrupt keeps them and exits 128 + signal", "[cli][compare][best]") {
     snsim::test::TempDir dir;
-    // hgx_h100 finishes at once; cloudmatrix384 takes seconds (its direct allreduce has 147,072 flows at once). The interrupt reaches the
-    // process group (as Ctrl-C does), so the simulation in progress ends too.
+    // hgx_h100 finishes at once; cloudmatrix384 takes seconds (its direct allreduce has 147,072 flows at once). The
+    // interrupt reaches the process group (as Ctrl-C does), so the simulation in progress ends too.
     const std::string out = dir.file("i");
     const std::string script = "setsid " + std::string(SNSIM_BIN) + " compare " + preset("hgx_h100") + " " +
                                preset("cloudmatrix384") + " --algorithm best --sizes 1K,4K --out " + out + " >" +
@@ -161,4 +162,33 @@ TEST_CASE("compare: rows stream as decided; an interrupt keeps them and exits 12
     CHECK(csv_line(csv, "hgx_h100", "1024").size() == 19);
     CHECK(csv_line(csv, "hgx_h100", "4096").size() == 19);
     CHECK(csv_line(csv, "cloudmatrix384", "4096").empty());
+}
+
+TEST_CASE("compare: --workload runs one step per system, each as snsim workload runs it alone",
+          "[cli][compare][workload]") {
+    snsim::test::TempDir dir;
+    const std::string presets = std::string(SNSIM_SOURCE_DIR) + "/configs/presets/";
+    const std::string workload = std::string(SNSIM_SOURCE_DIR) + "/configs/workloads/moe_ep_tp.yaml";
+    const auto r = run_snsim("compare " + presets + "cloudmatrix384.yaml " + presets +
+                             "al128.yaml --engine analytic --workload " + workload + " --out " + dir.file("out"));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    const auto csv = slurp(dir.file("out/compare_workload.csv"));
+    CHECK(lines(csv) == 3);
+    const auto json = nlohmann::json::parse(slurp(dir.file("out/compare_workload.json")));
+    REQUIRE(json["systems"].size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+        const std::string system = json["systems"][i]["system"];
+        const auto alone = run_snsim("workload " + workload + " --config " + presets + system +
+                                     ".yaml --engine analytic --json " + dir.file(system + ".json"));
+        REQUIRE(alone.exit_code == 0);
+        const auto one = nlohmann::json::parse(slurp(dir.file(system + ".json")));
+        CHECK(json["systems"][i]["step"]["step_s"].get<double>() == one["step_s"].get<double>());
+        CHECK_THAT(csv, Catch::Contains(system + "," + presets + system + ".yaml,,"));
+    }
+    CHECK_THAT(r.output, Catch::Contains("exposed by group kind (us)"));
+    // Choices that do not apply to a workload are refused in one line.
+    const auto both = run_snsim("compare " + presets + "al128.yaml --engine both --workload " + workload);
+    CHECK(both.exit_code == 2);
+    CHECK(lines(both.output) == 1);
 }

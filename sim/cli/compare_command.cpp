@@ -19,6 +19,8 @@
 #include "sim/experiment/best.hpp"
 #include "sim/report/compare_report.hpp"
 #include "sim/report/output_file.hpp"
+#include "sim/workload/step.hpp"
+#include "sim/workload/step_report.hpp"
 #include "topologies/errors.hpp"
 
 namespace snsim::cli {
@@ -29,6 +31,7 @@ struct CompareOptions {
     ExperimentFlags flags; // flags.algorithm may be "best"
     std::string vary, out;
     config::Config::Overrides set; // applied to every config (an experiment file's `set`)
+    std::string workload;          // --workload: a step of this workload on each system instead of a collective
 };
 
 struct System {
@@ -123,8 +126,83 @@ ExperimentResult run_system(const Topology& t, const std::vector<Topology::Verte
     }
 }
 
+// One workload's step on every system: a line per system as it finishes, and compare_workload.csv and .json in
+// --out rewritten after each, so a stopped comparison keeps the systems done.
+int compare_workload(const CompareOptions& o) {
+    if (o.flags.algorithm == "best")
+        throw InputError("--algorithm \"best\": with --workload each op takes its own algorithm, else the config's");
+    if (o.flags.engine == "both")
+        throw InputError("--engine \"both\": with --workload give simgrid or analytic (snsim workload --engine both "
+                         "compares the engines on one system)");
+    if (!o.flags.sizes.empty() || !o.flags.collective.empty())
+        throw InputError("--sizes and --collective do not apply with --workload: its ops give their bytes");
+    const workload::Workload w = workload::read_workload(o.workload);
+    const std::vector<System> systems = systems_of(o);
+    std::vector<std::string> inputs = o.configs;
+    inputs.push_back(o.workload);
+    const std::vector<std::pair<std::string, std::string>> outputs = {{"--out", o.out + "/compare_workload.csv"},
+                                                                      {"--out", o.out + "/compare_workload.json"}};
+    if (!o.out.empty()) report::OutputSet check(outputs, o.out, inputs);
+
+    struct Prepared {
+        config::Config config;
+        Topology topology;
+        std::vector<Topology::Vertex> chips;
+        Experiment base;
+        workload::SystemStep result;
+    };
+    std::vector<Prepared> prepared; // every system loaded and checked before any runs
+    for (const auto& s : systems) {
+        auto config = config::Config::load(s.config, s.overrides);
+        Topology topology = config::build_topology(config);
+        auto chips = config::communicator(config, topology);
+        Experiment base = experiment_of(config, o.flags);
+        workload::SystemStep result;
+        result.label = s.vary.empty() ? config.name()
+                                      : config.name() + " " + s.vary.substr(s.vary.rfind('.', s.vary.find('=')) + 1);
+        result.config = s.config;
+        result.vary = s.vary;
+        result.chips = chips.size();
+        prepared.push_back({std::move(config), std::move(topology), std::move(chips), std::move(base), result});
+    }
+    std::cout << fmt::format("# {} on {} systems, engine {}\n", w.name, prepared.size(),
+                             to_string(prepared.front().base.engine.kind))
+              << workload::compare_header() << std::flush;
+    const StopSignal stop;
+    std::vector<workload::SystemStep> done;
+    for (auto& p : prepared) {
+        if (stop.received()) break;
+        const auto start = std::chrono::steady_clock::now();
+        try {
+            p.result.step = workload::run_step(w, p.topology, p.chips, p.base, 1);
+        } catch (const InputError& e) {
+            throw InputError(fmt::format("{}: {}", p.result.label, e.what()));
+        } catch (const std::exception&) {
+            if (!stop.received()) throw;
+            break;
+        }
+        done.push_back(p.result);
+        std::cout << workload::compare_line(w, p.result) << std::flush;
+        std::cerr << fmt::format("# {}: {} ranks in {:.1f} s\n", p.result.label, p.result.step.ranks,
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        if (o.out.empty()) continue;
+        report::OutputSet files(outputs, o.out, inputs);
+        files.write(o.out + "/compare_workload.csv",
+                    [&](std::ostream& out) { workload::write_compare_csv(out, w, done); });
+        files.write_json(o.out + "/compare_workload.json", workload::compare_json(w, done));
+        files.commit();
+    }
+    if (const int signal = stop.received()) {
+        std::cerr << fmt::format("snsim: stopped by signal {}: kept the {} systems done of {}\n", signal, done.size(),
+                                 prepared.size());
+        return 128 + signal;
+    }
+    return 0;
+}
+
 int compare(CompareOptions o) {
     read_experiment_file(o);
+    if (!o.workload.empty()) return compare_workload(o);
     const bool best = o.flags.algorithm == "best";
     ExperimentFlags flags = o.flags;
     if (best) flags.algorithm.clear();
@@ -251,8 +329,15 @@ Action add_compare_command(CLI::App& app) {
     cmd->add_option("--vary", o->vary,
                     "KEY=V1,V2,...: one config run with each value of KEY, e.g. topology.planes=7,4,1 or "
                     "collective.algorithm=ring,in_switch");
-    cmd->add_option("--out", o->out, "write compare.csv and compare.json into DIR (created if missing)")
+    cmd->add_option("--out", o->out,
+                    "write compare.csv and compare.json (with --workload: compare_workload.csv and .json) into DIR "
+                    "(created if missing)")
         ->type_name("DIR");
+    cmd->add_option("--workload", o->workload,
+                    "a step of this workload (snsim's YAML, SimAI text or a Chakra trace; docs/workloads.md) on each "
+                    "system instead of a collective: step time, compute, exposed communication per group kind and "
+                    "the busiest cable direction, a line per system")
+        ->type_name("FILE");
     cmd->footer("Every system runs the same sizes (--sizes, or the first config's). The CSV has one line per system "
                 "and size (columns of snsim run's "
                 "CSV after system,config,vary,chips);\nthe JSON adds each system's cable statistics. "

@@ -177,4 +177,76 @@ void write_trace(std::ostream& out, const Workload& w, const StepResult& s, cons
     out << "\n]}\n";
 }
 
+namespace {
+
+// The group kinds the workload's collectives use, in index order.
+std::vector<std::size_t> kinds_used(const Workload& w) {
+    std::vector<bool> used(kGroupKinds, false);
+    for (const Op& op : w.ops)
+        if (op.kind != OpKind::compute) used[op.group.index()] = true;
+    std::vector<std::size_t> out;
+    for (std::size_t k = 1; k < kGroupKinds; ++k)
+        if (used[k]) out.push_back(k);
+    return out;
+}
+
+std::string csv_text(const std::string& text) {
+    if (text.find_first_of(",\"\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char c : text)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+} // namespace
+
+std::string compare_header() {
+    return fmt::format("{:<28} {:>7} {:>13} {:>13} {:>13}   {:<48} {}\n", "system", "ranks", "step(us)", "compute(us)",
+                       "exposed(us)", "exposed by group kind (us)", "busiest cable direction");
+}
+
+std::string compare_line(const Workload& w, const SystemStep& s) {
+    std::string kinds;
+    for (std::size_t k : kinds_used(w))
+        kinds += fmt::format("{}{} {:.1f}", kinds.empty() ? "" : ", ", kind_name(k), us(s.step.kinds[k].exposed_s));
+    std::string busiest = "-";
+    if (!s.step.busiest.empty()) {
+        const auto& c = s.step.busiest.front().use;
+        busiest = fmt::format("{} -> {} {:.1f}%", c.from, c.to, 100 * c.utilization);
+    }
+    return fmt::format("{:<28} {:>7} {:>13.2f} {:>13.2f} {:>13.2f}   {:<48} {}{}\n", s.label, s.step.ranks,
+                       us(s.step.step_s), us(s.step.compute_s), us(s.step.exposed_s), kinds, busiest,
+                       s.step.estimate ? " (estimate)" : "");
+}
+
+void write_compare_csv(std::ostream& out, const Workload& w, const std::vector<SystemStep>& systems) {
+    const auto kinds = kinds_used(w);
+    out << "system,config,vary,chips,ranks,engine,estimate,flows,step_us,compute_us,exposed_us";
+    for (std::size_t k : kinds)
+        out << ",comm_us_" << kind_name(k) << ",exposed_us_" << kind_name(k);
+    out << ",busiest_cable,busiest_utilization\n";
+    for (const SystemStep& s : systems) {
+        out << fmt::format("{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f}", csv_text(s.label), csv_text(s.config),
+                           csv_text(s.vary), s.chips, s.step.ranks, to_string(s.step.engine), s.step.estimate ? 1 : 0,
+                           s.step.flows, us(s.step.step_s), us(s.step.compute_s), us(s.step.exposed_s));
+        for (std::size_t k : kinds)
+            out << fmt::format(",{:.6f},{:.6f}", us(s.step.kinds[k].comm_s), us(s.step.kinds[k].exposed_s));
+        if (s.step.busiest.empty()) {
+            out << ",,\n";
+        } else {
+            const auto& c = s.step.busiest.front().use;
+            out << fmt::format(",{},{:.6f}\n", csv_text(c.from + " -> " + c.to), c.utilization);
+        }
+    }
+}
+
+nlohmann::ordered_json compare_json(const Workload& w, const std::vector<SystemStep>& systems) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const SystemStep& s : systems) {
+        auto one = step_json(w, s.step);
+        out.push_back({{"system", s.label}, {"config", s.config}, {"vary", s.vary}, {"chips", s.chips}, {"step", one}});
+    }
+    return {{"workload", w.name}, {"file", w.file}, {"systems", out}};
+}
+
 } // namespace snsim::workload
