@@ -100,7 +100,7 @@ class SimaiReader {
         static const std::vector<std::string_view> keys = {
             "model_parallel_NPU_group:", "ep:",     "pp:", "vpp:", "ga:", "all_gpus:", "checkpoints:",
             "checkpoint_initiates:",     "pp_comm:"};
-        for (std::size_t i = 1; i < t.size(); ++i) {
+        for (std::size_t i = 1; i < t.size(); i += 2) { // key, value
             if (std::find(keys.begin(), keys.end(), t[i]) == keys.end()) {
                 if (t[i].back() == ':')
                     fail(1, std::string(t[i].substr(0, t[i].size() - 1)), "",
@@ -118,7 +118,6 @@ class SimaiReader {
             if ((key == "checkpoints" || key == "checkpoint_initiates") && header_[key] != 0)
                 fail(1, key, std::string(t[i + 1]),
                      "activation recomputation is not simulated; give 0 (and no layer ids)");
-            ++i;
         }
     }
 
