@@ -392,7 +392,7 @@ TEST_CASE("hostile input 2: every YAML path has the same bounds (alias bombs, du
     CHECK(r.output == "snsim: error: " + two + ":3: sweep: key given twice\n");
     const auto documents = dir.write("documents.yaml", kMesh4 + "---\ntopology:\n  kind: torus\n");
     refused(dir, "topo " + documents, "--json",
-            documents + ":5: a second YAML document (after ---): snsim reads one per file");
+            documents + ":4: a second YAML document (after ---): snsim reads one per file");
 }
 
 TEST_CASE("hostile input 2: lists of sizes are capped and a size listed twice is refused", "[cli][errors][hostile]") {
