@@ -1,13 +1,17 @@
 // Reads a workload file (docs/workloads.md) into a Workload, checking every key and value where it is written.
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
+#include "sim/workload/model.hpp"
 #include "sim/workload/workload.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/io/bounded_file.hpp"
@@ -37,8 +41,10 @@ class Reader {
         if (!top || !top.IsMap()) fail(top ? top : root, "workload", "must be a map (name, parallel, order, program)");
         for (const auto& kv : top) {
             const std::string key = key_of(kv.first);
-            if (key != "name" && key != "parallel" && key != "order" && key != "placement" && key != "program")
-                fail(kv.first, "workload." + key, "unknown key; expected name, parallel, order, placement or program");
+            if (key != "name" && key != "parallel" && key != "order" && key != "placement" && key != "program" &&
+                key != "model")
+                fail(kv.first, "workload." + key,
+                     "unknown key; expected name, parallel, order, placement, program or model");
         }
         w_.name = top["name"] ? scalar(top["name"], "workload.name") : std::filesystem::path(w_.file).stem().string();
         if (top["parallel"]) parallel(top["parallel"]);
@@ -50,7 +56,12 @@ class Reader {
             w_.strict = value == "strict";
             w_.placement_line = p.Mark().is_null() ? 0 : p.Mark().line + 1;
         }
-        if (!top["program"]) fail(top, "workload.program", "is missing: the ops every rank runs");
+        if (top["model"]) {
+            if (top["program"]) fail(top["program"], "workload.program", "give a program or a model, not both");
+            model(top["model"]);
+            return std::move(w_);
+        }
+        if (!top["program"]) fail(top, "workload.program", "is missing: the ops every rank runs (or give a model)");
         w_.program = sequence(top["program"], "workload.program", 1);
         resolve_afters();
         if (w_.ops.empty()) fail(top["program"], "workload.program", "has no op");
@@ -115,6 +126,90 @@ class Reader {
             if (!dim) fail(kv.first, key, "unknown dimension; expected tp, ep, dp or pp");
             w_.size[static_cast<std::size_t>(*dim)] = count(kv.second, key, kMaxDimSize);
         }
+    }
+
+    // workload.model: a shape from the table (model.hpp), its fields overridable, and the run's settings.
+    void model(const YAML::Node& n) {
+        const std::string at = "workload.model";
+        if (!n.IsMap()) fail(n, at, "must be a map such as {name: gpt3_175b, seq: 2048, peak_flops: 989TFLOPS}");
+        if (!n["name"]) fail(n, at + ".name", "is missing: one of the built-in models (docs/workloads.md)");
+        const std::string name = scalar(n["name"], at + ".name");
+        const ModelShape* found = nullptr;
+        for (const auto& m : model_table())
+            if (m.name == name) found = &m;
+        if (!found) {
+            std::vector<std::string> names;
+            for (const auto& m : model_table())
+                names.push_back(m.name);
+            fail(n["name"], at + ".name", fmt::format("unknown model; expected one of {}", fmt::join(names, ", ")),
+                 name);
+        }
+        ModelShape shape = *found;
+        ModelRun run;
+        const std::map<std::string, int*> shape_ints = {
+            {"layers", &shape.layers},     {"hidden", &shape.hidden},         {"heads", &shape.heads},
+            {"kv_heads", &shape.kv_heads}, {"head_dim", &shape.head_dim},     {"ffn", &shape.ffn},
+            {"vocab", &shape.vocab},       {"experts", &shape.experts},       {"shared_experts", &shape.shared_experts},
+            {"top_k", &shape.top_k},       {"expert_ffn", &shape.expert_ffn}, {"dense_layers", &shape.dense_layers}};
+        for (const auto& kv : n) {
+            const std::string key = key_of(kv.first);
+            const std::string where = at + "." + key;
+            if (key == "name") continue;
+            if (const auto it = shape_ints.find(key); it != shape_ints.end()) {
+                *it->second = static_cast<int>(count(kv.second, where, 1 << 24));
+            } else if (key == "seq") {
+                run.seq = count(kv.second, where, 1 << 24);
+            } else if (key == "micro_batch") {
+                run.micro_batch = count(kv.second, where, 1 << 16);
+            } else if (key == "micro_batches") {
+                run.micro_batches = count(kv.second, where, 1 << 16);
+            } else if (key == "dtype_bytes") {
+                run.dtype_bytes = count(kv.second, where, 8);
+            } else if (key == "sequence_parallel") {
+                const std::string v = scalar(kv.second, where);
+                if (v != "true" && v != "false") fail(kv.second, where, "expected true or false", v);
+                run.sequence_parallel = v == "true";
+            } else if (key == "peak_flops") {
+                run.peak_flops = flops(kv.second, where);
+            } else if (key == "mfu") {
+                const std::string v = scalar(kv.second, where);
+                double x = 0;
+                const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+                if (ec != std::errc() || end != v.data() + v.size() || !(x > 0 && x <= 1))
+                    fail(kv.second, where, "must be a fraction above 0 and at most 1", v);
+                run.mfu = x;
+            } else if (key == "mode") {
+                const std::string v = scalar(kv.second, where);
+                if (v != "train") fail(kv.second, where, "only train is generated so far", v);
+            } else {
+                fail(kv.first, where,
+                     "unknown key; expected name, mode, seq, micro_batch, micro_batches, dtype_bytes, "
+                     "sequence_parallel, peak_flops, mfu, or a shape field (layers, hidden, heads, kv_heads, "
+                     "head_dim, ffn, vocab, experts, shared_experts, top_k, expert_ffn, dense_layers)");
+            }
+        }
+        if (shape.dense_layers > shape.layers)
+            fail(n, at + ".dense_layers", "is more than the layers", std::to_string(shape.dense_layers));
+        if (shape.experts > 0 && shape.top_k > shape.experts)
+            fail(n, at + ".top_k", "is more than the experts", std::to_string(shape.top_k));
+        if (w_.name == std::filesystem::path(w_.file).stem().string()) w_.name = shape.name;
+        generate_training(shape, run, w_, n.Mark().is_null() ? 0 : n.Mark().line + 1);
+    }
+
+    // "989TFLOPS", "1.2e15", "2.5PFLOPS": FLOP/s.
+    double flops(const YAML::Node& n, const std::string& key) const {
+        const std::string text = scalar(n, key);
+        double v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        const std::string unit(end, text.data() + text.size());
+        static const std::map<std::string, double> units = {
+            {"", 1}, {"FLOPS", 1}, {"GFLOPS", 1e9}, {"TFLOPS", 1e12}, {"PFLOPS", 1e15}};
+        const auto it = units.find(unit);
+        if (ec != std::errc() || it == units.end() || !std::isfinite(v) || v <= 0)
+            fail(n, key, "expected a peak such as 989TFLOPS (FLOPS, GFLOPS, TFLOPS or PFLOPS)", text);
+        const double x = v * it->second;
+        if (x < 1e9 || x > 1e18) fail(n, key, "must be 1 GFLOPS to 1 EFLOPS", text);
+        return x;
     }
 
     void order(const YAML::Node& n) {
