@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0) return app.exit(e); // --help
+        if (e.get_exit_code() == 0) return checked_stdout(app.exit(e)); // --help
         std::cerr << "snsim: error: " << e.what() << " (see snsim --help)\n";
         return 2;
     }
