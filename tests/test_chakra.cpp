@@ -161,6 +161,21 @@ TEST_CASE("chakra: data and control dependencies give the critical path by hand"
     CHECK(s.step_s == Approx(35e-6).epsilon(1e-9));
 }
 
+TEST_CASE("chakra: a metadata node completes at once and does not hold the chip", "[workload][chakra]") {
+    // A (1000 us compute) and M (metadata) start together; C (an allreduce) waits for M only. C overlaps A.
+    const Topology t = switched({4, 1, 1, 1, k50});
+    pb::Node meta;
+    meta.set_id(2);
+    meta.set_type(pb::METADATA_NODE);
+    std::vector<std::string> ranks;
+    for (int r = 0; r < 4; ++r)
+        ranks.push_back(trace({comp(1, 1000), meta, coll(3, pb::ALL_REDUCE, 1 << 20, {}, {2})}));
+    const StepResult s = step(chakra_workload(ranks, "meta"), t, EngineKind::analytic);
+    const double T = alone(t, Collective::allreduce, Algorithm::ring, 1 << 20, EngineKind::analytic);
+    REQUIRE(T < 1000e-6);
+    CHECK(s.step_s == Approx(1000e-6).epsilon(1e-9));
+}
+
 TEST_CASE("chakra: malformed traces get one line naming the file and the node", "[workload][chakra][errors]") {
     const std::string ok = trace({comp(1, 10)});
     CHECK(refusal({"garbage\xff\xff"}) == "t.0.et: not a Chakra trace: message 0 at byte 0 says 103 bytes, past the "

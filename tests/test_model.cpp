@@ -85,8 +85,9 @@ TEST_CASE("model: GPT-3 175B with tp 8 and pp 8: every collective's bytes by the
         CHECK(ops.at(name).bytes == A);
         CHECK(count.at(name) == m);
     }
-    // Data parallelism: one allreduce of the stage's gradients, bf16, the parameters split by tp and pp.
-    CHECK(ops.at("dp.dense_grads").bytes == Approx((L * 12 * h * h + V * h) / (tp * pp) * 2));
+    // Data parallelism: one allreduce of the stage's gradients, fp32 (Megatron-LM reduces bf16 gradients in fp32),
+    // the parameters split by tp and pp.
+    CHECK(ops.at("dp.dense_grads").bytes == Approx((L * 12 * h * h + V * h) / (tp * pp) * 4));
     CHECK(ops.at("dp.dense_grads").group == GroupKind::of(Dim::dp));
     // FLOPs of one micro-batch over the tp x pp ranks of one model replica, per token: 6 x parameters, within 2%
     // (the causal attention scores add 2 s h per layer and token in forward, 1.4% here).
@@ -117,12 +118,12 @@ TEST_CASE("model: DeepSeek-V3 with ep 32: dispatch and combine alltoalls and gra
     CHECK(count.at("dense.attn_fwd") == dense);
     CHECK_FALSE(ops.count("dense.attn.tp_ar_fwd")); // tp 1: no tensor-parallel traffic
     // The routed experts' gradients: 8 experts per rank (256 / 32), 3 matrices of h x 2048 each, 58 layers.
-    CHECK(ops.at("dp.expert_grads").bytes == Approx(moe * (e / 32) * 3 * h * fe * 2));
+    CHECK(ops.at("dp.expert_grads").bytes == Approx(moe * (e / 32) * 3 * h * fe * 4));
     CHECK(ops.at("dp.expert_grads").group == GroupKind::of(Dim::dp));
     // Everything else (attention, the 3 dense MLPs, shared experts, routers, embeddings) on every data-parallel
     // rank, experts' ranks included: the group kind ep+dp.
     const auto P = parameters(shape("deepseek_v3"));
-    CHECK(ops.at("dp.dense_grads").bytes == Approx((P.total - moe * e * 3 * h * fe) * 2));
+    CHECK(ops.at("dp.dense_grads").bytes == Approx((P.total - moe * e * 3 * h * fe) * 4));
     CHECK(to_string(ops.at("dp.dense_grads").group) == "ep+dp");
 }
 
@@ -160,6 +161,32 @@ TEST_CASE("model: a generated step runs on both engines, and bad models are refu
     CHECK(refusal("    name: gpt3_175b\n    layers: 10\n") ==
           "m.yaml:4: workload.model: model.peak_flops is missing: the chip's peak FLOP/s (e.g. 989TFLOPS) (got "
           "\"gpt3_175b\")");
+    CHECK(refusal("    name: llama3_70b\n    layers: 5\n    experts: 8\n    peak_flops: 1PFLOPS\n") ==
+          "m.yaml:4: workload.model: experts need top_k and expert_ffn of at least 1 (got \"llama3_70b\")");
     CHECK(refusal("    name: gpt3_175b\n    mfu: 2\n") ==
           "m.yaml:5: workload.model.mfu: must be a fraction above 0 and at most 1 (got \"2\")");
+}
+
+TEST_CASE("model: MoE with tensor parallelism follows Megatron's rules", "[workload][model]") {
+    const auto parsed = [](const std::string& extra) {
+        return parse_workload("workload:\n  parallel: {tp: 2, ep: 4}\n  model:\n    name: qwen3_235b_a22b\n"
+                              "    layers: 2\n    peak_flops: 1PFLOPS\n" +
+                                  extra,
+                              "q.yaml");
+    };
+    // Without sequence parallelism Megatron-LM refuses tp > 1 in MoE layers.
+    CHECK_THROWS_WITH(parsed(""), Catch::Contains("MoE layers with tp > 1 need model.sequence_parallel: true"));
+    const auto ops = by_name(parsed("    sequence_parallel: true\n"));
+    // The tp ranks of one ep rank hold the same experts and route different tokens: their gradients are summed
+    // over tp and dp (Megatron's expert data-parallel group).
+    CHECK(to_string(ops.at("dp.expert_grads").group) == "tp+dp");
+    // With sequence parallelism the backward re-gathers each block's input: two allgathers and a reduce-scatter.
+    CHECK(ops.count("moe.attn.tp_ag_bwd"));
+    CHECK(ops.count("moe.attn.tp_ag_input_bwd"));
+    CHECK(ops.count("moe.attn.tp_rs_bwd"));
+    // DeepSeek-V3 on pipeline stages once its dense layers are given as 0.
+    const Workload w = parse_workload("workload:\n  parallel: {ep: 8, pp: 61}\n  model:\n    name: deepseek_v3\n"
+                                      "    dense_layers: 0\n    peak_flops: 1PFLOPS\n",
+                                      "d.yaml");
+    CHECK_FALSE(by_name(w).count("dense.attn_fwd"));
 }

@@ -186,3 +186,22 @@ TEST_CASE("simai: malformed files get one line naming file, line and field", "[w
     CHECK(snsim::test::lines(r.output) == 1);
     CHECK_THAT(r.output, Catch::StartsWith("snsim: error: " + file + ":3: expected 12 fields"));
 }
+
+TEST_CASE("simai: the update time delays what follows a comm without holding the chip", "[workload][simai]") {
+    // Layer 1's weight-gradient allreduce of 1 GiB is non-blocking: layer 0's 5 ms input-gradient compute hides it.
+    // An update time of 1 ns after it must not turn it blocking (it did when the update was a compute).
+    const Topology t = switched({8, 1, 1, 1, {50e9, 300e-9, LinkKind::Electrical}});
+    const auto file = [](int update) {
+        return fmt::format("HYBRID_TRANSFORMER model_parallel_NPU_group: 1 ep: 1 pp: 1 all_gpus: 8\n2\n"
+                           "l0 -1 1 NONE 0 5000000 NONE 0 1 NONE 0 {0}\n"
+                           "l1 -1 1 NONE 0 1 NONE 0 1 ALLREDUCE 1073741824 {0}\n",
+                           update);
+    };
+    Experiment base;
+    base.engine.kind = EngineKind::analytic;
+    const auto chips = t.nodes_of(NodeKind::Chip);
+    const StepResult none = run_step(parse_workload(file(0), "u0.txt"), t, chips, base);
+    const StepResult one = run_step(parse_workload(file(1), "u1.txt"), t, chips, base);
+    INFO("update 0: " << none.step_s * 1e6 << " us, update 1 ns: " << one.step_s * 1e6 << " us");
+    CHECK(one.step_s == Approx(none.step_s).margin(1e-8));
+}

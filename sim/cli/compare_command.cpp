@@ -19,6 +19,7 @@
 #include "sim/experiment/best.hpp"
 #include "sim/report/compare_report.hpp"
 #include "sim/report/output_file.hpp"
+#include "sim/workload/placement.hpp"
 #include "sim/workload/step.hpp"
 #include "sim/workload/step_report.hpp"
 #include "topologies/errors.hpp"
@@ -157,6 +158,11 @@ int compare_workload(const CompareOptions& o) {
         Topology topology = config::build_topology(config);
         auto chips = config::communicator(config, topology);
         Experiment base = experiment_of(config, o.flags);
+        try { // the workload's grid must fit every system before any runs
+            workload::check_strict(w, workload::Placement(w, chips.size()), topology, chips);
+        } catch (const InputError& e) {
+            throw InputError(fmt::format("{}: {}", config.name(), e.what()));
+        }
         workload::SystemStep result;
         result.label = s.vary.empty() ? config.name()
                                       : config.name() + " " + s.vary.substr(s.vary.rfind('.', s.vary.find('=')) + 1);

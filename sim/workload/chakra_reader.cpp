@@ -4,10 +4,10 @@
 // of its data_deps and ctrl_deps is done; COMP_NODE lasts duration_micros, 1 ns when 0; COMM_COLL_NODE moves
 // comm_size bytes of collective comm_type). docs/workloads.md, "Chakra traces", lists what is read and refused.
 #include <algorithm>
-#include <deque>
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <queue>
 
 #include <fmt/format.h>
 #include <google/protobuf/io/coded_stream.h>
@@ -36,9 +36,10 @@ struct TraceNode {
     Collective collective = Collective::allreduce;
     double bytes = 0;
     std::vector<std::size_t> deps;
+    bool occupies = true; // a metadata node completes at once without holding the chip
     bool operator==(const TraceNode& o) const {
         return kind == o.kind && seconds == o.seconds && collective == o.collective && bytes == o.bytes &&
-               deps == o.deps;
+               deps == o.deps && occupies == o.occupies;
     }
 };
 
@@ -99,6 +100,7 @@ TraceNode node_of(const pb::Node& n, const std::string& file) {
     case pb::INVALID_NODE:
         t.kind = OpKind::compute; // completed at once (ASTRA-sim), but its dependents still wait for it
         t.seconds = 0;
+        t.occupies = false;
         break;
     case pb::COMM_COLL_NODE: {
         t.kind = OpKind::collective;
@@ -197,17 +199,19 @@ std::vector<TraceNode> read_rank(const std::string& bytes, const std::string& fi
                 ++waiting[i];
             }
     }
+    // Ready nodes in the order Chakra's feeder issues them: lowest id first.
     std::vector<std::size_t> order, position(nodes.size());
-    std::deque<std::size_t> ready;
+    const auto later = [&](std::size_t a, std::size_t b) { return nodes[a].id() > nodes[b].id(); };
+    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> ready(later);
     for (std::size_t i = 0; i < nodes.size(); ++i)
-        if (waiting[i] == 0) ready.push_back(i);
+        if (waiting[i] == 0) ready.push(i);
     while (!ready.empty()) {
-        const std::size_t i = ready.front();
-        ready.pop_front();
+        const std::size_t i = ready.top();
+        ready.pop();
         position[i] = order.size();
         order.push_back(i);
         for (std::size_t j : dependents[i])
-            if (--waiting[j] == 0) ready.push_back(j);
+            if (--waiting[j] == 0) ready.push(j);
     }
     if (order.size() != nodes.size())
         for (std::size_t i = 0; i < nodes.size(); ++i)
@@ -277,6 +281,7 @@ Workload chakra_workload(const std::vector<std::string>& rank_bytes, const std::
                 op.name += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ? c : '_';
         op.kind = t.kind;
         op.seconds = t.seconds;
+        op.occupies = t.occupies;
         op.collective = t.collective;
         op.group = GroupKind::of(Dim::dp);
         op.bytes = t.bytes;

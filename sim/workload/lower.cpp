@@ -15,9 +15,9 @@ namespace {
 // The lowered schedule has as many blocks as chunks, so that a flow's chunk (what the analytic engine groups
 // waves by) is its block: chunk_of(f) = block_begin.
 constexpr std::uint32_t kChunkSlots = 1 << 16;
-constexpr std::size_t kMaxFlows = 200000000;        // ~9 GB of flows and dependencies
+constexpr std::size_t kMaxFlows = 200000000;          // ~9 GB of flows and dependencies
 constexpr std::size_t kMaxDependencies = 0xFFFFFFFFu; // Schedule's 32-bit dependency offsets
-constexpr std::size_t kMaxRunRanks = 50000000;   // runs x ranks: the ready and done tables
+constexpr std::size_t kMaxRunRanks = 50000000;        // runs x ranks: the ready and done tables
 
 std::size_t runs_in(const Node& n) {
     if (n.op != kNoOp) return 1;
@@ -147,11 +147,11 @@ class Lowerer {
         for (Rank r = 0; r < R_; ++r)
             if (pc[r] < out_.runs.size()) {
                 const Op& op = w_.ops[out_.runs[pc[r]].op];
-                throw InputError(located(w_.file, op.line, op.name, "",
-                                         fmt::format("the program cannot go on: rank {} waits here forever ({})", r,
-                                                     op.kind == OpKind::recv
-                                                         ? "the send it pairs with comes after a wait for this rank"
-                                                         : "a rank of its group waits for something that never comes")));
+                throw InputError(located(
+                    w_.file, op.line, op.name, "",
+                    fmt::format("the program cannot go on: rank {} waits here forever ({})", r,
+                                op.kind == OpKind::recv ? "the send it pairs with comes after a wait for this rank"
+                                                        : "a rank of its group waits for something that never comes")));
             }
         return std::move(out_);
     }
@@ -200,8 +200,7 @@ class Lowerer {
     }
 
     Flow marker(Rank r, std::size_t run) {
-        return {.src = r, .dst = r, .step = step_of(run, 1), .op = FlowOp::Compute, .block_begin = 0,
-                .block_end = 1};
+        return {.src = r, .dst = r, .step = step_of(run, 1), .op = FlowOp::Compute, .block_begin = 0, .block_end = 1};
     }
 
     std::uint32_t step_of(std::size_t run, std::uint32_t steps) {
@@ -231,12 +230,14 @@ class Lowerer {
 
     void compute(std::size_t i, Rank r) {
         const Op& op = w_.ops[out_.runs[i].op];
-        std::vector<FlowId> deps{ready(i, r), last_compute_[r]};
+        // A chip computes one thing at a time; a delay only waits.
+        std::vector<FlowId> deps{ready(i, r)};
+        if (op.occupies) deps.push_back(last_compute_[r]);
         Flow flow = marker(r, i);
         flow.seconds = op.seconds;
         const FlowId f = add(flow, deps, GroupKind::of(Dim::tp), false);
         out_.done[i * R_ + r] = f;
-        last_compute_[r] = f;
+        if (op.occupies) last_compute_[r] = f;
     }
 
     void send(std::size_t i, Rank r) {
@@ -248,9 +249,9 @@ class Lowerer {
             return;
         }
         std::vector<FlowId> deps{at};
-        out_.done[i * R_ + r] = add({.src = r, .dst = *to, .bytes = op.bytes, .step = step_of(i, 1), .block_begin = 0,
-                                     .block_end = 1},
-                                    deps, GroupKind::of(Dim::pp), true);
+        out_.done[i * R_ + r] =
+            add({.src = r, .dst = *to, .bytes = op.bytes, .step = step_of(i, 1), .block_begin = 0, .block_end = 1},
+                deps, GroupKind::of(Dim::pp), true);
     }
 
     // `sent`: the end of the matching send (its flow, or the sender's ready for 0 bytes); nullopt on the first
@@ -288,9 +289,8 @@ class Lowerer {
             if (a == Algorithm::in_switch)
                 throw InputError("in_switch is not available in workloads yet (its reducing switches are not ranks)");
             const SchedulePlan plan = plan_schedule(t_, router_, chips, x);
-            GroupSchedule gs{build_schedule(op.collective, a, static_cast<Rank>(group.size()),
-                                            params_at(x, plan, op.bytes)),
-                             {}};
+            GroupSchedule gs{
+                build_schedule(op.collective, a, static_cast<Rank>(group.size()), params_at(x, plan, op.bytes)), {}};
             std::vector<std::uint8_t> needed(gs.schedule.size(), 0);
             for (FlowId f = 0; f < gs.schedule.size(); ++f)
                 for (FlowId d : gs.schedule.deps(f))

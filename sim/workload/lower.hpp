@@ -40,8 +40,8 @@ struct Lowered {
     // ended on the rank (done); kNoFlow: at time 0 (nothing to wait for), or, for done, when it is ready (an op
     // with nothing to do on that rank: a send from the last stage, a collective on a group of one).
     std::vector<FlowId> ready, done;
-    std::vector<GroupKind> flow_group;       // per flow: the group kind whose op made it (compute: unused)
-    std::vector<std::uint8_t> flow_is_comm;  // per flow: 1 when it moves bytes for an op (not compute, not marker)
+    std::vector<GroupKind> flow_group;      // per flow: the group kind whose op made it (compute: unused)
+    std::vector<std::uint8_t> flow_is_comm; // per flow: 1 when it moves bytes for an op (not compute, not marker)
 };
 
 // `chips`: the communicator (the workload uses its first placement.ranks()); `base`: the config's experiment

@@ -107,6 +107,14 @@ class Generator {
         if (m_.experts > 0 && m_.experts % ep_ != 0)
             fail(fmt::format("ep {} does not divide the {} experts", ep_, m_.experts));
         if (r_.peak_flops <= 0) fail("model.peak_flops is missing: the chip's peak FLOP/s (e.g. 989TFLOPS)");
+        if (m_.experts > 0 && (m_.top_k < 1 || m_.expert_ffn < 1))
+            fail("experts need top_k and expert_ffn of at least 1");
+        if (m_.experts > 0 && m_.top_k > m_.experts) fail("top_k is more than the experts");
+        if (m_.heads % tp_ != 0) fail(fmt::format("tp {} does not divide the {} attention heads", tp_, m_.heads));
+        // Megatron-LM refuses tensor parallelism in MoE layers without sequence parallelism: each tp rank then
+        // routes its own share of the tokens, and the experts' outputs stay sharded as the next block needs them.
+        if (moe_layers > 0 && tp_ > 1 && !r_.sequence_parallel)
+            fail("MoE layers with tp > 1 need model.sequence_parallel: true (as Megatron-LM requires)");
         const double T = 1.0 * r_.micro_batch * r_.seq;
         const double A = T * m_.hidden * r_.dtype_bytes; // one micro-batch's activations
         const auto P = parameters(m_);
@@ -115,17 +123,18 @@ class Generator {
         const auto attn = [&](bool forward) {
             return flops(2 * T * P.attention + T * score_flops(m_, r_.seq), forward) / tp_;
         };
-        const auto dense_layer = [&](bool f) {
+        const auto dense_layer = [&](bool f) { // backward: the MLP first
             Node layer;
             layer.times = static_cast<std::uint32_t>(dense_layers / pp_);
-            tp_block(layer, "dense.attn", attn(f), A, f);
+            if (f) tp_block(layer, "dense.attn", attn(f), A, f);
             tp_block(layer, "dense.mlp", flops(2 * T * P.dense_mlp, f) / tp_, A, f);
+            if (!f) tp_block(layer, "dense.attn", attn(f), A, f);
             return layer;
         };
         const auto moe_layer = [&](bool f) {
             Node layer;
             layer.times = static_cast<std::uint32_t>(moe_layers / pp_);
-            tp_block(layer, "moe.attn", attn(f), A, f);
+            if (f) tp_block(layer, "moe.attn", attn(f), A, f);
             // Tokens a rank routes: a tp group splits them. Each goes to top_k experts and comes back.
             const double routed = T / tp_ * m_.top_k * m_.hidden * r_.dtype_bytes;
             const double experts = flops(2 * T * P.moe_active, f) / tp_;
@@ -136,6 +145,7 @@ class Generator {
             if (ep_ > 1)
                 layer.items.push_back(op(collective(f ? "moe.combine_fwd" : "moe.dispatch_bwd", Collective::alltoall,
                                                     GroupKind::of(Dim::ep), routed)));
+            if (!f) tp_block(layer, "moe.attn", attn(f), A, f);
             return layer;
         };
         const double stage_act = A / (r_.sequence_parallel ? tp_ : 1);
@@ -167,11 +177,15 @@ class Generator {
         GroupKind data = GroupKind::of(Dim::dp);
         if (moe_layers > 0) data.dims |= GroupKind::of(Dim::ep).dims;
         w_.program.items.push_back(
-            op(collective("dp.dense_grads", Collective::allreduce, data, dense_params * r_.dtype_bytes)));
+            op(collective("dp.dense_grads", Collective::allreduce, data, dense_params * r_.grad_bytes)));
         if (moe_layers > 0) {
+            // The tp ranks of an ep rank hold the same experts and route different tokens: Megatron's expert
+            // data-parallel group spans tp and dp.
+            GroupKind experts = GroupKind::of(Dim::dp);
+            if (tp_ > 1) experts.dims |= GroupKind::of(Dim::tp).dims;
             const double expert_params = moe_layers * 1.0 * m_.experts / ep_ * mlp_parameters(m_, m_.expert_ffn) / pp_;
-            w_.program.items.push_back(op(collective("dp.expert_grads", Collective::allreduce, GroupKind::of(Dim::dp),
-                                                     expert_params * r_.dtype_bytes)));
+            w_.program.items.push_back(
+                op(collective("dp.expert_grads", Collective::allreduce, experts, expert_params * r_.grad_bytes)));
         }
     }
 
@@ -214,6 +228,9 @@ class Generator {
     }
 
     Op pipe(const std::string& name, OpKind kind, bool forward, double bytes) const {
+        if (bytes > kMaxOpBytes)
+            throw InputError(
+                located(w_.file, line_, "workload.model", name, "an op moves more than 1 TiB; use more ranks"));
         Op o;
         o.name = name;
         o.kind = kind;
@@ -232,6 +249,10 @@ class Generator {
         if (comm && r_.sequence_parallel)
             layer.items.push_back(
                 op(collective(name + ".tp_ag" + pass, Collective::allgather, GroupKind::of(Dim::tp), A)));
+        // Backward re-gathers the block's input for its weight gradients (it was not kept): a second allgather.
+        if (comm && r_.sequence_parallel && !forward)
+            layer.items.push_back(
+                op(collective(name + ".tp_ag_input_bwd", Collective::allgather, GroupKind::of(Dim::tp), A)));
         layer.items.push_back(op(compute(name + pass, seconds_flops)));
         if (comm)
             layer.items.push_back(op(collective(

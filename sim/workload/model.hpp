@@ -28,7 +28,8 @@ const std::vector<ModelShape>& model_table();
 
 struct ModelRun {
     std::uint32_t seq = 2048, micro_batch = 1, micro_batches = 1; // micro-batches per step on each pipeline
-    double dtype_bytes = 2;                                       // activations and gradients (bf16)
+    double dtype_bytes = 2;                                       // activations (bf16)
+    double grad_bytes = 4; // gradients as reduced: Megatron-LM accumulates and allreduces bf16 gradients in fp32
     bool sequence_parallel = false;
     double peak_flops = 0; // of one chip, FLOP/s
     double mfu = 0.4;      // fraction of peak the compute reaches

@@ -61,12 +61,12 @@ void check_strict(const Workload& w, const Placement& placement, const Topology&
     for (const auto& group : placement.groups(GroupKind::of(Dim::tp)))
         for (Rank r : group)
             if (t.node(chips[r]).place.rack != t.node(chips[group.front()]).place.rack)
-                throw InputError(located(
-                    w.file, w.placement_line, "workload.placement", "strict",
-                    fmt::format("the tp group of ranks {} to {} spans racks: {} is in rack {}, {} in rack {}",
-                                group.front(), group.back(), t.node(chips[group.front()]).name,
-                                t.node(chips[group.front()]).place.rack, t.node(chips[r]).name,
-                                t.node(chips[r]).place.rack)));
+                throw InputError(
+                    located(w.file, w.placement_line, "workload.placement", "strict",
+                            fmt::format("the tp group of ranks {} to {} spans racks: {} is in rack {}, {} in rack {}",
+                                        group.front(), group.back(), t.node(chips[group.front()]).name,
+                                        t.node(chips[group.front()]).place.rack, t.node(chips[r]).name,
+                                        t.node(chips[r]).place.rack)));
 }
 
 } // namespace snsim::workload

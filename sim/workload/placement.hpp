@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "sim/collectives/schedule.hpp"
-#include "topologies/topology.hpp"
 #include "sim/workload/workload.hpp"
+#include "topologies/topology.hpp"
 
 namespace snsim::workload {
 

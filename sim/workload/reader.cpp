@@ -156,7 +156,10 @@ class Reader {
             const std::string where = at + "." + key;
             if (key == "name") continue;
             if (const auto it = shape_ints.find(key); it != shape_ints.end()) {
-                *it->second = static_cast<int>(count(kv.second, where, 1 << 24));
+                // A model may have no experts, no shared one, no dense layer: those three may be 0.
+                const bool zero = key == "experts" || key == "shared_experts" || key == "dense_layers";
+                *it->second =
+                    zero && scalar(kv.second, where) == "0" ? 0 : static_cast<int>(count(kv.second, where, 1 << 24));
             } else if (key == "seq") {
                 run.seq = count(kv.second, where, 1 << 24);
             } else if (key == "micro_batch") {
@@ -165,6 +168,8 @@ class Reader {
                 run.micro_batches = count(kv.second, where, 1 << 16);
             } else if (key == "dtype_bytes") {
                 run.dtype_bytes = count(kv.second, where, 8);
+            } else if (key == "grad_bytes") {
+                run.grad_bytes = count(kv.second, where, 8);
             } else if (key == "sequence_parallel") {
                 const std::string v = scalar(kv.second, where);
                 if (v != "true" && v != "false") fail(kv.second, where, "expected true or false", v);
@@ -183,7 +188,7 @@ class Reader {
                 if (v != "train") fail(kv.second, where, "only train is generated so far", v);
             } else {
                 fail(kv.first, where,
-                     "unknown key; expected name, mode, seq, micro_batch, micro_batches, dtype_bytes, "
+                     "unknown key; expected name, mode, seq, micro_batch, micro_batches, dtype_bytes, grad_bytes, "
                      "sequence_parallel, peak_flops, mfu, or a shape field (layers, hidden, heads, kv_heads, "
                      "head_dim, ffn, vocab, experts, shared_experts, top_k, expert_ffn, dense_layers)");
             }

@@ -279,7 +279,15 @@ class SimaiReader {
         op.group = c.group;
         op.bytes = c.bytes;
         std::optional<std::size_t> done = add(std::move(op), after);
-        if (l.update_ns > 0) done = compute(l, index, "update", l.update_ns, done);
+        if (l.update_ns > 0) { // a delay after the comm (Layer::call), which does not hold the chip
+            Op update;
+            update.name = op_name(l, index, names[static_cast<int>(pass)]) + "_update";
+            update.line = l.line;
+            update.kind = OpKind::compute;
+            update.occupies = false;
+            update.seconds = l.update_ns * 1e-9;
+            done = add(std::move(update), done);
+        }
         return done;
     }
 

@@ -84,8 +84,8 @@ StepResult run_step(const Workload& w, const Topology& t, const std::vector<Topo
         const Op& op = w.ops[lowered.runs[i].op];
         for (Rank r = 0; r < R; ++r) {
             const std::size_t k = i * R + r;
-            const double start = op.kind == OpKind::compute ? run.flows[lowered.done[k]].start_s
-                                                            : finish(lowered.ready[k]);
+            const double start =
+                op.kind == OpKind::compute ? run.flows[lowered.done[k]].start_s : finish(lowered.ready[k]);
             out.times[k] = {start, std::max(start, finish(lowered.done[k]))};
         }
     }
@@ -98,7 +98,7 @@ StepResult run_step(const Workload& w, const Topology& t, const std::vector<Topo
             const Op& op = w.ops[lowered.runs[i].op];
             const RunTime& when = out.times[i * R + r];
             if (op.kind == OpKind::compute) {
-                compute.emplace_back(when.start_s, when.end_s);
+                if (op.occupies) compute.emplace_back(when.start_s, when.end_s);
                 continue;
             }
             comm[op.group.index()].emplace_back(when.start_s, when.end_s);

@@ -29,7 +29,7 @@ struct OpTime {
 };
 
 struct CableLoad {
-    report::CableUse use;          // over the whole step
+    report::CableUse use;                    // over the whole step
     std::array<double, kGroupKinds> bytes{}; // of it, what each group kind's ops put there (by GroupKind::index())
 };
 
@@ -44,16 +44,16 @@ struct StepResult {
     Rank ranks = 0;
     std::array<std::uint32_t, 4> size{}; // the placement's dimensions (dp resolved)
     double step_s = 0;
-    double compute_s = 0;               // the busiest chip's compute
-    double exposed_s = 0;               // per rank, averaged: communication of any kind no compute overlapped
+    double compute_s = 0;                      // the busiest chip's compute
+    double exposed_s = 0;                      // per rank, averaged: communication of any kind no compute overlapped
     std::array<KindTime, kGroupKinds> kinds{}; // per group kind (GroupKind::index())
     std::vector<OpTime> ops;
-    std::vector<CableLoad> busiest;     // most bytes first
+    std::vector<CableLoad> busiest;                    // most bytes first
     std::array<std::size_t, kGroupKinds> directions{}; // per group kind: cable directions its ops put bytes on
     std::size_t idle_cable_directions = 0;
     std::size_t flows = 0;
     std::vector<Run> runs;
-    std::vector<RunTime> times;         // [run * ranks + rank]
+    std::vector<RunTime> times; // [run * ranks + rank]
 };
 
 // `busiest`: how many cable directions to keep. Throws InputError as lower() and simulate() do.

@@ -11,7 +11,7 @@ namespace {
 
 std::string kind_of(const Op& op) {
     switch (op.kind) {
-    case OpKind::compute: return "compute";
+    case OpKind::compute: return op.occupies ? "compute" : "delay";
     case OpKind::send: return op.forward ? "send next" : "send prev";
     case OpKind::recv: return op.forward ? "recv prev" : "recv next";
     case OpKind::collective: return std::string(to_string(op.collective));

@@ -48,6 +48,9 @@ struct Op {
     int line = 0;     // in the workload file, for messages
     OpKind kind = OpKind::compute;
     double seconds = 0; // compute
+    // compute: false for a delay, which waits its seconds without occupying the chip's compute (SimAI's update
+    // time, Chakra's metadata nodes); not written in snsim's own format.
+    bool occupies = true;
     Collective collective = Collective::allreduce;
     std::optional<Algorithm> algorithm;       // collective: else the config's when it implements the collective
     GroupKind group = GroupKind::of(Dim::tp); // collective: the group kind; send/recv: pp
