@@ -4,20 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "sim/report/csv.hpp"
 #include "topologies/units.hpp"
 
 namespace snsim::report {
-namespace {
-
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\n") == std::string::npos) return text;
-    std::string out = "\"";
-    for (char c : text)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
-} // namespace
 
 std::string compare_table(const std::vector<SystemResult>& systems, bool show_algorithm) {
     const int algorithm_width = show_algorithm ? 19 : 0;

@@ -4,17 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "sim/report/csv.hpp"
+
 namespace snsim::sweep {
 namespace {
 
-// RFC 4180: a field with a comma, quote or line end is quoted, its quotes doubled.
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-    std::string out = "\"";
-    for (char c : text)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + '"';
-}
+using report::csv_field;
 
 // The rows of a point: as recorded, or for a failed point one per size with only what was asked.
 std::vector<report::RunRow> rows_of(const Record& r, const PointInfo& info) {

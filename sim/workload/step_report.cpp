@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/report/csv.hpp"
 #include "topologies/units.hpp"
 
 namespace snsim::workload {
@@ -190,14 +191,6 @@ std::vector<std::size_t> kinds_used(const Workload& w) {
     return out;
 }
 
-std::string csv_text(const std::string& text) {
-    if (text.find_first_of(",\"\n") == std::string::npos) return text;
-    std::string out = "\"";
-    for (char c : text)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
 } // namespace
 
 std::string compare_header() {
@@ -226,16 +219,17 @@ void write_compare_csv(std::ostream& out, const Workload& w, const std::vector<S
         out << ",comm_us_" << kind_name(k) << ",exposed_us_" << kind_name(k);
     out << ",busiest_cable,busiest_utilization\n";
     for (const SystemStep& s : systems) {
-        out << fmt::format("{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f}", csv_text(s.label), csv_text(s.config),
-                           csv_text(s.vary), s.chips, s.step.ranks, to_string(s.step.engine), s.step.estimate ? 1 : 0,
-                           s.step.flows, us(s.step.step_s), us(s.step.compute_s), us(s.step.exposed_s));
+        out << fmt::format("{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f}", report::csv_field(s.label),
+                           report::csv_field(s.config), report::csv_field(s.vary), s.chips, s.step.ranks,
+                           to_string(s.step.engine), s.step.estimate ? 1 : 0, s.step.flows, us(s.step.step_s),
+                           us(s.step.compute_s), us(s.step.exposed_s));
         for (std::size_t k : kinds)
             out << fmt::format(",{:.6f},{:.6f}", us(s.step.kinds[k].comm_s), us(s.step.kinds[k].exposed_s));
         if (s.step.busiest.empty()) {
             out << ",,\n";
         } else {
             const auto& c = s.step.busiest.front().use;
-            out << fmt::format(",{},{:.6f}\n", csv_text(c.from + " -> " + c.to), c.utilization);
+            out << fmt::format(",{},{:.6f}\n", report::csv_field(c.from + " -> " + c.to), c.utilization);
         }
     }
 }
