@@ -1,5 +1,5 @@
 // Chakra execution traces (sim/workload/chakra_reader.cpp): ASTRA-sim's published microbenchmarks
-// (../shared/data/workloads/chakra/) take snsim run's time for their collective; dependencies between compute and
+// (configs/workloads/chakra/) take snsim run's time for their collective; dependencies between compute and
 // communication nodes give a critical path computed by hand; malformed traces are refused with file and node.
 #include <catch2/catch.hpp>
 
@@ -22,7 +22,7 @@ namespace {
 const LinkSpec k50{50e9, 300e-9, LinkKind::Electrical};
 
 std::string sample(const std::string& collective) {
-    return std::string(SNSIM_SOURCE_DIR) + "/../shared/data/workloads/chakra/" + collective + "/8npus_1MB/" +
+    return std::string(SNSIM_SOURCE_DIR) + "/configs/workloads/chakra/" + collective + "/8npus_1MB/" +
            collective;
 }
 

@@ -1,5 +1,5 @@
 // SimAI / ASTRA-sim 1.0 text workloads (sim/workload/simai_reader.cpp), read as published: the two samples of
-// ../shared/data/workloads/simai/ against hand counts, one layer against the same step written in snsim's own
+// configs/workloads/simai/ against hand counts, one layer against the same step written in snsim's own
 // format, and malformed lines refused with their line.
 #include <catch2/catch.hpp>
 
@@ -18,7 +18,7 @@ using namespace snsim::workload;
 namespace {
 
 std::string sample(const std::string& name) {
-    return std::string(SNSIM_SOURCE_DIR) + "/../shared/data/workloads/simai/" + name;
+    return std::string(SNSIM_SOURCE_DIR) + "/configs/workloads/simai/" + name;
 }
 
 GroupKind kind(std::initializer_list<Dim> dims) {
