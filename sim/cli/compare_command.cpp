@@ -79,6 +79,12 @@ std::vector<System> systems_of(const CompareOptions& o) {
     return out;
 }
 
+// A system's label names the varied key by its last part: "gb200_nvl72 algorithm=ring".
+std::string label_of(const config::Config& config, const System& s) {
+    return s.vary.empty() ? config.name()
+                          : config.name() + " " + s.vary.substr(s.vary.rfind('.', s.vary.find('=')) + 1);
+}
+
 // An experiment file (sim/config/experiment_file.hpp) in place of configs: the command line's options win.
 void read_experiment_file(CompareOptions& o) {
     if (o.configs.size() != 1) return;
@@ -164,8 +170,7 @@ int compare_workload(const CompareOptions& o) {
             throw InputError(fmt::format("{}: {}", config.name(), e.what()));
         }
         workload::SystemStep result;
-        result.label = s.vary.empty() ? config.name()
-                                      : config.name() + " " + s.vary.substr(s.vary.rfind('.', s.vary.find('=')) + 1);
+        result.label = label_of(config, s);
         result.config = s.config;
         result.vary = s.vary;
         result.chips = chips.size();
@@ -238,10 +243,7 @@ int compare(CompareOptions o) {
         Experiment x = experiment_of(config, system_flags);
         if (sizes.empty()) sizes = x.sizes; // every system runs the first one's sizes (or --sizes)
         x.sizes = sizes;
-        // Labels name the varied key by its last part: "gb200_nvl72 algorithm=ring".
-        std::string label = s.vary.empty()
-                                ? config.name()
-                                : config.name() + " " + s.vary.substr(s.vary.rfind('.', s.vary.find('=')) + 1);
+        std::string label = label_of(config, s);
         prepared.push_back({std::move(config), std::move(topology), std::move(chips), std::move(x), std::move(label)});
     }
 
