@@ -35,6 +35,7 @@ struct EngineOptions {
     std::vector<std::string> simgrid_cfg; // extra SimGrid settings "key:value", applied after snsim's defaults
     bool bundle_stripes = true;           // one link per bundle of parallel cables when exact (link_plan.hpp)
     double reduction_Bps = 0;             // most a reducing flow moves per second, all stripes together (0: no cap)
+    std::size_t max_lanes = 16384;        // discrete-event engine: SimGrid actors at most (sim/engine/simgrid_run.cpp)
 };
 
 // SimGrid settings snsim applies by default: CM02 with factors 1, no TCP window, no cross-traffic, no

@@ -40,6 +40,12 @@ constexpr std::size_t kSlotsPerLane = 4;
 // Communications one lane waits for at most, before it hands what it releases to a new lane (see Driver).
 constexpr std::size_t kLaneComms = 16;
 
+// Lanes at most. Each lane's stack is one memory mapping, two with SimGrid's guard page (contexts/guard-size, 1
+// page by default), and Linux allows a process 65,530 mappings by default (vm.max_map_count): past that SimGrid
+// aborts ("Failed to protect stack"; the Atlas 950 nD mesh's multidim allreduce in 4 chunks wanted more). At the
+// cap a lane keeps what it releases and waits for more than kLaneComms (slower, the same times). The cap is
+// EngineOptions::max_lanes (16,384 by default).
+
 // Stack of a lane the Driver adds while running, in KiB (Actor::set_stacksize's unit in SimGrid 3.32, as for
 // contexts/stack-size; measured: 1,000 actors at 256 take 270 MB of address space): a lane's frames are shallow
 // (SimGrid runs simcalls on maestro's stack), and thousands of these may live at once.
@@ -141,9 +147,9 @@ class Platform {
 class Driver {
   public:
     Driver(const Schedule& s, const std::vector<Topology::Vertex>& chips, const LinkPlan& plan, Platform& platform,
-           std::vector<Lane> lanes, double alpha_s, double reduction_Bps)
-        : s_(s), chips_(chips), plan_(plan), platform_(platform), lanes_(std::move(lanes)), alpha_s_(alpha_s),
-          reduction_Bps_(reduction_Bps), free_slots_(platform.slots()), timing_(s.size()), waiting_(s.size()),
+           std::vector<Lane> lanes, const EngineOptions& options)
+        : s_(s), chips_(chips), plan_(plan), platform_(platform), lanes_(std::move(lanes)), alpha_s_(options.alpha_s),
+          reduction_Bps_(options.reduction_Bps), max_lanes_(options.max_lanes), free_slots_(platform.slots()), timing_(s.size()), waiting_(s.size()),
           stripes_left_(s.size()),
           dependents_at_(s.size() + 1, 0) {
         // Who depends on each flow, as one array (offsets per flow), so the child allocates little before SimGrid.
@@ -262,12 +268,18 @@ class Driver {
     }
 
     // Releases `flows` from this lane while it waits for fewer than kLaneComms communications, and hands the rest,
-    // kLaneComms flows at a time, to idle or new lanes (they start them at this instant).
+    // kLaneComms flows at a time, to idle or new lanes (they start them at this instant); with max_lanes_ lanes and
+    // none idle, this lane releases the rest itself.
     void release(std::span<const FlowId> flows, State& mine) {
         std::size_t i = 0;
         for (; i < flows.size() && (i == 0 || mine.comms.size() + mine.due.size() < kLaneComms); ++i)
             release(flows[i], mine);
         for (; i < flows.size(); i += kLaneComms) {
+            if (idle_.empty() && boxes_.size() >= max_lanes_) {
+                for (; i < flows.size(); ++i)
+                    release(flows[i], mine);
+                break;
+            }
             const auto batch = flows.subspan(i, std::min(kLaneComms, flows.size() - i));
             ++active_;
             if (!idle_.empty()) {
@@ -370,6 +382,7 @@ class Driver {
     std::vector<Lane> lanes_;
     double alpha_s_;
     double reduction_Bps_; // cap of a reducing flow (0: none)
+    std::size_t max_lanes_; // lanes at most (EngineOptions::max_lanes)
     std::vector<FabricZone::LinkImpl*> free_slots_;
     std::deque<Box> boxes_;   // one per lane (a deque: lanes hold references)
     std::vector<Box*> idle_;  // lanes suspended until given flows
@@ -429,7 +442,7 @@ std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& sc
     engine.get_netzone_root()->get_network_model()->set_lat_factor_cb(
         [&zone = platform.zone()](double, const sg4::Host*, const sg4::Host*, const std::vector<sg4::Link*>&,
                                   const std::unordered_set<sg4::NetZone*>&) { return zone.latency_factor(); });
-    Driver driver(schedule, chips, plan, platform, std::move(lanes), options.alpha_s, options.reduction_Bps);
+    Driver driver(schedule, chips, plan, platform, std::move(lanes), options);
     driver.run();
     return std::move(driver).timings();
 }
