@@ -75,13 +75,34 @@ class Alltoall {
     Alltoall(const Topology& t, Router& router, const std::vector<Vertex>& chips, double pair_bytes,
              const EngineOptions& options)
         : t_(t), router_(router), chips_(chips), pair_bytes_(pair_bytes), options_(options), cables_(t.cables()),
-          rate_(direction_rates(t, options.efficiency)), load_(2 * t.num_links(), 0.0) {}
+          rate_(direction_rates(t, options.efficiency)), load_(2 * t.num_links(), 0.0),
+          latest_(load_.size(), -std::numeric_limits<double>::infinity()) {}
 
-    // Every byte on every cable direction: one walk per (source, class), then each class's last hops.
-    void count_bytes(const DestinationClass& c) {
+    // One walk per (source, class): every byte on every cable direction, and on each the largest latency of a
+    // stripe that crosses it. A stripe takes alpha + its latency + the drain time of its busiest direction, so the
+    // slowest stripe is, over cable directions, the largest of (drain + the latest stripe crossing it): known once
+    // every class is counted, without walking again (time()).
+    void count(const DestinationClass& c) {
         router_.aim(c.neighbours, only(c));
-        std::map<LastHop, double> down_bytes;                        // from every source
+        // Per last hop, over the class's chips: the largest latency down to them, and their least.
+        struct Down {
+            TopTwo latency;
+            double least = std::numeric_limits<double>::infinity();
+            TopTwo arrival; // over the sources whose stripes go down it: the latest arrival at the neighbour
+            double bytes = 0; // from every source
+        };
+        std::map<LastHop, Down> last_hops;
         std::map<Rank, std::vector<std::pair<LastHop, double>>> own; // sources inside the class, to take back out
+        const auto down_of = [&](const LastHop& last) -> Down& {
+            auto [it, fresh] = last_hops.try_emplace(last);
+            if (fresh)
+                for (Rank d : c.members) {
+                    const double latency = cables_[cable_of(down(t_, last.first, chips_[d])[last.second])]->latency_s;
+                    it->second.latency.add(latency, d);
+                    it->second.least = std::min(it->second.least, latency);
+                }
+            return it->second;
+        };
         for (Rank s = 0; s < chips_.size(); ++s) {
             const bool inside = std::binary_search(c.members.begin(), c.members.end(), s);
             const double receivers = static_cast<double>(c.members.size() - (inside ? 1 : 0));
@@ -93,60 +114,44 @@ class Alltoall {
             most_stripes_ = std::max(most_stripes_, open_.size());
             for (const auto& open : open_) {
                 sprayed_ = sprayed_ || open.path.sprayed() || open.arrivals.size() > 1;
-                for_each_hop(open.path, [&](Hop hop, double fraction) { load_[hop] += receivers * share * fraction; });
-                for_each_last_hop(c, open, [&](const LastHop& last, double fraction) {
-                    down_bytes[last] += share * fraction;
-                    if (inside) own[s].emplace_back(last, share * fraction);
-                });
-            }
-        }
-        for (Rank d : c.members) {
-            std::map<LastHop, double> bytes = down_bytes;
-            for (const auto& [last, share] : own[d])
-                bytes[last] -= share;
-            for (const auto& [last, b] : bytes)
-                load_[down(t_, last.first, chips_[d])[last.second]] += b;
-        }
-    }
-
-    // The slowest stripe towards the class, once every byte is counted.
-    double slowest(const DestinationClass& c) {
-        router_.aim(c.neighbours, only(c));
-        // Per last hop, over the class's chips: the largest latency, the largest latency + drain, the least latency.
-        struct Down {
-            TopTwo latency, latency_drain;
-            double least = std::numeric_limits<double>::infinity();
-        };
-        std::map<LastHop, Down> last_hops;
-        double worst = 0;
-        for (Rank s = 0; s < chips_.size(); ++s) {
-            const bool inside = std::binary_search(c.members.begin(), c.members.end(), s);
-            if (c.members.size() == (inside ? 1u : 0u)) continue;
-            router_.open_paths(chips_[s], open_);
-            for (const auto& open : open_) {
-                double drain = 0;
-                for_each_hop(open.path, [&](Hop hop, double) { drain = std::max(drain, load_[hop] / rate_[hop]); });
                 double arrival_latency = 0;
                 for (const auto& arrival : open.arrivals)
                     arrival_latency = std::max(arrival_latency, arrival.latency_s);
-                for_each_last_hop(c, open, [&](const LastHop& last, double) {
-                    auto [it, fresh] = last_hops.try_emplace(last);
-                    if (fresh)
-                        for (Rank d : c.members) {
-                            const Hop hop = down(t_, last.first, chips_[d])[last.second];
-                            const double latency = cables_[cable_of(hop)]->latency_s;
-                            it->second.latency.add(latency, d);
-                            it->second.latency_drain.add(latency + load_[hop] / rate_[hop], d);
-                            it->second.least = std::min(it->second.least, latency);
-                        }
-                    const double latency = it->second.latency.without(s);
-                    const double latency_drain = it->second.latency_drain.without(s);
-                    worst = std::max(worst, arrival_latency + std::max(latency + drain, latency_drain));
-                    least_latency_ = std::min(least_latency_, arrival_latency + it->second.least);
-                    most_latency_ = std::max(most_latency_, arrival_latency + latency);
+                double latest_down = -std::numeric_limits<double>::infinity(); // to a chip of the class but s
+                for_each_last_hop(c, open, [&](const LastHop& last, double fraction) {
+                    Down& d = down_of(last);
+                    d.bytes += share * fraction;
+                    if (inside) own[s].emplace_back(last, share * fraction);
+                    d.arrival.add(arrival_latency, s);
+                    latest_down = std::max(latest_down, d.latency.without(s));
+                    least_latency_ = std::min(least_latency_, arrival_latency + d.least);
+                    most_latency_ = std::max(most_latency_, arrival_latency + d.latency.without(s));
+                });
+                const double latency = arrival_latency + latest_down;
+                for_each_hop(open.path, [&](Hop hop, double fraction) {
+                    load_[hop] += receivers * share * fraction;
+                    latest_[hop] = std::max(latest_[hop], latency);
                 });
             }
         }
+        // The last hops: each chip's bytes from every source but itself, its stripes' latest arrival likewise.
+        for (const auto& [last, d] : last_hops)
+            for (Rank r : c.members) {
+                const Hop hop = down(t_, last.first, chips_[r])[last.second];
+                load_[hop] += d.bytes;
+                latest_[hop] = std::max(latest_[hop], d.arrival.without(r) + cables_[cable_of(hop)]->latency_s);
+            }
+        for (const auto& [r, shares] : own)
+            for (const auto& [last, share] : shares)
+                load_[down(t_, last.first, chips_[r])[last.second]] -= share;
+    }
+
+    // The slowest stripe, once every class is counted.
+    double time() const {
+        double worst = 0;
+        for (Hop hop = 0; hop < load_.size(); ++hop)
+            if (latest_[hop] > -std::numeric_limits<double>::infinity())
+                worst = std::max(worst, latest_[hop] + load_[hop] / rate_[hop]);
         return options_.alpha_s + worst;
     }
 
@@ -201,6 +206,7 @@ class Alltoall {
     const EngineOptions& options_;
     std::vector<const Link*> cables_; // by id
     std::vector<double> rate_, load_;
+    std::vector<double> latest_; // per cable direction, the latency of the latest stripe crossing it; -inf: none
     std::size_t communications_ = 0;
     std::size_t fewest_stripes_ = std::numeric_limits<std::size_t>::max(), most_stripes_ = 0;
     double least_latency_ = std::numeric_limits<double>::infinity(), most_latency_ = 0;
@@ -215,11 +221,8 @@ RunResult analytic_alltoall(const Topology& t, Router& router, const std::vector
     const auto classes = destination_classes(t, chips, router.strategy() == RouteStrategy::Ecmp);
     Alltoall alltoall(t, router, chips, pair_bytes, options);
     for (const auto& c : classes)
-        alltoall.count_bytes(c);
-    double time_s = 0;
-    for (const auto& c : classes)
-        time_s = std::max(time_s, alltoall.slowest(c));
-    return std::move(alltoall).result(chips.size() > 1 ? time_s : 0);
+        alltoall.count(c);
+    return std::move(alltoall).result(chips.size() > 1 ? alltoall.time() : 0);
 }
 
 } // namespace snsim::engine

@@ -11,7 +11,8 @@
 //
 // Every flow of direct alltoall starts at 0 in one step and one chunk, so, as in sim/engine/analytic.hpp, a
 // stripe takes alpha + its path's latency + the time its busiest cable direction needs to drain everything the
-// collective puts there; the run ends with the slowest stripe.
+// collective puts there; the run ends with the slowest stripe: over cable directions, the largest of (the latest
+// latency of a stripe crossing it + its drain time), recorded in the same walk as the bytes.
 #include <vector>
 
 #include "sim/engine/engine.hpp"

@@ -234,31 +234,40 @@ const std::vector<Path>& Router::paths(Vertex from, Vertex to) {
 void Router::aim(const std::vector<Vertex>& neighbours, std::optional<Vertex> only) {
     aim_only_ = only;
     const std::size_t n = t_.num_nodes();
+    const auto& g = t_.graph();
     if (class_stamp_.size() != n) {
         class_stamp_.assign(n, 0);
         class_steps_.assign(n, {});
         multiplicity_.assign(n, 0);
         aim_ = 0;
+        arc_start_.assign(n + 1, 0);
+        arcs_.clear();
+        arcs_.reserve(2 * t_.num_links());
+        for (Vertex v = 0; v < n; ++v) {
+            for (auto [e, end] = boost::out_edges(v, g); e != end; ++e)
+                arcs_.push_back({static_cast<std::uint32_t>(boost::target(*e, g)), g[*e].id});
+            arc_start_[v + 1] = arcs_.size();
+        }
+        cables_ = t_.cables();
     }
     ++aim_;
     class_dist_.assign(n, kUnreachedClass);
     std::fill(multiplicity_.begin(), multiplicity_.end(), 0);
-    std::vector<Vertex> frontier;
+    frontier_.clear();
     for (Vertex v : neighbours) {
-        if (multiplicity_[v]++ == 0) frontier.push_back(v);
+        if (multiplicity_[v]++ == 0) frontier_.push_back(v);
         class_dist_[v] = 0;
     }
-    const auto& g = t_.graph();
-    for (std::uint16_t d = 1; !frontier.empty(); ++d) {
-        std::vector<Vertex> next;
-        for (Vertex v : frontier)
-            for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
-                const Vertex w = boost::target(*e, g);
+    for (std::uint16_t d = 1; !frontier_.empty(); ++d) {
+        next_frontier_.clear();
+        for (Vertex v : frontier_)
+            for (std::size_t a = arc_start_[v]; a < arc_start_[v + 1]; ++a) {
+                const Vertex w = arcs_[a].to;
                 if (class_dist_[w] != kUnreachedClass) continue;
                 class_dist_[w] = d;
-                next.push_back(w);
+                next_frontier_.push_back(w);
             }
-        frontier = std::move(next);
+        std::swap(frontier_, next_frontier_);
     }
 }
 
@@ -267,10 +276,12 @@ const std::vector<Router::Step>& Router::class_steps(Vertex at) {
     if (class_stamp_[at] == aim_) return steps;
     class_stamp_[at] = aim_;
     steps.clear();
-    const auto& g = t_.graph();
-    for (auto [e, end] = boost::out_edges(at, g); e != end; ++e) {
-        const Vertex w = boost::target(*e, g);
-        if (class_dist_[w] + 1 == class_dist_[at]) steps.push_back({make_hop(g[*e].id, at, w), w, g[*e].latency_s, g[*e].bytes_per_s});
+    const std::uint16_t want = class_dist_[at] - 1;
+    for (std::size_t a = arc_start_[at]; a < arc_start_[at + 1]; ++a) {
+        const Vertex w = arcs_[a].to;
+        if (class_dist_[w] != want) continue;
+        const Link& cable = *cables_[arcs_[a].cable];
+        steps.push_back({make_hop(arcs_[a].cable, at, w), w, cable.latency_s, cable.bytes_per_s});
     }
     std::sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.hop < b.hop; });
     return steps;
@@ -299,12 +310,12 @@ void Router::open_paths(Vertex from, std::vector<OpenPath>& out) {
             stripes = static_cast<std::uint32_t>(class_dist_[from] == 0 ? multiplicity_[from] : class_steps(from).size());
     }
     const Vertex to = ecmp ? *aim_only_ : 0;
-    std::vector<std::pair<Vertex, std::uint32_t>> arrivals; // stripes that have left each vertex (few vertices)
+    turns_.clear(); // stripes that have left each vertex (few vertices)
     const auto turn = [&](Vertex v, std::size_t choices) -> std::uint32_t {
         if (!ecmp) return 0;
         std::uint32_t left = 0;
-        auto found = std::find_if(arrivals.begin(), arrivals.end(), [&](const auto& a) { return a.first == v; });
-        if (found == arrivals.end()) arrivals.emplace_back(v, 1);
+        auto found = std::find_if(turns_.begin(), turns_.end(), [&](const auto& a) { return a.first == v; });
+        if (found == turns_.end()) turns_.emplace_back(v, 1);
         else left = found->second++;
         return static_cast<std::uint32_t>((flow_hash(from, to, v) + left) % choices);
     };

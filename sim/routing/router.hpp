@@ -131,6 +131,18 @@ class Router {
 
     const std::vector<Step>& class_steps(Vertex at); // towards the aimed class, from a vertex not next to it
 
+    // The graph's cables as flat arrays, for the class walks that scan every cable once per class: each vertex's
+    // cables are arcs_[arc_start_[v], arc_start_[v + 1]). Built at the first aim.
+    struct Arc {
+        std::uint32_t to;
+        std::uint32_t cable;
+    };
+    std::vector<std::size_t> arc_start_;
+    std::vector<Arc> arcs_;
+    std::vector<const Link*> cables_; // by id
+    std::vector<Vertex> frontier_, next_frontier_;
+    std::vector<std::pair<Vertex, std::uint32_t>> turns_; // open_paths: stripes that have left each vertex
+
     const Topology& t_;
     RoutingOptions options_;
     std::map<std::vector<int>, Vertex> by_coords_; // chips of grid topologies
