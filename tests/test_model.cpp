@@ -158,9 +158,8 @@ TEST_CASE("model: a generated step runs on both engines, and bad models are refu
     CHECK(refusal("    name: gpt3_175b\n    peak_flops: 1PFLOPS\n") ==
           "m.yaml:4: workload.model: 96 layers do not split into pp 5 equal stages (every stage runs one program); "
           "give model.layers (got \"gpt3_175b\")");
-    CHECK(refusal("    name: gpt3_175b\n    layers: 10\n") ==
-          "m.yaml:4: workload.model: model.peak_flops is missing: the chip's peak FLOP/s (e.g. 989TFLOPS) (got "
-          "\"gpt3_175b\")");
+    CHECK(refusal("    name: gpt3_175b\n    layers: 10\n    mode: serve\n") ==
+          "m.yaml:6: workload.model.mode: expected train, prefill or decode (got \"serve\")");
     CHECK(refusal("    name: llama3_70b\n    layers: 5\n    experts: 8\n    peak_flops: 1PFLOPS\n") ==
           "m.yaml:4: workload.model: experts need top_k and expert_ffn of at least 1 (got \"llama3_70b\")");
     CHECK(refusal("    name: gpt3_175b\n    mfu: 2\n") ==
@@ -189,4 +188,67 @@ TEST_CASE("model: MoE with tensor parallelism follows Megatron's rules", "[workl
                                       "    dense_layers: 0\n    peak_flops: 1PFLOPS\n",
                                       "d.yaml");
     CHECK_FALSE(by_name(w).count("dense.attn_fwd"));
+}
+
+TEST_CASE("model: without a peak of its own, compute is timed on the config's chip", "[workload][model]") {
+    const std::string text = "workload:\n  parallel: {tp: 2}\n  model:\n    name: gpt3_175b\n    layers: 2\n";
+    Workload w = parse_workload(text, "m.yaml");
+    REQUIRE(w.untimed);
+    const Topology t = switched({2, 1, 1, 1, {50e9, 300e-9, LinkKind::Electrical}});
+    Experiment base;
+    base.engine.kind = EngineKind::analytic;
+    CHECK_THROWS_WITH(run_step(w, t, t.nodes_of(NodeKind::Chip), base),
+                      "m.yaml:4: workload.model.peak_flops: is missing: give the chip's peak (e.g. 989TFLOPS) here or "
+                      "as chip.peak_flops in the config");
+    // On a chip of 1 PFLOPS at the default MFU 0.4, as if the workload gave the peak itself.
+    base.peak_flops = 1e15;
+    const StepResult from_chip = run_step(w, t, t.nodes_of(NodeKind::Chip), base);
+    const Workload given = parse_workload(text + "    peak_flops: 1PFLOPS\n", "m.yaml");
+    CHECK_FALSE(given.untimed);
+    base.peak_flops = 5e14; // the workload's own peak comes first
+    const StepResult from_workload = run_step(given, t, t.nodes_of(NodeKind::Chip), base);
+    CHECK(from_chip.step_s == Approx(from_workload.step_s).epsilon(1e-12));
+    CHECK(from_chip.compute_s == Approx(from_workload.compute_s).epsilon(1e-12));
+    time_compute(w, 1e15, 0);
+    CHECK_FALSE(w.untimed);
+    CHECK(by_name(w).at("dense.mlp_fwd").seconds == Approx(by_name(given).at("dense.mlp_fwd").seconds));
+}
+
+TEST_CASE("model: decode and prefill run forward only, decode reads weights and KV cache", "[workload][model]") {
+    // Llama-3 70B decoding one token for 4 sequences against a 4,096-token cache, tp 1 x ep 1 on one chip.
+    const std::string common = "workload:\n  parallel: {tp: 1}\n  model:\n    name: llama3_70b\n"
+                               "    seq: 4096\n    micro_batch: 4\n    peak_flops: 1PFLOPS\n    mfu: 0.5\n";
+    const auto decode = by_name(parse_workload(common + "    mode: decode\n    memory_bandwidth: 3.2TB/s\n", "d.yaml"));
+    CHECK_FALSE(decode.count("dense.attn_bwd"));
+    CHECK_FALSE(decode.count("dp.dense_grads"));
+    // Attention, by hand: Q and O are 8192 x (64 x 128) each, K and V 8192 x (8 x 128) each; bf16 weights; the cache
+    // holds K and V of 8 heads of 128 for 4 x 4096 positions. Reading them (3.2 TB/s) takes far longer than the
+    // 2 x 4 x parameters + 4 x 2 x 4096 x 64 x 256 FLOPs at 0.5 PFLOPS.
+    const double attention_params = 2.0 * 8192 * 64 * 128 + 2.0 * 8192 * 8 * 128;
+    const double cache = 4.0 * 4096 * 2 * 8 * 128 * 2;
+    const double read = (attention_params * 2 + cache) / 3.2e12;
+    const double compute = (2 * 4 * attention_params + 4.0 * 2 * 4096 * 64 * 256) / 0.5e15;
+    REQUIRE(read > compute);
+    CHECK(decode.at("dense.attn_fwd").seconds == Approx(read).epsilon(1e-12));
+    // Without a memory bandwidth (here or in the config) decode is timed by its FLOPs alone.
+    const auto flops_only = by_name(parse_workload(common + "    mode: decode\n", "d.yaml"));
+    CHECK(flops_only.at("dense.attn_fwd").seconds == Approx(compute).epsilon(1e-12));
+    // Prefill: the 4 x 4096 prompt tokens forward; logits only for each sequence's last one.
+    const auto prefill = by_name(parse_workload(common + "    mode: prefill\n", "p.yaml"));
+    CHECK_FALSE(prefill.count("head_bwd"));
+    CHECK(prefill.at("head_fwd").seconds == Approx(2.0 * 4 * 128256 * 8192 / 0.5e15).epsilon(1e-12));
+    const auto train = by_name(parse_workload(common, "t.yaml"));
+    CHECK(train.at("head_fwd").seconds == Approx(2.0 * 4 * 4096 * 128256 * 8192 / 0.5e15).epsilon(1e-12));
+}
+
+TEST_CASE("model: DeepSeek-V3 decode dispatches INT8 tokens and combines bf16 ones", "[workload][model]") {
+    const auto ops = by_name(parse_workload("workload:\n  parallel: {ep: 8}\n  model:\n    name: deepseek_v3\n"
+                                            "    mode: decode\n    micro_batch: 128\n    dispatch_bytes: 1\n"
+                                            "    peak_flops: 1PFLOPS\n",
+                                            "d.yaml"));
+    // 128 tokens a rank, each to 8 experts, 7168 values: 1 byte each out, 2 back.
+    CHECK(ops.at("moe.dispatch_fwd").bytes == 128.0 * 8 * 7168);
+    CHECK(ops.at("moe.combine_fwd").bytes == 128.0 * 8 * 7168 * 2);
+    CHECK(ops.at("moe.dispatch_fwd").collective == Collective::alltoall);
+    CHECK_FALSE(ops.count("moe.combine_bwd"));
 }

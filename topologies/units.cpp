@@ -28,10 +28,13 @@ const Table& table(Quantity q) {
     static const Table bytes = {{"", 1},     {"B", 1},     {"kB", 1e3}, {"KB", 1e3}, {"MB", 1e6},
                                 {"GB", 1e9}, {"TB", 1e12}, {"KiB", Ki}, {"MiB", Mi}, {"GiB", Gi},
                                 {"TiB", Ti}, {"K", Ki},    {"M", Mi},   {"G", Gi},   {"T", Ti}};
+    static const Table flops = {{"FLOPS", 1},     {"GFLOPS", 1e9},     {"TFLOPS", 1e12},     {"PFLOPS", 1e15},
+                                {"FLOP/s", 1},    {"GFLOP/s", 1e9},    {"TFLOP/s", 1e12},    {"PFLOP/s", 1e15}};
     switch (q) {
     case Quantity::Bandwidth: return bandwidth;
     case Quantity::Time: return time;
     case Quantity::Bytes: return bytes;
+    case Quantity::Flops: return flops;
     }
     return bytes;
 }
@@ -50,6 +53,7 @@ std::string_view name(Quantity q) {
     case Quantity::Bandwidth: return "bandwidth";
     case Quantity::Time: return "time";
     case Quantity::Bytes: return "size in bytes";
+    case Quantity::Flops: return "compute rate";
     }
     return "";
 }
@@ -59,6 +63,7 @@ std::string_view examples(Quantity q) {
     case Quantity::Bandwidth: return "392GB/s, 224Gbps, 28 GBps";
     case Quantity::Time: return "1.2us, 200ns, 3ms";
     case Quantity::Bytes: return "8GiB, 64KB, 1M, 4096";
+    case Quantity::Flops: return "989TFLOPS, 2.5PFLOPS";
     }
     return "";
 }
@@ -80,6 +85,8 @@ double parse(Quantity q, std::string_view text) {
         if (q == Quantity::Bandwidth && value > 0 && (value < 1 || value > 1e18))
             throw UnitError("bandwidth out of range: 1 B/s to 1 EB/s");
         if (q == Quantity::Time && value > 1e6) throw UnitError("time out of range: at most 1e6 s");
+        if (q == Quantity::Flops && value > 0 && (value < 1e6 || value > 1e21))
+            throw UnitError("compute rate out of range: 1 MFLOPS to 1 ZFLOPS");
         return value;
     }
     if (unit.empty()) throw UnitError(fmt::format("missing unit: write a {} such as {}", name(q), examples(q)));
@@ -93,6 +100,10 @@ std::string format_bandwidth(double v) {
 std::string format_time(double v) {
     if (v == 0) return "0 s";
     return scaled(v, {{1e-12, "ps"}, {1e-9, "ns"}, {1e-6, "us"}, {1e-3, "ms"}, {1, "s"}});
+}
+
+std::string format_flops(double v) {
+    return scaled(v, {{1, "FLOPS"}, {1e9, "GFLOPS"}, {1e12, "TFLOPS"}, {1e15, "PFLOPS"}});
 }
 
 std::string format_bytes(double v) {

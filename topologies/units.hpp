@@ -4,6 +4,7 @@
 //              Ki/Mi/Gi/Ti binary)
 //   time:      "1.2us", "1.2µs", "200ns", "3ms", "1s", "500ps"
 //   bytes:     "8GiB", "64KB", "1M" (bare K/M/G/T are binary, as in nccl-tests' -b/-e), "4096" (bytes)
+//   compute:   "989TFLOPS", "2.5 PFLOPS", "752TFLOP/s" (floating-point operations per second, decimal prefixes)
 // A bare number is accepted only for bytes. Parsing throws UnitError with the reason; callers add the key and
 // position. Values may be negative or zero here; range checks belong to the caller, which knows the key.
 #include <stdexcept>
@@ -12,7 +13,7 @@
 
 namespace snsim::units {
 
-enum class Quantity { Bandwidth, Time, Bytes };
+enum class Quantity { Bandwidth, Time, Bytes, Flops };
 
 class UnitError : public std::invalid_argument {
   public:
@@ -29,6 +30,9 @@ inline double parse_time(std::string_view text) {
 inline double parse_bytes(std::string_view text) {
     return parse(Quantity::Bytes, text);
 }
+inline double parse_flops(std::string_view text) {
+    return parse(Quantity::Flops, text);
+}
 
 std::string_view name(Quantity quantity);     // "bandwidth", "time", "size in bytes"
 std::string_view examples(Quantity quantity); // "392GB/s, 224Gbps, 28 GBps"
@@ -37,5 +41,6 @@ std::string_view examples(Quantity quantity); // "392GB/s, 224Gbps, 28 GBps"
 std::string format_bandwidth(double bytes_per_s);
 std::string format_time(double seconds);
 std::string format_bytes(double bytes);
+std::string format_flops(double flops_per_s);
 
 } // namespace snsim::units

@@ -156,6 +156,7 @@ int compare_workload(const CompareOptions& o) {
         Topology topology;
         std::vector<Topology::Vertex> chips;
         Experiment base;
+        workload::Workload work; // the workload, its generated compute timed on this system's chip
         workload::SystemStep result;
     };
     std::vector<Prepared> prepared; // every system loaded and checked before any runs
@@ -164,7 +165,9 @@ int compare_workload(const CompareOptions& o) {
         Topology topology = config::build_topology(config);
         auto chips = config::communicator(config, topology);
         Experiment base = experiment_of(config, o.flags);
-        try { // the workload's grid must fit every system before any runs
+        workload::Workload work = w;
+        try { // the workload's grid and compute must fit every system before any runs
+            workload::time_compute(work, base.peak_flops, base.memory_bandwidth);
             workload::check_strict(w, workload::Placement(w, chips.size()), topology, chips);
         } catch (const InputError& e) {
             throw InputError(fmt::format("{}: {}", config.name(), e.what()));
@@ -174,7 +177,8 @@ int compare_workload(const CompareOptions& o) {
         result.config = s.config;
         result.vary = s.vary;
         result.chips = chips.size();
-        prepared.push_back({std::move(config), std::move(topology), std::move(chips), std::move(base), result});
+        prepared.push_back(
+            {std::move(config), std::move(topology), std::move(chips), std::move(base), std::move(work), result});
     }
     std::cout << fmt::format("# {} on {} systems, engine {}\n", w.name, prepared.size(),
                              to_string(prepared.front().base.engine.kind))
@@ -185,7 +189,7 @@ int compare_workload(const CompareOptions& o) {
         if (stop.received()) break;
         const auto start = std::chrono::steady_clock::now();
         try {
-            p.result.step = workload::run_step(w, p.topology, p.chips, p.base, 1);
+            p.result.step = workload::run_step(p.work, p.topology, p.chips, p.base, 1);
         } catch (const InputError& e) {
             throw InputError(fmt::format("{}: {}", p.result.label, e.what()));
         } catch (const std::exception&) {

@@ -84,6 +84,8 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     x.seed = static_cast<std::uint64_t>(c.integer("seed"));
     x.engine = r.engine;
     x.cost = r.cost;
+    x.peak_flops = r.peak_flops;
+    x.memory_bandwidth = r.memory_bandwidth;
     // Every size must have a protocol before any is simulated.
     if (const auto why = x.cost.refusal(x.sizes)) throw c.error("cost.protocols", *why);
     // Here, in the parent: a bad value would kill the simulation child.

@@ -27,7 +27,7 @@ struct WorkloadOptions {
 
 int run(const WorkloadOptions& o) {
     report::OutputSet files(o.outputs, {}, {o.workload, o.config});
-    const workload::Workload w = workload::read_workload(o.workload);
+    workload::Workload w = workload::read_workload(o.workload);
     const auto config = config::Config::load(o.config);
     const Topology topology = config::build_topology(config);
     const auto chips = config::communicator(config, topology);
@@ -35,6 +35,7 @@ int run(const WorkloadOptions& o) {
     flags.engine = o.engine == "both" ? "" : o.engine;
     flags.simgrid_cfg = o.simgrid_cfg;
     Experiment base = experiment_of(config, flags);
+    workload::time_compute(w, base.peak_flops, base.memory_bandwidth);
     const workload::StepResult step = workload::run_step(w, topology, chips, base, o.busiest);
     std::optional<workload::StepResult> analytic;
     if (o.engine == "both") {

@@ -175,9 +175,11 @@ class Loader {
             break;
         case KeyType::Bandwidth:
         case KeyType::Time:
-        case KeyType::Bytes: {
+        case KeyType::Bytes:
+        case KeyType::Flops: {
             const auto q = decl.type == KeyType::Bandwidth ? units::Quantity::Bandwidth
                            : decl.type == KeyType::Time    ? units::Quantity::Time
+                           : decl.type == KeyType::Flops   ? units::Quantity::Flops
                                                            : units::Quantity::Bytes;
             double v = 0;
             try {

@@ -20,6 +20,7 @@ struct RunRequest {
     RoutingOptions routing;
     EngineOptions engine;
     CostModel cost;
+    double peak_flops = 0, memory_bandwidth = 0; // chip.*: 0 = not given
 };
 
 RunRequest run_request(const Config& config);

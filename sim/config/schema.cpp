@@ -205,6 +205,20 @@ std::vector<KeyDecl> run_keys() {
          "paths each message is split over (0 = every equal-cost cable leaving the chip: its planes or ports)",
          {},
          0},
+        {"chip.peak_flops",
+         KeyType::Flops,
+         "0FLOPS",
+         "one chip's peak dense compute rate, for workloads generated from a model (workload.model: compute = FLOPs / "
+         "(peak x mfu)); 0 = not given (the workload must give model.peak_flops)",
+         {},
+         0},
+        {"chip.memory_bandwidth",
+         KeyType::Bandwidth,
+         "0GB/s",
+         "one chip's memory (HBM) bandwidth: a generated compute op takes at least the bytes it reads (weights, KV "
+         "cache) / this; 0 = not given (compute is FLOPs alone)",
+         {},
+         0},
     };
 }
 
@@ -412,6 +426,7 @@ std::string_view describe(KeyType type) {
     case KeyType::Bandwidth: return "a bandwidth such as 392GB/s, 224Gbps, 28 GBps";
     case KeyType::Time: return "a time such as 1.2us, 200ns";
     case KeyType::Bytes: return "a size such as 8GiB, 64KB, 4096";
+    case KeyType::Flops: return "a compute rate such as 989TFLOPS, 2.5PFLOPS";
     case KeyType::IntegerList: return "a list of whole numbers such as [4, 4, 4]";
     case KeyType::StringList: return "a list of texts such as [c5, \"p3.*\"]";
     case KeyType::Files: return "a file name or a list of them such as [base.yaml, fitted.yaml]";

@@ -8,7 +8,7 @@
 namespace snsim::config {
 
 // Files: a file name or a list of them (read as a list of texts).
-enum class KeyType { Integer, Real, String, Bandwidth, Time, Bytes, IntegerList, StringList, Files };
+enum class KeyType { Integer, Real, String, Bandwidth, Time, Bytes, Flops, IntegerList, StringList, Files };
 
 std::string_view describe(KeyType type); // "a whole number", "a bandwidth such as 392GB/s", ...
 

@@ -21,6 +21,9 @@ struct Experiment {
     RoutingOptions routing;
     EngineOptions engine;
     CostModel cost;         // protocols, chunking, launch interval (sim/engine/cost_model.hpp)
+    // One chip's compute (chip.peak_flops, chip.memory_bandwidth; 0 = not given): what times a workload generated
+    // from a model (workload::time_compute).
+    double peak_flops = 0, memory_bandwidth = 0;
     std::uint64_t seed = 1; // echoed in every row
     // Step coalescing: ring phases that provably run in lockstep become one flow per pair (sim/engine/lockstep.hpp);
     // the same times with far fewer flows. Off: every step is simulated (to check, or to measure the engine).

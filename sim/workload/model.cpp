@@ -1,5 +1,7 @@
 #include "sim/workload/model.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "topologies/errors.hpp"
@@ -106,7 +108,6 @@ class Generator {
         if (moe_layers == 0 && ep_ > 1) fail(fmt::format("ep {} on a model without experts", ep_));
         if (m_.experts > 0 && m_.experts % ep_ != 0)
             fail(fmt::format("ep {} does not divide the {} experts", ep_, m_.experts));
-        if (r_.peak_flops <= 0) fail("model.peak_flops is missing: the chip's peak FLOP/s (e.g. 989TFLOPS)");
         if (m_.experts > 0 && (m_.top_k < 1 || m_.expert_ffn < 1))
             fail("experts need top_k and expert_ffn of at least 1");
         if (m_.experts > 0 && m_.top_k > m_.experts) fail("top_k is more than the experts");
@@ -115,19 +116,30 @@ class Generator {
         // routes its own share of the tokens, and the experts' outputs stay sharded as the next block needs them.
         if (moe_layers > 0 && tp_ > 1 && !r_.sequence_parallel)
             fail("MoE layers with tp > 1 need model.sequence_parallel: true (as Megatron-LM requires)");
-        const double T = 1.0 * r_.micro_batch * r_.seq;
+        const bool train = r_.mode == ModelMode::train, decode = r_.mode == ModelMode::decode;
+        // Tokens of one micro-batch: every position (train, prefill) or one new token per sequence (decode).
+        const double T = decode ? 1.0 * r_.micro_batch : 1.0 * r_.micro_batch * r_.seq;
         const double A = T * m_.hidden * r_.dtype_bytes; // one micro-batch's activations
         const auto P = parameters(m_);
+        const double weight = r_.dtype_bytes;            // bytes per parameter read (weights as computed: bf16)
+        // Attention over the context: causal within the sequence (train, prefill), every cached position (decode).
+        const double scores = decode ? 2 * score_flops(m_, r_.seq) : score_flops(m_, r_.seq);
+        // Decode reads the KV cache of its sequences: MLA's compressed latent (shared by the heads, so every tp
+        // rank reads all of it), or K and V of the kv heads (split over tp where there are enough of them).
+        const double cache_per_token = mla(m_) ? (m_.kv_lora + m_.qk_rope) * r_.dtype_bytes
+                                               : 2.0 * m_.kv_heads * m_.head_dim * r_.dtype_bytes /
+                                                     std::min<double>(tp_, std::max(1, m_.kv_heads));
+        const double cache = decode ? 1.0 * r_.micro_batch * r_.seq * cache_per_token : 0.0;
 
         // Forward and backward of one layer of each kind, per micro-batch and rank.
         const auto attn = [&](bool forward) {
-            return flops(2 * T * P.attention + T * score_flops(m_, r_.seq), forward) / tp_;
+            return Work{flops(2 * T * P.attention + T * scores, forward) / tp_, P.attention / tp_ * weight + cache};
         };
         const auto dense_layer = [&](bool f) { // backward: the MLP first
             Node layer;
             layer.times = static_cast<std::uint32_t>(dense_layers / pp_);
             if (f) tp_block(layer, "dense.attn", attn(f), A, f);
-            tp_block(layer, "dense.mlp", flops(2 * T * P.dense_mlp, f) / tp_, A, f);
+            tp_block(layer, "dense.mlp", {flops(2 * T * P.dense_mlp, f) / tp_, P.dense_mlp / tp_ * weight}, A, f);
             if (!f) tp_block(layer, "dense.attn", attn(f), A, f);
             return layer;
         };
@@ -136,18 +148,30 @@ class Generator {
             layer.times = static_cast<std::uint32_t>(moe_layers / pp_);
             if (f) tp_block(layer, "moe.attn", attn(f), A, f);
             // Tokens a rank routes: a tp group splits them. Each goes to top_k experts and comes back.
-            const double routed = T / tp_ * m_.top_k * m_.hidden * r_.dtype_bytes;
-            const double experts = flops(2 * T * P.moe_active, f) / tp_;
+            const double sent = T / tp_ * m_.top_k;
+            const double dispatched = sent * m_.hidden * (r_.dispatch_bytes > 0 ? r_.dispatch_bytes : r_.dtype_bytes);
+            const double combined = sent * m_.hidden * r_.dtype_bytes;
+            // Memory: the rank's routed experts that get a token (as many as arrive, under even routing, at most
+            // all it holds), the shared ones and the router.
+            const double expert = mlp_parameters(m_, m_.expert_ffn);
+            const double touched = std::min(1.0 * m_.experts / ep_, sent);
+            const Work experts{flops(2 * T * P.moe_active, f) / tp_,
+                               (touched + m_.shared_experts) * expert * weight + m_.hidden * m_.experts * weight};
             if (ep_ > 1)
                 layer.items.push_back(op(collective(f ? "moe.dispatch_fwd" : "moe.combine_bwd", Collective::alltoall,
-                                                    GroupKind::of(Dim::ep), routed)));
+                                                    GroupKind::of(Dim::ep), f ? dispatched : combined)));
             layer.items.push_back(op(compute(f ? "moe.experts_fwd" : "moe.experts_bwd", experts)));
             if (ep_ > 1)
                 layer.items.push_back(op(collective(f ? "moe.combine_fwd" : "moe.dispatch_bwd", Collective::alltoall,
-                                                    GroupKind::of(Dim::ep), routed)));
+                                                    GroupKind::of(Dim::ep), f ? combined : dispatched)));
             if (!f) tp_block(layer, "moe.attn", attn(f), A, f);
             return layer;
         };
+        // The output layer: every position in training, the last of each sequence in prefill, the new one in
+        // decode; shared by the pipeline stages.
+        const double logits = train ? T : r_.micro_batch;
+        const double head = 2 * logits * m_.vocab * m_.hidden;
+        const double head_bytes = m_.vocab * m_.hidden * weight / (tp_ * pp_);
         const double stage_act = A / (r_.sequence_parallel ? tp_ : 1);
         // Forward: every micro-batch through the stage's layers.
         Node fwd;
@@ -155,17 +179,18 @@ class Generator {
         if (pp_ > 1) fwd.items.push_back(op(pipe("pp.recv_fwd", OpKind::recv, true, stage_act)));
         if (dense_layers > 0) fwd.items.push_back(dense_layer(true));
         if (moe_layers > 0) fwd.items.push_back(moe_layer(true));
-        fwd.items.push_back(op(compute("head_fwd", flops(2 * T * m_.vocab * m_.hidden, true) / (tp_ * pp_))));
+        fwd.items.push_back(op(compute("head_fwd", {flops(head, true) / (tp_ * pp_), head_bytes})));
         if (pp_ > 1) fwd.items.push_back(op(pipe("pp.send_fwd", OpKind::send, true, stage_act)));
+        w_.program.items.push_back(fwd);
+        if (!train) return;
         // Backward: every micro-batch back through them, last layer first.
         Node bwd;
         bwd.times = r_.micro_batches;
         if (pp_ > 1) bwd.items.push_back(op(pipe("pp.recv_bwd", OpKind::recv, false, stage_act)));
-        bwd.items.push_back(op(compute("head_bwd", flops(2 * T * m_.vocab * m_.hidden, false) / (tp_ * pp_))));
+        bwd.items.push_back(op(compute("head_bwd", {flops(head, false) / (tp_ * pp_), head_bytes})));
         if (moe_layers > 0) bwd.items.push_back(moe_layer(false));
         if (dense_layers > 0) bwd.items.push_back(dense_layer(false));
         if (pp_ > 1) bwd.items.push_back(op(pipe("pp.send_bwd", OpKind::send, false, stage_act)));
-        w_.program.items.push_back(fwd);
         w_.program.items.push_back(bwd);
 
         // Gradients: the dense weights (split by tp and pp) are replicated on every data-parallel rank, experts
@@ -203,14 +228,18 @@ class Generator {
         return Node{w_.ops.size() - 1, 1, {}};
     }
 
-    Op compute(const std::string& name, double flops) const {
+    // A compute op's work: its FLOPs, and the bytes it reads from memory (inference only: training is timed by its
+    // FLOPs, its weights read once per micro-batch against hundreds of FLOPs per byte).
+    struct Work {
+        double flops = 0, memory_bytes = 0;
+    };
+
+    Op compute(const std::string& name, Work work) const {
         Op o;
         o.name = name;
         o.kind = OpKind::compute;
-        o.seconds = flops / (r_.peak_flops * r_.mfu);
-        if (o.seconds > kMaxOpSeconds)
-            throw InputError(located(w_.file, line_, "workload.model", name,
-                                     "an op computes for more than an hour; use more ranks"));
+        o.flops = work.flops;
+        o.memory_bytes = r_.mode == ModelMode::train ? 0.0 : work.memory_bytes;
         return o;
     }
 
@@ -243,7 +272,7 @@ class Generator {
     // A block (attention or MLP) and its tensor-parallel communication, Megatron's: without sequence parallelism
     // an allreduce of the activations after it (forward) and one in backward; with it, an allgather before and a
     // reduce-scatter after, of the same buffer.
-    void tp_block(Node& layer, const std::string& name, double seconds_flops, double A, bool forward) {
+    void tp_block(Node& layer, const std::string& name, Work work, double A, bool forward) {
         const std::string pass = forward ? "_fwd" : "_bwd";
         const bool comm = tp_ > 1;
         if (comm && r_.sequence_parallel)
@@ -253,7 +282,7 @@ class Generator {
         if (comm && r_.sequence_parallel && !forward)
             layer.items.push_back(
                 op(collective(name + ".tp_ag_input_bwd", Collective::allgather, GroupKind::of(Dim::tp), A)));
-        layer.items.push_back(op(compute(name + pass, seconds_flops)));
+        layer.items.push_back(op(compute(name + pass, work)));
         if (comm)
             layer.items.push_back(op(collective(
                 name + (r_.sequence_parallel ? ".tp_rs" : ".tp_ar") + pass,
@@ -269,8 +298,30 @@ class Generator {
 
 } // namespace
 
-void generate_training(const ModelShape& shape, const ModelRun& run, Workload& w, int line) {
+void generate(const ModelShape& shape, const ModelRun& run, Workload& w, int line) {
     Generator(shape, run, w, line).run();
+    w.untimed = ComputeRate{run.peak_flops, run.mfu, run.memory_bandwidth, line};
+    if (run.peak_flops > 0) time_compute(w, 0, 0);
+}
+
+void time_compute(Workload& w, double peak_flops, double memory_bandwidth) {
+    if (!w.untimed) return;
+    const ComputeRate rate = *w.untimed;
+    const double peak = rate.peak_flops > 0 ? rate.peak_flops : peak_flops;
+    const double memory = rate.memory_bandwidth > 0 ? rate.memory_bandwidth : memory_bandwidth;
+    if (!(peak > 0))
+        throw InputError(located(w.file, rate.line, "workload.model.peak_flops", "",
+                                 "is missing: give the chip's peak (e.g. 989TFLOPS) here or as chip.peak_flops in "
+                                 "the config"));
+    for (Op& o : w.ops) {
+        if (o.kind != OpKind::compute || (o.flops == 0 && o.memory_bytes == 0)) continue;
+        o.seconds = o.flops / (peak * rate.mfu);
+        if (memory > 0) o.seconds = std::max(o.seconds, o.memory_bytes / memory);
+        if (o.seconds > kMaxOpSeconds)
+            throw InputError(located(w.file, rate.line, "workload.model", o.name,
+                                     "an op computes for more than an hour; use more ranks"));
+    }
+    w.untimed.reset();
 }
 
 } // namespace snsim::workload

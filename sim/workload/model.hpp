@@ -1,7 +1,9 @@
 #pragma once
 // Workloads generated from a model's published shape (workload.model: docs/workloads.md, "Generated from a model"):
 // one training step of a transformer under Megatron-style tensor, pipeline, data and expert parallelism, with every
-// collective's bytes from the Megatron-LM formulas and compute as FLOPs / (peak x MFU). Training only for now.
+// collective's bytes from the Megatron-LM formulas and compute as FLOPs / (peak x MFU); or one inference pass,
+// prefill (the prompt) or decode (one new token per sequence against a KV cache), whose compute also reads the
+// weights and the cache from memory.
 #include <string>
 #include <vector>
 
@@ -26,13 +28,20 @@ struct ModelShape {
 // The built-in shapes, each with its source.
 const std::vector<ModelShape>& model_table();
 
+enum class ModelMode { train, prefill, decode };
+
 struct ModelRun {
-    std::uint32_t seq = 2048, micro_batch = 1, micro_batches = 1; // micro-batches per step on each pipeline
+    ModelMode mode = ModelMode::train;
+    // seq: tokens per sequence (train, prefill) or the KV cache's context length (decode); micro_batch: sequences
+    // per micro-batch (decode: each produces one token); micro_batches: per step on each pipeline.
+    std::uint32_t seq = 2048, micro_batch = 1, micro_batches = 1;
     double dtype_bytes = 2;                                       // activations (bf16)
     double grad_bytes = 4; // gradients as reduced: Megatron-LM accumulates and allreduces bf16 gradients in fp32
     bool sequence_parallel = false;
-    double peak_flops = 0; // of one chip, FLOP/s
-    double mfu = 0.4;      // fraction of peak the compute reaches
+    double dispatch_bytes = 0; // per element of a token sent to its experts (0: dtype_bytes; 1: INT8 dispatch)
+    double peak_flops = 0;       // of one chip, FLOP/s (0: the config's chip.peak_flops)
+    double mfu = 0.4;            // fraction of peak the compute reaches
+    double memory_bandwidth = 0; // of one chip, bytes/s (0: the config's chip.memory_bandwidth, if any)
 };
 
 // Parameter counts (norms and biases left out): per layer kind and in all, and those one token activates.
@@ -42,9 +51,12 @@ struct ModelParameters {
 };
 ModelParameters parameters(const ModelShape& shape);
 
-// Fills w.ops and w.program with one training step for the ranks of w.size (tp, ep, dp, pp; dp may be 0): GPipe
+// Fills w.ops and w.program with one step for the ranks of w.size (tp, ep, dp, pp; dp may be 0). Training: GPipe
 // order (every micro-batch forward, then every micro-batch backward), then the data-parallel gradient allreduces.
-// Throws InputError at `line` of w.file when the shape cannot be split so (layers not divisible by pp, ...).
-void generate_training(const ModelShape& shape, const ModelRun& run, Workload& w, int line);
+// Prefill and decode: every micro-batch forward, nothing else (data-parallel replicas serve on their own).
+// Compute ops carry their FLOPs and memory bytes, timed at once when run.peak_flops is given, else left to
+// time_compute() (w.untimed). Throws InputError at `line` of w.file when the shape cannot be split so (layers not
+// divisible by pp, ...).
+void generate(const ModelShape& shape, const ModelRun& run, Workload& w, int line);
 
 } // namespace snsim::workload

@@ -185,12 +185,26 @@ class Reader {
                 run.mfu = x;
             } else if (key == "mode") {
                 const std::string v = scalar(kv.second, where);
-                if (v != "train") fail(kv.second, where, "only train is generated so far", v);
+                if (v == "train") run.mode = ModelMode::train;
+                else if (v == "prefill") run.mode = ModelMode::prefill;
+                else if (v == "decode") run.mode = ModelMode::decode;
+                else fail(kv.second, where, "expected train, prefill or decode", v);
+            } else if (key == "dispatch_bytes") {
+                run.dispatch_bytes = count(kv.second, where, 8);
+            } else if (key == "memory_bandwidth") {
+                const std::string v = scalar(kv.second, where);
+                try {
+                    run.memory_bandwidth = units::parse_bandwidth(v);
+                } catch (const units::UnitError& e) {
+                    fail(kv.second, where, e.what(), v);
+                }
+                if (!(run.memory_bandwidth > 0)) fail(kv.second, where, "must be positive", v);
             } else {
                 fail(kv.first, where,
                      "unknown key; expected name, mode, seq, micro_batch, micro_batches, dtype_bytes, grad_bytes, "
-                     "sequence_parallel, peak_flops, mfu, or a shape field (layers, hidden, heads, kv_heads, "
-                     "head_dim, ffn, vocab, experts, shared_experts, top_k, expert_ffn, dense_layers)");
+                     "dispatch_bytes, sequence_parallel, peak_flops, mfu, memory_bandwidth, or a shape field (layers, "
+                     "hidden, heads, kv_heads, head_dim, ffn, vocab, experts, shared_experts, top_k, expert_ffn, "
+                     "dense_layers)");
             }
         }
         if (shape.dense_layers > shape.layers)
@@ -198,22 +212,19 @@ class Reader {
         if (shape.experts > 0 && shape.top_k > shape.experts)
             fail(n, at + ".top_k", "is more than the experts", std::to_string(shape.top_k));
         if (w_.name == std::filesystem::path(w_.file).stem().string()) w_.name = shape.name;
-        generate_training(shape, run, w_, n.Mark().is_null() ? 0 : n.Mark().line + 1);
+        generate(shape, run, w_, n.Mark().is_null() ? 0 : n.Mark().line + 1);
     }
 
-    // "989TFLOPS", "1.2e15", "2.5PFLOPS": FLOP/s.
+    // "989TFLOPS", "2.5PFLOPS": FLOP/s (topologies/units.hpp), at least 1 GFLOPS.
     double flops(const YAML::Node& n, const std::string& key) const {
         const std::string text = scalar(n, key);
-        double v = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-        const std::string unit(end, text.data() + text.size());
-        static const std::map<std::string, double> units = {
-            {"", 1}, {"FLOPS", 1}, {"GFLOPS", 1e9}, {"TFLOPS", 1e12}, {"PFLOPS", 1e15}};
-        const auto it = units.find(unit);
-        if (ec != std::errc() || it == units.end() || !std::isfinite(v) || v <= 0)
-            fail(n, key, "expected a peak such as 989TFLOPS (FLOPS, GFLOPS, TFLOPS or PFLOPS)", text);
-        const double x = v * it->second;
-        if (x < 1e9 || x > 1e18) fail(n, key, "must be 1 GFLOPS to 1 EFLOPS", text);
+        double x = 0;
+        try {
+            x = units::parse_flops(text);
+        } catch (const units::UnitError& e) {
+            fail(n, key, e.what(), text);
+        }
+        if (x < 1e9) fail(n, key, "must be at least 1 GFLOPS", text);
         return x;
     }
 

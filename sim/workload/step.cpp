@@ -52,8 +52,11 @@ double outside(const std::vector<Interval>& a, const std::vector<Interval>& b) {
 
 } // namespace
 
-StepResult run_step(const Workload& w, const Topology& t, const std::vector<Topology::Vertex>& chips,
+StepResult run_step(const Workload& given, const Topology& t, const std::vector<Topology::Vertex>& chips,
                     const Experiment& base, std::size_t busiest) {
+    std::optional<Workload> timed; // a generated workload's compute, timed on the config's chip
+    if (given.untimed) time_compute(timed.emplace(given), base.peak_flops, base.memory_bandwidth);
+    const Workload& w = timed ? *timed : given;
     if (base.cost.protocols.size() > 1)
         throw InputError(fmt::format("cost.protocols: a workload is timed with one protocol; the config gives {}",
                                      base.cost.protocols.size()));
@@ -74,6 +77,8 @@ StepResult run_step(const Workload& w, const Topology& t, const std::vector<Topo
     for (Dim d : kDims)
         out.size[static_cast<std::size_t>(d)] = placement.size(d);
     out.step_s = run.time_s;
+    for (const Op& op : w.ops)
+        out.op_seconds.push_back(op.seconds);
     out.flows = lowered.schedule.size();
     const Rank R = placement.ranks();
     const auto finish = [&](FlowId f) { return f == kNoFlow ? 0.0 : run.flows[f].finish_s; };

@@ -48,6 +48,7 @@ struct StepResult {
     double exposed_s = 0;                      // per rank, averaged: communication of any kind no compute overlapped
     std::array<KindTime, kGroupKinds> kinds{}; // per group kind (GroupKind::index())
     std::vector<OpTime> ops;
+    std::vector<double> op_seconds; // per op of the workload, the compute time it ran with (0 but for compute)
     std::vector<CableLoad> busiest;                    // most bytes first
     std::array<std::size_t, kGroupKinds> directions{}; // per group kind: cable directions its ops put bytes on
     std::size_t idle_cable_directions = 0;
@@ -56,7 +57,8 @@ struct StepResult {
     std::vector<RunTime> times; // [run * ranks + rank]
 };
 
-// `busiest`: how many cable directions to keep. Throws InputError as lower() and simulate() do.
+// `busiest`: how many cable directions to keep. Compute generated from a model and not yet timed is timed on the
+// base's chip (time_compute). Throws InputError as time_compute(), lower() and simulate() do.
 StepResult run_step(const Workload& workload, const Topology& topology, const std::vector<Topology::Vertex>& chips,
                     const Experiment& base, std::size_t busiest = 5);
 

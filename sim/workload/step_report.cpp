@@ -94,7 +94,7 @@ nlohmann::ordered_json step_json(const Workload& w, const StepResult& s) {
                        {"kind", kind_of(op)},
                        {"group", op.kind == OpKind::compute ? "" : std::string(to_string(op.group))},
                        {"bytes", op.bytes},
-                       {"seconds", op.seconds},
+                       {"seconds", s.op_seconds.empty() ? op.seconds : s.op_seconds[o.op]},
                        {"runs", o.runs},
                        {"mean_s", o.mean_s}});
     }

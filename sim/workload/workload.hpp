@@ -51,6 +51,9 @@ struct Op {
     // compute: false for a delay, which waits its seconds without occupying the chip's compute (SimAI's update
     // time, Chakra's metadata nodes); not written in snsim's own format.
     bool occupies = true;
+    // compute generated from a model (workload.model): its FLOPs and the bytes it reads from the chip's memory;
+    // `seconds` is FLOPs / (peak x mfu), or bytes / memory bandwidth when that is longer (time_compute()).
+    double flops = 0, memory_bytes = 0;
     Collective collective = Collective::allreduce;
     std::optional<Algorithm> algorithm;       // collective: else the config's when it implements the collective
     GroupKind group = GroupKind::of(Dim::tp); // collective: the group kind; send/recv: pp
@@ -71,6 +74,13 @@ struct Node {
     std::vector<Node> items;
 };
 
+// How generated compute ops are timed (workload.model's peak_flops, mfu and memory_bandwidth); a peak or bandwidth
+// of 0 is taken from the config's chip.peak_flops and chip.memory_bandwidth (time_compute()).
+struct ComputeRate {
+    double peak_flops = 0, mfu = 0.4, memory_bandwidth = 0;
+    int line = 0; // of workload.model
+};
+
 struct Workload {
     std::string file; // for messages
     std::string name;
@@ -81,7 +91,14 @@ struct Workload {
     int placement_line = 0;
     std::vector<Op> ops;
     Node program;
+    // Generated from a model and not yet timed: its compute ops' seconds wait for a chip (time_compute()).
+    std::optional<ComputeRate> untimed;
 };
+
+// Times the compute ops a model generated, on a chip of peak `peak_flops` and memory `memory_bandwidth` (the
+// config's chip.*; the workload's own model.peak_flops and model.memory_bandwidth come first). Nothing to do for
+// other workloads. Throws InputError at workload.model when no peak is known or an op would compute for over an hour.
+void time_compute(Workload& w, double peak_flops, double memory_bandwidth);
 
 inline constexpr int kMaxDepth = 4;
 // Limits of every reader: one op's bytes and compute time, one parallel dimension.
