@@ -263,16 +263,21 @@ TEST_CASE("workload: every workload in configs/workloads runs on al128 and cloud
         if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
     std::sort(files.begin(), files.end());
     REQUIRE(files.size() >= 2);
+    // AL128's Zhenwu 810E publishes no peak: workloads that take the chip's from the config get an assumed one.
+    test::TempDir dir;
+    const std::string al128 = dir.write("al128.yaml", fmt::format("include: {}\nchip:\n  peak_flops: 1PFLOPS\n",
+                                                                  preset("al128")));
     for (const std::string& file : files)
         for (const std::string system : {"al128", "cloudmatrix384"}) {
             const std::string name = std::filesystem::path(file).stem().string();
-            const auto r =
-                test::run_snsim(fmt::format("workload {} --config {} --engine both", file, preset(system)));
+            const auto r = test::run_snsim(fmt::format("workload {} --config {} --engine both", file,
+                                                       system == "al128" ? al128 : preset(system)));
             INFO(r.output);
             CHECK(r.exit_code == 0);
             CHECK_THAT(r.output, Catch::Contains("step time"));
             CHECK_THAT(r.output, Catch::Contains("analytic engine: step time"));
             const auto at = r.output.find("analytic engine: step time");
+            if (at == std::string::npos) continue;
             std::cout << name << " on " << system << ": " << r.output.substr(at, r.output.find('\n', at) - at) << "\n";
         }
 }
