@@ -79,20 +79,47 @@ class Waves {
     using Members = std::span<const std::pair<std::uint64_t, FlowId>>;
 
     void wave(Members members) {
+        // Sprayed layers are shared by many stripes of a wave (a Clos node's uplinks by every pair leaving it):
+        // each layer's bytes are summed first and spread over its cables once.
+        ++wave_;
+        wave_layers_.clear();
+        const auto add = [&](Hop hop, double bytes) {
+            if (!seen_[hop]) seen_[hop] = 1, touched_.push_back(hop);
+            load_[hop] += bytes;
+        };
         // FlowId copied out of the pair: clang 14 (the fuzz build) cannot capture a structured binding.
         for (const auto& member : members) {
             const FlowId f = member.second;
-            for (const auto& path : *in_.stripes[f])
-                for_each_hop(path, [&](Hop hop, double fraction) {
-                    if (!seen_[hop]) seen_[hop] = 1, touched_.push_back(hop);
-                    load_[hop] += in_.share(f) * fraction;
-                });
+            const double share = in_.share(f);
+            for (const auto& path : *in_.stripes[f]) {
+                for (Hop hop : path.hops)
+                    add(hop, share);
+                for (const SprayLayer* layer : path.layers) {
+                    if (layer->id >= layer_stamp_.size()) {
+                        layer_stamp_.resize(layer->id + 1, 0);
+                        layer_bytes_.resize(layer->id + 1, 0.0);
+                        layer_drain_.resize(layer->id + 1, 0.0);
+                    }
+                    if (layer_stamp_[layer->id] != wave_) {
+                        layer_stamp_[layer->id] = wave_;
+                        layer_bytes_[layer->id] = 0;
+                        layer_drain_[layer->id] = -1; // not known yet
+                        wave_layers_.push_back(layer);
+                    }
+                    layer_bytes_[layer->id] += share;
+                }
+            }
         }
+        for (const SprayLayer* layer : wave_layers_)
+            for (std::size_t j = 0; j < layer->hops.size(); ++j)
+                add(layer->hops[j], layer_bytes_[layer->id] * layer->fractions[j]);
+        // E2's per-direction maxima are read only while E2 still holds (a sprayed stripe ends it at once).
         for (const auto& member : members) {
             const FlowId f = member.second;
             std::size_t stripe = drains_.at[f];
             for (const auto& path : *in_.stripes[f]) {
                 const double d = drains_.drain[stripe++] = drain(f, path);
+                if (!even_) continue;
                 for_each_hop(path, [&](Hop hop, double fraction) {
                     most_drain_[hop] = std::max(most_drain_[hop], d);
                     most_bytes_[hop] = std::max(most_bytes_[hop], in_.share(f) * fraction);
@@ -107,14 +134,25 @@ class Waves {
         touched_.clear();
     }
 
-    double drain(FlowId f, const Path& path) const {
+    // The drain of a stripe's busiest direction in this wave (each sprayed layer's found once per wave).
+    double drain(FlowId f, const Path& path) {
         double d = in_.reducing(f);
-        for_each_hop(path, [&](Hop hop, double) { d = std::max(d, load_[hop] / in_.rate[hop]); });
+        for (Hop hop : path.hops)
+            d = std::max(d, load_[hop] / in_.rate[hop]);
+        for (const SprayLayer* layer : path.layers) {
+            double& most = layer_drain_[layer->id];
+            if (most < 0) {
+                most = 0;
+                for (Hop hop : layer->hops)
+                    most = std::max(most, load_[hop] / in_.rate[hop]);
+            }
+            d = std::max(d, most);
+        }
         return d;
     }
 
     // E2 for one stripe: a direction where it drains with everything else there and carries the most.
-    bool evenly_shared(FlowId f, const Path& path) const {
+    bool evenly_shared(FlowId f, const Path& path) {
         if (path.sprayed()) return false; // a stripe spread over a DAG: the proof covers one path per stripe
         const double d = drain(f, path);
         if (path.hops.empty() || (in_.reducing(f) > 0 && same_within(d, in_.reducing(f), kRounding))) return true;
@@ -128,6 +166,12 @@ class Waves {
     std::vector<double> load_, most_drain_, most_bytes_; // of the current wave, per direction
     std::vector<std::uint8_t> seen_;
     std::vector<Hop> touched_;
+    // Per sprayed layer (SprayLayer::id), valid where layer_stamp_ is this wave: its bytes and its busiest
+    // direction's drain (-1: not yet found).
+    std::uint64_t wave_ = 0;
+    std::vector<std::uint64_t> layer_stamp_;
+    std::vector<double> layer_bytes_, layer_drain_;
+    std::vector<const SprayLayer*> wave_layers_;
     Drains drains_;
     bool even_ = true;
 };
@@ -135,8 +179,9 @@ class Waves {
 // Flows in order of start: each direction's queue, and E1 (with E2's common ready instant).
 class Timeline {
   public:
-    Timeline(const Flows& in, Drains drains)
-        : in_(in), drains_(std::move(drains)), held_until_(in.rate.size(), 0.0), wave_(in.rate.size(), kNone),
+    // `even`: whether E2 held; if not, the run is an estimate whatever E1 says, and E1 is not checked.
+    Timeline(const Flows& in, Drains drains, bool even)
+        : in_(in), drains_(std::move(drains)), apart_(even), held_until_(in.rate.size(), 0.0), wave_(in.rate.size(), kNone),
           ready_(in.rate.size(), 0.0), wave_end_(in.rate.size(), 0.0), others_end_(in.rate.size(), 0.0) {}
 
     AnalyticRun run() && {
@@ -196,6 +241,7 @@ class Timeline {
             });
         }
         if (later(finish, natural)) apart_ = false;
+        if (!apart_) return finish; // E1 fails already: no need to follow it
         const std::uint64_t wave = wave_of(in_.s, f);
         for (const auto& path : *in_.stripes[f])
             for_each_hop(path, [&](Hop hop, double) { use(hop, wave, start + in_.lead(f, path, covered), finish); });
@@ -218,12 +264,12 @@ class Timeline {
 
     const Flows& in_;
     Drains drains_;
+    bool apart_; // E1 (and E2, given) hold so far
     std::vector<double> held_until_; // per direction: the end of what stripes placed so far hold
     // Per direction: the wave that used it last, when its stripes were ready, when they end, and when the stripes
     // of every other wave end.
     std::vector<std::uint64_t> wave_;
     std::vector<double> ready_, wave_end_, others_end_;
-    bool apart_ = true;
 };
 
 } // namespace
@@ -241,7 +287,7 @@ AnalyticRun run_analytic(const Topology& t, const Schedule& s, const std::vector
     Waves waves(in);
     waves.run();
     const bool even = waves.even();
-    AnalyticRun out = Timeline(in, std::move(waves).drains()).run();
+    AnalyticRun out = Timeline(in, std::move(waves).drains(), even).run();
     out.exact = out.exact && even;
     return out;
 }

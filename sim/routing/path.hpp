@@ -35,6 +35,7 @@ struct SprayLayer {
     std::vector<Hop> hops;         // ascending
     std::vector<double> fractions; // per hop
     bool even = false;             // every fraction is exactly 1/n (a layer within 1e-9 of that is made so)
+    std::uint32_t id = 0;          // dense index among the layers its Router interned (engines key arrays by it)
 };
 
 struct Path {

@@ -168,6 +168,7 @@ class Router {
     std::vector<std::uint32_t> position_, spray_stamp_;
     std::uint32_t spray_ = 0;
     std::unordered_map<std::uint64_t, std::vector<std::unique_ptr<SprayLayer>>> layers_;
+    std::size_t interned_ = 0; // layers in layers_: the next one's id
     void number_layers(const Dag& dag); // fills position_ for dag's vertices
 };
 

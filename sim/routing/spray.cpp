@@ -54,6 +54,7 @@ const SprayLayer* Router::intern(SprayLayer layer) {
     auto& bucket = layers_[hash_of(layer)];
     for (const auto& known : bucket)
         if (known->hops == layer.hops && known->fractions == layer.fractions) return known.get();
+    layer.id = static_cast<std::uint32_t>(interned_++);
     bucket.push_back(std::make_unique<SprayLayer>(std::move(layer)));
     return bucket.back().get();
 }

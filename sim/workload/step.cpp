@@ -137,22 +137,54 @@ StepResult run_step(const Workload& given, const Topology& t, const std::vector<
     std::vector<Hop> hops;
     const auto uses = cable_use(t, run, &hops);
     out.idle_cable_directions = run.hop_bytes.size() - uses.size();
-    std::vector<std::array<double, kGroupKinds>> by_kind(run.hop_bytes.size());
+    // Per cable direction, the bytes of each group kind the workload uses (kinds numbered densely: a step on
+    // 8,192 chips has over a million directions and three or four kinds).
+    std::array<std::size_t, kGroupKinds> column;
+    column.fill(kGroupKinds);
+    std::vector<std::size_t> kinds_used;
+    for (FlowId f = 0; f < lowered.schedule.size(); ++f)
+        if (lowered.flow_is_comm[f] && column[lowered.flow_group[f].index()] == kGroupKinds) {
+            column[lowered.flow_group[f].index()] = kinds_used.size();
+            kinds_used.push_back(lowered.flow_group[f].index());
+        }
+    const std::size_t K = kinds_used.size();
+    std::vector<double> by_kind(run.hop_bytes.size() * K, 0.0);
+    // A sprayed layer's bytes per kind are summed first and spread over its cables once (layers are shared).
+    std::vector<double> layer_bytes;
+    std::vector<const SprayLayer*> layers;
     for (FlowId f = 0; f < lowered.schedule.size(); ++f) {
         if (!lowered.flow_is_comm[f]) continue;
         const Flow& flow = lowered.schedule.flow(f);
         const auto& paths = router.paths(lowered.endpoints[flow.src], lowered.endpoints[flow.dst]);
         const double share = flow.bytes / static_cast<double>(paths.size());
-        for (const auto& path : paths)
-            for_each_hop(path, [&](Hop hop, double fraction) {
-                by_kind[hop][lowered.flow_group[f].index()] += share * fraction;
-            });
+        const std::size_t c = column[lowered.flow_group[f].index()];
+        for (const auto& path : paths) {
+            for (Hop hop : path.hops)
+                by_kind[hop * K + c] += share;
+            for (const SprayLayer* layer : path.layers) {
+                if (layer->id >= layers.size()) {
+                    layers.resize(layer->id + 1, nullptr);
+                    layer_bytes.resize(layers.size() * K, 0.0);
+                }
+                layers[layer->id] = layer;
+                layer_bytes[layer->id * K + c] += share;
+            }
+        }
     }
-    for (const auto& kinds : by_kind)
-        for (std::size_t d = 0; d < kinds.size(); ++d)
-            out.directions[d] += kinds[d] > 0;
-    for (std::size_t k = 0; k < std::min(busiest, uses.size()); ++k)
-        out.busiest.push_back({uses[k], by_kind[hops[k]]});
+    for (const SprayLayer* layer : layers)
+        if (layer)
+            for (std::size_t j = 0; j < layer->hops.size(); ++j)
+                for (std::size_t c = 0; c < K; ++c)
+                    by_kind[layer->hops[j] * K + c] += layer_bytes[layer->id * K + c] * layer->fractions[j];
+    for (std::size_t hop = 0; hop < run.hop_bytes.size(); ++hop)
+        for (std::size_t c = 0; c < K; ++c)
+            out.directions[kinds_used[c]] += by_kind[hop * K + c] > 0;
+    for (std::size_t k = 0; k < std::min(busiest, uses.size()); ++k) {
+        CableLoad load{uses[k], {}};
+        for (std::size_t c = 0; c < K; ++c)
+            load.bytes[kinds_used[c]] = by_kind[hops[k] * K + c];
+        out.busiest.push_back(load);
+    }
     out.runs = std::move(lowered.runs);
     return out;
 }
