@@ -167,3 +167,34 @@ TEST_CASE("capping the engine's lanes changes no flow's times", "[engine]") {
     }
     CHECK(relative(capped.time_s, free.time_s) < 1e-12);
 }
+
+TEST_CASE("a sprayed stripe and a plain flow on one cable direction share it as max-min by hand", "[engine]") {
+    // Two chips on two planes of one switch chip each, no latency, sprayed. f1 (2 GB, chip 0 -> chip 1) spreads half
+    // of itself over each plane; f2 (1 GB, chip 0 -> the plane-0 switch, as in-switch reduction sends) puts all of
+    // itself on chip 0's plane-0 cable. That direction holds r1 / 2 + r2 <= C, so both run at 2C/3 until f2 ends at
+    // 1.5 S/C, after which f1 moves its last S at 2C: 2 S/C in all. (Said to SimGrid as a link of C that f1 named
+    // once, as before, the direction gave each C/2: f2 ended at 2 S/C and f1 at 3 S/C.)
+    const LinkSpec instant{kB, 0, LinkKind::Electrical};
+    const Topology t = switched({2, 2, 1, 1, instant});
+    Router r(t, {RouteStrategy::Spray, 0});
+    Schedule s(2, 1, 1);
+    s.add(flow(0, 1, 2 * kS));
+    s.add(flow(0, 2, kS));
+    std::vector<Topology::Vertex> endpoints = all_chips(t);
+    const auto switches = t.nodes_of(NodeKind::Switch);
+    const auto cables_to = [&](Topology::Vertex sw) {
+        std::size_t n = 0;
+        for (auto [e, end] = boost::out_edges(sw, t.graph()); e != end; ++e)
+            n += boost::target(*e, t.graph()) == endpoints[0];
+        return n;
+    };
+    REQUIRE(cables_to(switches.front()) == 1);
+    endpoints.push_back(switches.front());
+    const auto result = simulate(t, r, s, endpoints, {});
+    CHECK_FALSE(result.approximate_plan);
+    CHECK(relative(result.flows[1].finish_s, 1.5 * kS / kB) < 1e-9);
+    CHECK(relative(result.flows[0].finish_s, 2 * kS / kB) < 1e-9);
+    // The analytic engine queues them on that direction instead (an estimate, and says so).
+    const auto analytic = simulate(t, r, s, endpoints, {.kind = EngineKind::analytic});
+    CHECK(analytic.estimate);
+}

@@ -68,6 +68,34 @@ TEST_CASE("workload: one collective takes snsim run's time", "[workload]") {
     }
 }
 
+TEST_CASE("workload: in-switch reduction on every group at once takes snsim run's time for one", "[workload]") {
+    // 8 chips on 2 planes of one switch chip each: both switches reduce for every group, through each chip's own
+    // cables, so two tp groups of 4 take one group's time.
+    const Topology t = switched({8, 2, 1, 1, k50});
+    const double S = 64 * 1024 * 1024;
+    const auto chips = t.nodes_of(NodeKind::Chip);
+    for (EngineKind engine : kEngines) {
+        INFO(to_string(engine));
+        Experiment x{Collective::allreduce, Algorithm::in_switch, {S}, {}, {}, {.kind = engine}};
+        const auto all = run_experiment(t, chips, x, [](const report::RunRow&) {});
+        const auto four = run_experiment(t, {chips.begin(), chips.begin() + 4}, x, [](const report::RunRow&) {});
+        const StepResult one = step("workload:\n  parallel: {tp: 8}\n  program:\n"
+                                    "    - {allreduce: tp, bytes: 64MiB, algorithm: in_switch}\n",
+                                    t, engine);
+        CHECK(relative(one.step_s, all.rows.at(0).time_s) < 1e-9);
+        const StepResult two = step("workload:\n  parallel: {tp: 4, dp: 2}\n  program:\n"
+                                    "    - {allreduce: tp, bytes: 64MiB, algorithm: in_switch}\n",
+                                    t, engine);
+        CHECK(relative(two.step_s, four.rows.at(0).time_s) < 1e-9);
+    }
+    // A group whose chips no switch reaches all of is refused at its op's line.
+    const Topology ring = torus({{8}, true, {}, 1, k50});
+    CHECK_THROWS_WITH(step("workload:\n  parallel: {tp: 8}\n  program:\n"
+                           "    - {allreduce: tp, bytes: 64MiB, algorithm: in_switch}\n",
+                           ring, EngineKind::analytic),
+                      Catch::Contains("w.yaml:4:") && Catch::Contains("in_switch on a tp group of 8 ranks"));
+}
+
 TEST_CASE("workload: a group kind of several dimensions (ep+dp) is the ranks that share the others", "[workload]") {
     // tp 2, ep 2, dp 2 in the default order: rank = tp + 2 ep + 4 dp. By hand: ep+dp groups share the tp
     // coordinate; ep groups share tp and dp.

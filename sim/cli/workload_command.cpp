@@ -46,7 +46,11 @@ int run(const WorkloadOptions& o) {
                              "flows\n",
                              w.name, config.name(), step.ranks, topology.count(NodeKind::Chip), topology.kind(),
                              step.size[0], step.size[1], step.size[2], step.size[3], to_string(step.engine),
-                             step.engine == EngineKind::analytic ? (step.estimate ? " (estimate)" : " (exact)") : "",
+                             step.engine == EngineKind::analytic ? (step.estimate ? " (estimate)" : " (exact)")
+                             : step.approximate
+                                 ? " (approximate: sprayed stripes share cables in different proportions with other "
+                                   "flows, which SimGrid cannot be told exactly; docs/routing.md)"
+                                 : "",
                              step.flows)
               << workload::step_table(w, step);
     if (analytic)

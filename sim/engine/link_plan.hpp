@@ -15,9 +15,11 @@
 // direction that every stripe crossing it uses with the same fraction w becomes a link of C / w: its constraint
 // sum(w r) <= C is then sum(r) <= C / w, exactly. A whole layer becomes one link of sum(C) when no direction of it
 // serves any other layer and its fractions are in proportion to the members' bandwidths (every member's constraint
-// is then the same). A direction that stripes use with different fractions cannot be said exactly to SimGrid: it
-// becomes a link of C / (the largest fraction), which slows the stripes that use it less, and the plan says it is
-// not exact.
+// is then the same). A direction that stripes use with different fractions (a sprayed stripe's 1/14 beside an
+// in-switch flow's whole) becomes a link of C / w for the least fraction w, and a stripe of fraction m w names it
+// m times in its route: SimGrid charges a communication once per naming, so sum(m r) <= C / w, exactly. Only
+// when a fraction is not a whole multiple (at most 64) of the least is the direction a link of C / (the largest
+// fraction), which slows the stripes that use it less, and the plan says it is not exact.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -3,11 +3,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 namespace snsim {
 namespace {
 
 constexpr double kSame = 1e-12; // relative: two fractions (or fraction-to-bandwidth ratios) are the same
+// Most times one route names a link: a direction used with fractions that are whole multiples (up to this) of the
+// least one is said exactly (see Planner::repeats).
+constexpr double kMostRepeats = 64;
 
 
 // Who uses each cable direction and with what fraction of a stripe.
@@ -24,17 +28,26 @@ class Uses {
             return;
         }
         if (owner_[hop] != layer || layer == nullptr) shared_[hop] = 1;
-        if (!engine::same_within(fraction_[hop], fraction, kSame)) mixed_[hop] = 1;
+        if (!engine::same_within(fraction_[hop], fraction, kSame)) {
+            auto& seen = fractions_[hop];
+            if (!mixed_[hop]) seen.push_back(fraction_[hop]);
+            mixed_[hop] = 1;
+            if (std::none_of(seen.begin(), seen.end(), [&](double f) { return engine::same_within(f, fraction, kSame); }))
+                seen.push_back(fraction);
+        }
         fraction_[hop] = std::max(fraction_[hop], fraction);
     }
     bool shared(Hop hop) const { return shared_[hop]; }
     bool mixed(Hop hop) const { return mixed_[hop]; }
     double fraction(Hop hop) const { return fraction_[hop]; }
+    // A mixed direction's distinct fractions.
+    const std::vector<double>& fractions(Hop hop) const { return fractions_.at(hop); }
 
   private:
     std::vector<const SprayLayer*> owner_;
     std::vector<double> fraction_; // the largest any stripe puts there
     std::vector<char> mixed_, shared_;
+    std::unordered_map<Hop, std::vector<double>> fractions_; // mixed directions only; lookup only, never iterated
 };
 
 class Planner {
@@ -52,15 +65,19 @@ class Planner {
 
     LinkPlan::Route route(const Path& path) {
         LinkPlan::Route out;
+        const auto direction = [&](Hop hop, double fraction) {
+            const std::uint32_t link = hop_link(hop);
+            out.insert(out.end(), static_cast<std::size_t>(repeats(hop, fraction)), link);
+        };
         for (Hop hop : path.hops)
-            out.push_back(hop_link(hop));
+            direction(hop, 1.0);
         for (const SprayLayer* layer : path.layers) {
             if (bundles(*layer)) {
                 out.push_back(layer_link(*layer));
                 continue;
             }
-            for (Hop hop : layer->hops)
-                out.push_back(hop_link(hop));
+            for (std::size_t j = 0; j < layer->hops.size(); ++j)
+                direction(layer->hops[j], layer->fractions[j]);
         }
         return out;
     }
@@ -93,11 +110,43 @@ class Planner {
         return add(std::move(link));
     }
 
-    // A direction alone, scaled by the fraction of a stripe that crosses it.
+    // Stripes that put different fractions on one direction: when every fraction is a whole multiple m (at most
+    // kMostRepeats) of the least, w, the direction is a link of C / w that a stripe of fraction m w names m times in
+    // its route. SimGrid (CM02) charges a communication once per link it names, so the constraint is
+    // sum(m r) <= C / w, which is sum(m w r) <= C, exactly. Otherwise the link is C / (the largest fraction), named
+    // once: the stripes that use it less are slowed there, and the plan is not exact.
+    struct Scale {
+        double unit = 0; // the fraction one naming stands for
+        bool whole = false;
+    };
+    const Scale& scale(Hop hop) {
+        auto [it, fresh] = scales_.try_emplace(hop);
+        if (!fresh) return it->second;
+        const auto& fractions = uses_.fractions(hop);
+        const double least = *std::min_element(fractions.begin(), fractions.end());
+        it->second = {least, std::all_of(fractions.begin(), fractions.end(), [&](double f) {
+                          const double m = std::round(f / least);
+                          return m <= kMostRepeats && engine::same_within(f / least, m, 1e-9);
+                      })};
+        if (!it->second.whole) {
+            it->second.unit = uses_.fraction(hop);
+            plan_.exact = false;
+        }
+        return it->second;
+    }
+
+    // How many times a stripe of `fraction` on `hop` names its link.
+    double repeats(Hop hop, double fraction) {
+        if (!uses_.mixed(hop)) return 1;
+        const Scale& s = scale(hop);
+        return s.whole ? std::round(fraction / s.unit) : 1;
+    }
+
+    // A direction alone, scaled by the fraction of a stripe that crosses it (the least, when mixed: see Scale).
     std::uint32_t hop_link(Hop hop) {
         if (link_of_hop_[hop] != kNone) return link_of_hop_[hop];
-        if (uses_.mixed(hop)) plan_.exact = false;
-        return add({{hop}, capacity(hop) / uses_.fraction(hop), cables_[cable_of(hop)]->latency_s});
+        const double unit = uses_.mixed(hop) ? scale(hop).unit : uses_.fraction(hop);
+        return add({{hop}, capacity(hop) / unit, cables_[cable_of(hop)]->latency_s});
     }
 
     std::uint32_t add(PlannedLink link) {
@@ -112,6 +161,7 @@ class Planner {
     double efficiency_;
     Uses uses_;
     std::vector<std::uint32_t> link_of_hop_;
+    std::unordered_map<Hop, Scale> scales_; // of mixed directions; lookup only, never iterated
     LinkPlan plan_;
 };
 

@@ -63,10 +63,12 @@ Algorithm algorithm_for(const Op& op, const Experiment& base) {
     return op.collective == Collective::alltoall ? Algorithm::direct : Algorithm::ring;
 }
 
-// A collective's schedule on one group, in group ranks, and which of its flows nothing else waits for.
+// A collective's schedule on one group, in group ranks, and which of its flows nothing else waits for; for
+// in_switch, the reducing switches its endpoints after the ranks stand for.
 struct GroupSchedule {
     Schedule schedule;
     std::vector<FlowId> sinks;
+    std::vector<Topology::Vertex> switches;
 };
 
 class Lowerer {
@@ -75,7 +77,6 @@ class Lowerer {
             const std::vector<Topology::Vertex>& chips, const Experiment& base)
         : w_(w), place_(placement), t_(t), router_(router), base_(base), R_(placement.ranks()) {
         out_.endpoints.assign(chips.begin(), chips.begin() + R_);
-        out_.schedule = Schedule(R_, kChunkSlots, 0, kChunkSlots);
         out_.runs = unroll(w);
         if (out_.runs.size() * R_ > kMaxRunRanks)
             throw InputError(located(w.file, 0, "workload.program",
@@ -95,6 +96,26 @@ class Lowerer {
                     group_of_[k][r] = static_cast<std::uint32_t>(g);
             arrived_[k].assign(groups_[k].size(), 0);
         }
+        // The switches in-switch reductions use are endpoints after the ranks, each once (groups may share them).
+        for (const Op& op : w.ops) {
+            if (op.kind != OpKind::collective || algorithm_for(op, base_) != Algorithm::in_switch) continue;
+            for (const auto& group : groups_[op.group.index()]) {
+                if (group.size() < 2) continue;
+                std::vector<Topology::Vertex> members;
+                for (Rank r : group)
+                    members.push_back(out_.endpoints[r]);
+                try {
+                    for (Topology::Vertex sw : reducing_switches(t_, members))
+                        if (switch_endpoint_.emplace(sw, static_cast<Rank>(R_ + switch_endpoint_.size())).second) switches_.push_back(sw);
+                } catch (const InputError& e) {
+                    throw InputError(located(w_.file, op.line, op.name, "",
+                                             fmt::format("in_switch on a {} group of {} ranks: {}", to_string(op.group),
+                                                         group.size(), e.what())));
+                }
+            }
+        }
+        out_.endpoints.insert(out_.endpoints.end(), switches_.begin(), switches_.end());
+        out_.schedule = Schedule(R_, kChunkSlots, static_cast<Rank>(switches_.size()), kChunkSlots);
         pair_sends_and_recvs();
     }
 
@@ -273,8 +294,9 @@ class Lowerer {
     const GroupSchedule& schedule_for(std::size_t i, const std::vector<Rank>& group) {
         const Op& op = w_.ops[out_.runs[i].op];
         const Algorithm a = algorithm_for(op, base_);
-        // The schedule depends on the chips only through multidim's dimension paths.
-        const std::pair key{out_.runs[i].op, a == Algorithm::multidim ? group.front() : Rank{0}};
+        // The schedule depends on the chips only through multidim's dimension paths and in_switch's switches.
+        const bool by_group = a == Algorithm::multidim || a == Algorithm::in_switch;
+        const std::pair key{out_.runs[i].op, by_group ? group.front() : Rank{0}};
         if (const auto it = cache_.find(key); it != cache_.end()) return it->second;
         Experiment x = base_;
         x.collective = op.collective;
@@ -286,11 +308,11 @@ class Lowerer {
         for (Rank r : group)
             chips.push_back(out_.endpoints[r]);
         try {
-            if (a == Algorithm::in_switch)
-                throw InputError("in_switch is not available in workloads yet (its reducing switches are not ranks)");
             const SchedulePlan plan = plan_schedule(t_, router_, chips, x);
             GroupSchedule gs{
-                build_schedule(op.collective, a, static_cast<Rank>(group.size()), params_at(x, plan, op.bytes)), {}};
+                build_schedule(op.collective, a, static_cast<Rank>(group.size()), params_at(x, plan, op.bytes)),
+                {},
+                {plan.endpoints.begin() + static_cast<std::ptrdiff_t>(group.size()), plan.endpoints.end()}};
             std::vector<std::uint8_t> needed(gs.schedule.size(), 0);
             for (FlowId f = 0; f < gs.schedule.size(); ++f)
                 for (FlowId d : gs.schedule.deps(f))
@@ -324,10 +346,14 @@ class Lowerer {
             deps.clear();
             for (FlowId d : s.deps(f))
                 deps.push_back(base + d);
-            deps.push_back(at[flow.src]);
+            // A rank's flows wait for the rank; a switch's only for what it reduces (the schedule's own deps).
+            if (flow.src < group.size()) deps.push_back(at[flow.src]);
             const std::uint32_t chunk = s.chunk_of(f);
-            flow.src = group[flow.src];
-            flow.dst = group[flow.dst];
+            const auto endpoint = [&](Rank e) {
+                return e < group.size() ? group[e] : switch_endpoint_.at(gs.switches[e - group.size()]);
+            };
+            flow.src = endpoint(flow.src);
+            flow.dst = endpoint(flow.dst);
             flow.step += step;
             flow.block_begin = chunk;
             flow.block_end = chunk + 1;
@@ -362,7 +388,9 @@ class Lowerer {
     std::vector<std::size_t> pair_;
     std::vector<FlowId> last_compute_; // per rank: its latest compute flow (a chip computes one thing at a time)
     std::vector<FlowId> deps_;
-    std::map<std::pair<std::size_t, Rank>, GroupSchedule> cache_; // by op and (multidim) group
+    std::map<std::pair<std::size_t, Rank>, GroupSchedule> cache_; // by op and (multidim, in_switch) group
+    std::map<Topology::Vertex, Rank> switch_endpoint_;              // reducing switch -> its endpoint
+    std::vector<Topology::Vertex> switches_;                        // in endpoint order
 };
 
 } // namespace

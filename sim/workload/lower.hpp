@@ -11,6 +11,8 @@
 //   collective   the algorithm's schedule on the group's chips (the op's algorithm, else the config's when it
 //                implements the collective, else ring, or direct for alltoall); every flow a member sends waits
 //                for that member to be ready; the run ends on every member when the whole schedule has ended;
+//                in_switch's reducing switches (those cabled to every chip of the group) are endpoints after the
+//                ranks, shared by every group that reduces there;
 //   send, recv   one flow from the sender to its neighbour stage, after the sender is ready; the recv ends when
 //                it has arrived and the receiver is ready. 0 bytes: no flow, the order alone.
 // Where a rank waits for several things, a zero-second Compute flow (a marker) joins them, so that every flow
@@ -33,8 +35,8 @@ struct Run {
 };
 
 struct Lowered {
-    Schedule schedule;                       // endpoints: the workload's ranks
-    std::vector<Topology::Vertex> endpoints; // chip of each rank
+    Schedule schedule;                       // endpoints: the workload's ranks, then in_switch's reducing switches
+    std::vector<Topology::Vertex> endpoints; // chip of each rank, then each reducing switch (once, whatever groups use it)
     std::vector<Run> runs;
     // [run * ranks + rank]: the flow whose end is when the rank may start the run (ready) and when the run has
     // ended on the rank (done); kNoFlow: at time 0 (nothing to wait for), or, for done, when it is ready (an op

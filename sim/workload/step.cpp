@@ -73,6 +73,7 @@ StepResult run_step(const Workload& given, const Topology& t, const std::vector<
     StepResult out;
     out.engine = options.kind;
     out.estimate = run.estimate || run.approximate_plan;
+    out.approximate = run.approximate_plan;
     out.ranks = placement.ranks();
     for (Dim d : kDims)
         out.size[static_cast<std::size_t>(d)] = placement.size(d);

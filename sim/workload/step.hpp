@@ -40,7 +40,11 @@ struct RunTime {
 
 struct StepResult {
     EngineKind engine = EngineKind::simgrid;
-    bool estimate = false; // the analytic engine's model did not provably hold
+    bool estimate = false; // the analytic engine's model did not provably hold, or `approximate`
+    // Discrete-event engine: sprayed stripes share a cable direction in different proportions with other traffic
+    // (in_switch's flows to one switch beside sprayed chip-to-chip flows, say), which SimGrid cannot be told
+    // exactly: the sprayed stripes are slowed there (sim/engine/link_plan.hpp).
+    bool approximate = false;
     Rank ranks = 0;
     std::array<std::uint32_t, 4> size{}; // the placement's dimensions (dp resolved)
     double step_s = 0;

@@ -113,7 +113,9 @@ nlohmann::ordered_json step_json(const Workload& w, const StepResult& s) {
     return {{"workload", w.name},
             {"file", w.file},
             {"engine", to_string(s.engine)},
-            {"model", s.engine == EngineKind::analytic ? (s.estimate ? "estimate" : "exact") : "discrete-event"},
+            {"model", s.engine == EngineKind::analytic ? (s.estimate ? "estimate" : "exact")
+                      : s.approximate                  ? "discrete-event, approximate"
+                                                       : "discrete-event"},
             {"ranks", s.ranks},
             {"parallel", {{"tp", s.size[0]}, {"ep", s.size[1]}, {"dp", s.size[2]}, {"pp", s.size[3]}}},
             {"flows", s.flows},
