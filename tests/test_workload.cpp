@@ -21,6 +21,7 @@
 #include "sim/workload/step.hpp"
 #include "tests/support.hpp"
 #include "topologies/generators/generators.hpp"
+#include "topologies/units.hpp"
 
 using namespace snsim;
 using namespace snsim::workload;
@@ -351,4 +352,42 @@ TEST_CASE("workload: placement strict refuses a tp group across racks", "[worklo
     CHECK(wide.exit_code == 2);
     CHECK_THAT(wide.output, Catch::Contains("w.yaml:2: workload.placement: the tp group of ranks 0 to 15 spans racks: "
                                             "n0.c0 is in rack 0, n1.c0 in rack 1 (got \"strict\")"));
+}
+
+TEST_CASE("workload: each collective takes the protocol snsim run keeps for its size, and the launch interval",
+          "[workload]") {
+    // LL (latency 1 us less, half the bandwidth) wins small sizes, Simple large ones; a workload's op of either size
+    // takes snsim run's time with the same cost model, on both engines.
+    const Topology t = switched({8, 2, 1, 1, k50});
+    CostModel cost;
+    cost.protocols = {Protocol{"LL", 0.5e-6, 0.5, 0, 0}, Protocol{"Simple", 1.5e-6, 1.0, 0, 0}};
+    for (EngineKind engine : kEngines)
+        for (const std::string size : {"4KiB", "64MiB"}) {
+            INFO(to_string(engine) << " " << size);
+            Experiment x{Collective::allreduce, Algorithm::ring, {units::parse_bytes(size)}, {}, {}, {.kind = engine},
+                         cost};
+            const auto run = run_experiment(t, t.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {});
+            const StepResult s = run_step(
+                parsed("workload:\n  parallel: {tp: 8}\n  program:\n    - {allreduce: tp, bytes: " + size + "}\n"), t,
+                t.nodes_of(NodeKind::Chip), x);
+            CHECK(relative(s.step_s, run.rows.at(0).time_s) < 1e-9);
+            CHECK(run.rows.at(0).protocol == (size == "4KiB" ? "LL" : "Simple"));
+        }
+    // A protocol that leaves an op's size out is refused at the op's line.
+    cost.protocols = {Protocol{"LL", 0.5e-6, 0.5, 0, 65536}};
+    Experiment x{Collective::allreduce, Algorithm::ring, {}, {}, {}, {.kind = EngineKind::analytic}, cost};
+    CHECK_THROWS_WITH(
+        run_step(parsed("workload:\n  parallel: {tp: 8}\n  program:\n    - {allreduce: tp, bytes: 1MiB}\n"), t,
+                 t.nodes_of(NodeKind::Chip), x),
+        Catch::Contains("w.yaml:4:") && Catch::Contains("none of them is used for its 1048576 bytes"));
+    // A launch interval longer than a small allreduce is its time; two in a row take two.
+    x.cost = CostModel{};
+    x.cost.launch_interval_s = 50e-6;
+    x.sizes = {4096};
+    const auto run = run_experiment(t, t.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {});
+    REQUIRE(run.rows.at(0).time_s == Approx(50e-6));
+    const StepResult two = run_step(parsed("workload:\n  parallel: {tp: 8}\n  program:\n"
+                                           "    - {allreduce: tp, bytes: 4KiB}\n    - {allreduce: tp, bytes: 4KiB}\n"),
+                                    t, t.nodes_of(NodeKind::Chip), x);
+    CHECK(relative(two.step_s, 100e-6) < 1e-9);
 }

@@ -48,6 +48,9 @@ struct Flow {
     // once, as a port streaming them back to back does, not once per chunk.
     FlowId follows = kNoFlow;
     double seconds = 0; // FlowOp::Compute only: how long it lasts
+    // Transfers: software latency on top of the engine's alpha, per round (a workload op's protocol latency:
+    // sim/workload/lower.hpp; schedules of one collective take theirs from EngineOptions::alpha_s instead).
+    double alpha_s = 0;
     bool computes() const { return op == FlowOp::Compute; }
 };
 

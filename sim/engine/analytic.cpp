@@ -37,7 +37,7 @@ struct Flows {
     // Alpha and the path's latency, once per round (Flow::rounds), less what the flow f follows has `covered` of
     // the latency (sim/engine/streaming.hpp).
     double lead(FlowId f, const Path& path, double covered) const {
-        return stripe_lead(s.flow(f).rounds, options.alpha_s, path.latency_s, covered);
+        return stripe_lead(s.flow(f).rounds, options.alpha_s + s.flow(f).alpha_s, path.latency_s, covered);
     }
 };
 

@@ -35,7 +35,7 @@ double schedule_lower_bound(const Topology& t, Router& router, const Schedule& s
         double longest = 0;
         for (const Path& path : paths) {
             double drain = reducing;
-            const double lead = stripe_lead(flow.rounds, options.alpha_s, path.latency_s, covered);
+            const double lead = stripe_lead(flow.rounds, options.alpha_s + flow.alpha_s, path.latency_s, covered);
             const double moves = start + lead; // no byte moves before
             for_each_hop(path, [&](Hop hop, double fraction) {
                 drain = std::max(drain, share * fraction / rate[hop]);

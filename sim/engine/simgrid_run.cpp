@@ -330,7 +330,8 @@ class Driver {
     // Route r of flow f pays alpha and its latency once per round (a coalesced flow: Flow::rounds), less the part
     // of the latency `covered` by the flow it follows (sim/engine/streaming.hpp).
     double latency(FlowId f, std::uint32_t r, double covered) const {
-        return stripe_lead(s_.flow(f).rounds, alpha_s_, plan_.route_latencies[plan_.route_set_of[f]][r], covered);
+        return stripe_lead(s_.flow(f).rounds, alpha_s_ + s_.flow(f).alpha_s,
+                           plan_.route_latencies[plan_.route_set_of[f]][r], covered);
     }
 
     // Starts route r of flow f: through `slot` with latency `lead_s`, or (slot null) at once.

@@ -69,6 +69,7 @@ struct GroupSchedule {
     Schedule schedule;
     std::vector<FlowId> sinks;
     std::vector<Topology::Vertex> switches;
+    const Protocol* protocol = nullptr; // its messages' (cost.protocols)
 };
 
 class Lowerer {
@@ -270,9 +271,44 @@ class Lowerer {
             return;
         }
         std::vector<FlowId> deps{at};
-        out_.done[i * R_ + r] =
-            add({.src = r, .dst = *to, .bytes = op.bytes, .step = step_of(i, 1), .block_begin = 0, .block_end = 1},
-                deps, GroupKind::of(Dim::pp), true);
+        Flow flow{.src = r, .dst = *to, .bytes = op.bytes, .step = step_of(i, 1), .block_begin = 0, .block_end = 1};
+        auto [it, fresh] = send_protocol_.try_emplace(out_.runs[i].op, nullptr);
+        if (fresh) {
+            Schedule alone(2);
+            alone.add({.src = 0, .dst = 1, .bytes = op.bytes, .block_begin = 0, .block_end = 1});
+            it->second = &protocol_for(op, alone, {out_.endpoints[r], out_.endpoints[*to]});
+        }
+        out_.done[i * R_ + r] = add(with_protocol(flow, *it->second), deps, GroupKind::of(Dim::pp), true);
+    }
+
+    // The protocol an op's messages take: of cost.protocols, those whose size range holds the op's bytes, and of
+    // them the one that times `alone` (the op's schedule on one group) fastest by itself on the analytic engine,
+    // as snsim run keeps the fastest per size.
+    const Protocol& protocol_for(const Op& op, const Schedule& alone, const std::vector<Topology::Vertex>& endpoints) {
+        const Protocol* best = nullptr;
+        double fastest = 0;
+        for (const Protocol& p : base_.cost.protocols) {
+            if (!p.covers(op.bytes)) continue;
+            if (base_.cost.protocols.size() == 1) return p;
+            EngineOptions options = base_.cost.options(base_.engine, p);
+            options.kind = EngineKind::analytic;
+            const double time = simulate(t_, router_, alone, endpoints, options).time_s;
+            if (!best || time < fastest) best = &p, fastest = time;
+        }
+        if (!best)
+            throw InputError(located(w_.file, op.line, op.name, "",
+                                     fmt::format("cost.protocols: none of them is used for its {} bytes (their "
+                                                 "min_size and max_size leave it out)",
+                                                 op.bytes)));
+        return *best;
+    }
+
+    // A transfer sent with protocol `p`: its latency on top of alpha, and on the wire its bytes / its efficiency.
+    static Flow with_protocol(Flow flow, const Protocol& p) {
+        if (flow.computes()) return flow;
+        flow.alpha_s = p.latency_s;
+        flow.bytes /= p.efficiency;
+        return flow;
     }
 
     // `sent`: the end of the matching send (its flow, or the sender's ready for 0 bytes); nullopt on the first
@@ -313,6 +349,7 @@ class Lowerer {
                 build_schedule(op.collective, a, static_cast<Rank>(group.size()), params_at(x, plan, op.bytes)),
                 {},
                 {plan.endpoints.begin() + static_cast<std::ptrdiff_t>(group.size()), plan.endpoints.end()}};
+            gs.protocol = &protocol_for(op, gs.schedule, plan.endpoints);
             std::vector<std::uint8_t> needed(gs.schedule.size(), 0);
             for (FlowId f = 0; f < gs.schedule.size(); ++f)
                 for (FlowId d : gs.schedule.deps(f))
@@ -358,7 +395,7 @@ class Lowerer {
             flow.block_begin = chunk;
             flow.block_end = chunk + 1;
             if (flow.follows != kNoFlow) flow.follows += base;
-            add(flow, deps, op.group, true);
+            add(with_protocol(flow, *gs.protocol), deps, op.group, true);
         }
         if (s.size() == 0) {
             for (std::size_t m = 0; m < group.size(); ++m)
@@ -368,6 +405,15 @@ class Lowerer {
         deps.clear();
         for (FlowId f : gs.sinks)
             deps.push_back(base + f);
+        // A collective takes at least the launch interval from when its last member is ready (cost.launch_interval:
+        // nccl-tests' back-to-back launches): a delay on the first member's chip, which occupies nothing.
+        if (base_.cost.launch_interval_s > 0) {
+            Flow delay = marker(group.front(), i);
+            delay.seconds = base_.cost.launch_interval_s;
+            std::vector<FlowId> members_ready(at.begin(), at.end());
+            tidy(members_ready);
+            deps.push_back(add(delay, members_ready, op.group, false));
+        }
         const FlowId end = add(marker(group.front(), i), deps, op.group, false);
         for (Rank m : group)
             out_.done[i * R_ + m] = end;
@@ -390,6 +436,7 @@ class Lowerer {
     std::vector<FlowId> deps_;
     std::map<std::pair<std::size_t, Rank>, GroupSchedule> cache_; // by op and (multidim, in_switch) group
     std::map<Topology::Vertex, Rank> switch_endpoint_;              // reducing switch -> its endpoint
+    std::map<std::size_t, const Protocol*> send_protocol_;          // by op: a send's protocol
     std::vector<Topology::Vertex> switches_;                        // in endpoint order
 };
 

@@ -57,17 +57,11 @@ StepResult run_step(const Workload& given, const Topology& t, const std::vector<
     std::optional<Workload> timed; // a generated workload's compute, timed on the config's chip
     if (given.untimed) time_compute(timed.emplace(given), base.peak_flops, base.memory_bandwidth);
     const Workload& w = timed ? *timed : given;
-    if (base.cost.protocols.size() > 1)
-        throw InputError(fmt::format("cost.protocols: a workload is timed with one protocol; the config gives {}",
-                                     base.cost.protocols.size()));
-    if (base.cost.launch_interval_s > 0)
-        throw InputError("cost.launch_interval: not applied to workloads; give compute ops for launch costs");
     const Placement placement(w, chips.size());
     check_strict(w, placement, t, chips);
     Router router(t, base.routing);
     Lowered lowered = lower(w, placement, t, router, chips, base);
-    EngineOptions options = base.engine;
-    if (!base.cost.protocols.empty()) options = base.cost.options(options, base.cost.protocols.front());
+    const EngineOptions& options = base.engine; // each op's protocol is in its flows (lower.hpp)
     const RunResult run = simulate(t, router, lowered.schedule, lowered.endpoints, options);
 
     StepResult out;
