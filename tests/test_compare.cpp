@@ -187,6 +187,12 @@ TEST_CASE("compare: --workload runs one step per system, each as snsim workload 
         CHECK_THAT(csv, Catch::Contains(system + "," + presets + system + ".yaml,,"));
     }
     CHECK_THAT(r.output, Catch::Contains("exposed by group kind (us)"));
+    // scripts/plot draws the step of each system.
+    const auto plot = run_shell(std::string(SNSIM_SOURCE_DIR) + "/scripts/plot " + dir.file("out"));
+    INFO(plot.output);
+    CHECK(plot.exit_code == 0);
+    CHECK(std::filesystem::file_size(dir.file("out/step.png")) > 1000);
+    CHECK(std::filesystem::file_size(dir.file("out/step.svg")) > 1000);
     // Choices that do not apply to a workload are refused in one line.
     const auto both = run_snsim("compare " + presets + "al128.yaml --engine both --workload " + workload);
     CHECK(both.exit_code == 2);
