@@ -72,6 +72,15 @@ StepResult run_step(const Workload& given, const Topology& t, const std::vector<
     for (Dim d : kDims)
         out.size[static_cast<std::size_t>(d)] = placement.size(d);
     out.step_s = run.time_s;
+    for (const Op& op : w.ops) {
+        auto& g = out.groups[op.group.index()];
+        if (op.kind == OpKind::compute || g.count > 0) continue;
+        const auto groups = placement.groups(op.group);
+        g.count = groups.size();
+        g.size = groups.front().size();
+        for (Rank r : groups.front())
+            g.first.push_back(t.node(chips[r]).name);
+    }
     for (const Op& op : w.ops)
         out.op_seconds.push_back(op.seconds);
     out.flows = lowered.schedule.size();

@@ -55,6 +55,12 @@ struct StepResult {
     std::vector<double> op_seconds; // per op of the workload, the compute time it ran with (0 but for compute)
     std::vector<CableLoad> busiest;                    // most bytes first
     std::array<std::size_t, kGroupKinds> directions{}; // per group kind: cable directions its ops put bytes on
+    // Per group kind the program uses: how many groups, of how many ranks, and the chips of the first.
+    struct Groups {
+        std::size_t count = 0, size = 0;
+        std::vector<std::string> first;
+    };
+    std::array<Groups, kGroupKinds> groups{};
     std::size_t idle_cable_directions = 0;
     std::size_t flows = 0;
     std::vector<Run> runs;

@@ -43,13 +43,19 @@ std::string step_table(const Workload& w, const StepResult& s) {
     out += fmt::format("compute, busiest chip          {:>12.2f} us\n", us(s.compute_s));
     out += fmt::format("communication exposed          {:>12.2f} us  (not overlapped by compute; mean over ranks)\n",
                        us(s.exposed_s));
-    out += fmt::format("\n{:<6} {:>10} {:>14} {:>14} {:>16}\n", "group", "op runs", "comm(us)", "exposed(us)",
-                       "cable dirs used");
+    out += fmt::format("\n{:<6} {:>10} {:>10} {:>14} {:>14} {:>16}   {}\n", "group", "groups", "op runs", "comm(us)",
+                       "exposed(us)", "cable dirs used", "first group's chips");
     for (std::size_t d = 0; d < kGroupKinds; ++d) {
         const KindTime& k = s.kinds[d];
         if (k.ops == 0) continue;
-        out += fmt::format("{:<6} {:>10} {:>14.2f} {:>14.2f} {:>16}\n", kind_name(d), k.ops, us(k.comm_s),
-                           us(k.exposed_s), s.directions[d]);
+        const auto& g = s.groups[d];
+        std::string chips;
+        for (std::size_t i = 0; i < std::min<std::size_t>(g.first.size(), 8); ++i)
+            chips += (i ? " " : "") + g.first[i];
+        if (g.first.size() > 8) chips += fmt::format(" ... {}", g.first.back());
+        out += fmt::format("{:<6} {:>10} {:>10} {:>14.2f} {:>14.2f} {:>16}   {}\n", kind_name(d),
+                           g.count > 0 ? fmt::format("{} x {}", g.count, g.size) : std::string("-"), k.ops,
+                           us(k.comm_s), us(k.exposed_s), s.directions[d], chips);
     }
     std::size_t width = 20; // the op column fits the longest name (SimAI's are layer-qualified)
     for (const OpTime& o : s.ops)
@@ -85,7 +91,10 @@ nlohmann::ordered_json step_json(const Workload& w, const StepResult& s) {
         kinds[kind_name(d)] = {{"op_runs", k.ops},
                                {"comm_s", k.comm_s},
                                {"exposed_s", k.exposed_s},
-                               {"cable_directions", s.directions[d]}};
+                               {"cable_directions", s.directions[d]},
+                               {"groups", s.groups[d].count},
+                               {"group_size", s.groups[d].size},
+                               {"first_group_chips", s.groups[d].first}};
     }
     nlohmann::ordered_json ops = nlohmann::ordered_json::array();
     for (const OpTime& o : s.ops) {
