@@ -93,7 +93,7 @@ TEST_CASE("config errors: wrong type", "[config][errors]") {
           "cfg.yaml:1: topology: expected a section (a map of keys) (got \"switched\")");
     CHECK(error_of("topology:\n  kind: ring\n") ==
           "cfg.yaml:2: topology.kind: expected one of full_mesh, switched, clos, torus, mesh, nd_fullmesh, "
-          "dragonfly, custom (got \"ring\")");
+          "dragonfly, custom, cluster (got \"ring\")");
     CHECK(error_of("topology:\n  kind: switched\n  chips:\n") ==
           "cfg.yaml:3: topology.chips: missing value: expected a whole number");
     CHECK(error_of("topology:\n  kind: switched\n  chips: 99999999999999999999\n") ==

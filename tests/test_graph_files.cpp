@@ -74,7 +74,7 @@ TEST_CASE("edge list errors name the file, line, entry and value", "[graph-files
           ":2: edges[0].bandwidth: expected a bandwidth such as 392GB/s, 224Gbps, 28 GBps (got \"fast\")");
     check("edges:\n  - {a: x, b: y, bandwidth: -1GB/s}\n", ":2: edges[0].bandwidth: must be positive (got \"-1GB/s\")");
     check("edges:\n  - {a: x, b: y, weight: 3}\n",
-          ":2: edges[0].weight: unknown edge attribute (expected bandwidth, latency, plane, kind) (got \"3\")");
+          ":2: edges[0].weight: unknown edge attribute (expected bandwidth, latency, plane, kind, network) (got \"3\")");
     check("edges:\n  - {a: x, b: y, count: 0}\n",
           ":2: edges[0].count: expected a whole number from 1 to 1000000 (got \"0\")");
     check("nodes:\n  - {name: s, kind: router}\nedges: []\n",

@@ -155,6 +155,7 @@ Topology apply_faults(const Topology& healthy, const FaultSpec& spec) {
         out.add_link(renumbered[a], renumbered[b], link);
     }
     out.set_faults(std::move(summary));
+    if (healthy.cluster()) out.set_cluster(*healthy.cluster()); // as built: failed chips leave gaps
     return out;
 }
 

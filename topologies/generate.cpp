@@ -59,7 +59,14 @@ GraphSize expected_size(const TopologyParams& params) {
                                       routers * p.chips_per_router + routers * (p.routers_per_group - 1) / 2 +
                                           routers * p.global_links_per_router / 2};
                  },
-                 [](const CustomParams&) { return GraphSize{}; }},
+                 [](const CustomParams&) { return GraphSize{}; },
+                 [](const ClusterParams& p) {
+                     const ScaleOutShape s = scale_out_shape(p);
+                     const double n = p.supernodes;
+                     const double nics = n * p.supernode->count(NodeKind::Chip) * p.nics_per_chip;
+                     return GraphSize{n * p.supernode->num_nodes() + s.leaves() + s.spines,
+                                      n * p.supernode->num_links() + nics + 1.0 * s.leaves() * s.uplinks_per_leaf};
+                 }},
         params);
 }
 
@@ -83,7 +90,8 @@ Topology generate(const TopologyParams& params) {
             [](const FullMeshParams& p) { return full_mesh(p); }, [](const SwitchedParams& p) { return switched(p); },
             [](const ClosParams& p) { return clos(p); }, [](const TorusParams& p) { return torus(p); },
             [](const NdFullMeshParams& p) { return nd_fullmesh(p); },
-            [](const DragonflyParams& p) { return dragonfly(p); }, [](const CustomParams& p) { return custom(p); }},
+            [](const DragonflyParams& p) { return dragonfly(p); }, [](const CustomParams& p) { return custom(p); },
+            [](const ClusterParams& p) { return cluster(p); }},
         params);
 }
 

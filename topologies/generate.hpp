@@ -9,7 +9,7 @@
 namespace snsim {
 
 using TopologyParams = std::variant<FullMeshParams, SwitchedParams, ClosParams, TorusParams, NdFullMeshParams,
-                                    DragonflyParams, CustomParams>;
+                                    DragonflyParams, CustomParams, ClusterParams>;
 
 // Vertices and cables a generator will create, computed from the parameters alone in doubles, so absurd
 // parameters cannot overflow. Exact for every generator but two: dragonfly gives an upper bound (global ports may

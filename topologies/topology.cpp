@@ -22,6 +22,16 @@ std::string_view to_string(LinkKind kind) {
     return kind == LinkKind::Optical ? "optical" : "electrical";
 }
 
+std::string_view to_string(LinkTier tier) {
+    return tier == LinkTier::ScaleOut ? "scale_out" : "scale_up";
+}
+
+std::optional<LinkTier> link_tier_from(std::string_view text) {
+    if (text == "scale_up") return LinkTier::ScaleUp;
+    if (text == "scale_out") return LinkTier::ScaleOut;
+    return std::nullopt;
+}
+
 std::optional<NodeKind> node_kind_from(std::string_view text) {
     if (text == "chip") return NodeKind::Chip;
     if (text == "switch") return NodeKind::Switch;

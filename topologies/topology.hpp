@@ -4,6 +4,7 @@
 // capacity. Parallel cables are parallel edges. Boost.Graph stays behind this type: other modules use its
 // methods; graph() is for graph algorithms inside topologies/ and sim/routing.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,11 +17,17 @@ namespace snsim {
 
 enum class NodeKind : std::uint8_t { Chip, Switch, Cpu };
 enum class LinkKind : std::uint8_t { Electrical, Optical };
+// Which network a cable belongs to: the supernode's own fabric (NVLink, UB, ...) or the scale-out network that
+// joins supernodes into a cluster (NICs, Ethernet or InfiniBand switches). Every topology but a cluster's scale-out
+// tier is scale_up.
+enum class LinkTier : std::uint8_t { ScaleUp, ScaleOut };
 
 std::string_view to_string(NodeKind kind);
 std::string_view to_string(LinkKind kind);
+std::string_view to_string(LinkTier tier); // "scale_up", "scale_out"
 std::optional<NodeKind> node_kind_from(std::string_view text);
 std::optional<LinkKind> link_kind_from(std::string_view text);
+std::optional<LinkTier> link_tier_from(std::string_view text);
 
 // Where a vertex sits in the system's hierarchy; -1 means "not applicable".
 struct Place {
@@ -29,6 +36,7 @@ struct Place {
     int plane = -1;          // network plane (switch chips)
     int tier = -1;           // switch tier: 1 = leaf / L1, 2 = spine / L2
     std::vector<int> coords; // position in a torus / mesh / nD full mesh
+    int supernode = -1;      // the supernode of a cluster it belongs to; -1: the scale-out network, or no cluster
 };
 
 struct Node {
@@ -42,6 +50,7 @@ struct Link {
     double latency_s = 0;
     int plane = -1;
     LinkKind kind = LinkKind::Electrical;
+    LinkTier tier = LinkTier::ScaleUp;
     std::uint32_t id = 0; // dense cable index in order of addition, set by Topology::add_link
 };
 
@@ -69,6 +78,20 @@ struct FaultSummary {
     std::vector<std::string> failed_chips; // names, in chip order
     bool any() const { return chips + switches + cables + degraded_cables > 0; }
     bool removed_any() const { return chips + switches + cables > 0; }
+};
+
+class Topology;
+
+// A cluster (topologies/generators/cluster.cpp): `supernodes` copies of one supernode, numbered in vertex order
+// (supernode k's chips are chips [k n, (k + 1) n) of the cluster, in the supernode's own chip order, until faults
+// remove some: Place::supernode says where each vertex is), joined by a scale-out network of LinkTier::ScaleOut
+// cables. The shape is as built, faults or not.
+struct ClusterShape {
+    std::size_t supernodes = 0;
+    std::size_t chips_per_supernode = 0;
+    std::size_t nics_per_chip = 0;
+    std::string network;                       // rail or fat_tree
+    std::shared_ptr<const Topology> supernode; // one supernode alone, as its generator built it
 };
 
 class Topology {
@@ -107,6 +130,8 @@ class Topology {
     const std::string& symmetry() const { return symmetry_; }
     void set_faults(FaultSummary faults) { faults_ = std::move(faults); }
     const FaultSummary& faults() const { return faults_; }
+    void set_cluster(ClusterShape shape) { cluster_ = std::move(shape); }
+    const std::optional<ClusterShape>& cluster() const { return cluster_; } // set on clusters only
 
   private:
     std::string kind_;
@@ -117,6 +142,7 @@ class Topology {
     std::vector<ChipOrbit> chip_orbits_;
     std::string symmetry_;
     FaultSummary faults_;
+    std::optional<ClusterShape> cluster_;
 };
 
 } // namespace snsim

@@ -91,6 +91,7 @@ RunRequest run_request(const Config& c) {
     r.engine.efficiency = efficiency;
     r.engine.reduction_Bps = c.real("cost.reduction_bandwidth");
     r.routing.switch_latency_s = c.real("cost.switch_latency");
+    r.routing.scale_out = c.string("routing.scale_out") == "pxn" ? ScaleOut::Pxn : ScaleOut::Direct;
     r.peak_flops = c.real("chip.peak_flops");
     r.memory_bandwidth = c.real("chip.memory_bandwidth");
     r.cost = cost_model(c);

@@ -205,6 +205,15 @@ std::vector<KeyDecl> run_keys() {
          "paths each message is split over (0 = every equal-cost cable leaving the chip: its planes or ports)",
          {},
          0},
+        {"routing.scale_out",
+         KeyType::String,
+         "direct",
+         "cluster: how traffic between supernodes reaches a NIC: direct (the source chip's own NIC) or pxn (NCCL's "
+         "PXN: inside the supernode to the chip on the destination's rail, then its NIC); docs/clusters.md",
+         {"cluster"},
+         0,
+         false,
+         {"direct", "pxn"}},
         {"chip.peak_flops",
          KeyType::Flops,
          "0FLOPS",
@@ -280,7 +289,7 @@ std::vector<KeyDecl> build() {
          {},
          0,
          false,
-         {"full_mesh", "switched", "clos", "torus", "mesh", "nd_fullmesh", "dragonfly", "custom"},
+         {"full_mesh", "switched", "clos", "torus", "mesh", "nd_fullmesh", "dragonfly", "custom", "cluster"},
          "",
          true},
         {"topology.chips", KeyType::Integer, "128", "number of chips", kSwitchedKinds, 2},
@@ -317,8 +326,8 @@ std::vector<KeyDecl> build() {
         {"topology.oversubscription",
          KeyType::Real,
          "1",
-         "leaf downlinks / uplinks (1 = non-blocking)",
-         {"clos"},
+         "leaf downlinks / uplinks (1 = non-blocking); cluster: of the scale-out leaves",
+         {"clos", "cluster"},
          0,
          true},
         {"topology.dims", KeyType::IntegerList, "[4, 4, 4]", "size of each dimension", kGridKinds, 1},
@@ -372,6 +381,50 @@ std::vector<KeyDecl> build() {
          "graph file: .graphml/.xml (GraphML) or .yaml/.yml (edge list), relative to this config; see "
          "docs/graph-files.md",
          {"custom"}},
+        {"topology.supernode",
+         KeyType::String,
+         "",
+         "cluster: the supernode, a config file relative to this one (gb200_nvl72.yaml) or a preset's name "
+         "(gb200_nvl72: configs/presets/gb200_nvl72.yaml); its topology and faults sections are copied "
+         "topology.supernodes times",
+         {"cluster"}},
+        {"topology.supernodes", KeyType::Integer, "2", "cluster: copies of the supernode", {"cluster"}, 1},
+        {"topology.network",
+         KeyType::String,
+         "rail",
+         "cluster: the scale-out network; rail (rail-optimized: NIC q of every supernode on rail q mod rails, each "
+         "rail its own leaves) or fat_tree (leaves take the NICs supernode by supernode)",
+         {"cluster"},
+         0,
+         false,
+         {"rail", "fat_tree"}},
+        {"topology.nics_per_chip",
+         KeyType::Integer,
+         "1",
+         "cluster: NICs per chip, each one topology.nic cable to a scale-out leaf",
+         {"cluster"},
+         1},
+        {"topology.rails",
+         KeyType::Integer,
+         "0",
+         "cluster, network rail: rails (must divide the NICs of a supernode; 0 = every NIC of a supernode its own "
+         "rail)",
+         {"cluster"},
+         0},
+        {"topology.leaf_ports",
+         KeyType::Integer,
+         "0",
+         "cluster: NIC cables per scale-out leaf switch (0 = one leaf per rail, or per supernode for fat_tree); "
+         "with more than one leaf, spines join them",
+         {"cluster"},
+         0},
+        {"topology.spines",
+         KeyType::Integer,
+         "0",
+         "cluster: scale-out spine switches, each leaf's uplinks dealt over them round-robin (0 = one uplink from "
+         "each leaf to each spine)",
+         {"cluster"},
+         0},
         {"limits.graph_memory",
          KeyType::Bytes,
          "8GiB",
@@ -390,7 +443,9 @@ std::vector<KeyDecl> build() {
     };
     auto add = [&](std::vector<KeyDecl> more) { keys.insert(keys.end(), more.begin(), more.end()); };
     add(link_keys("topology.link", "every cable (the default for the other link sections)", {}, "electrical"));
-    add(link_keys("topology.uplink", "leaf-spine cables", {"clos"}));
+    add(link_keys("topology.uplink", "leaf-spine cables (cluster: of the scale-out network; default: topology.nic)",
+                  {"clos", "cluster"}));
+    add(link_keys("topology.nic", "a cluster's NIC cables, chip to scale-out leaf", {"cluster"}));
     add(link_keys("topology.switch_link", "chip-switch cables", {"nd_fullmesh"}));
     add(link_keys("topology.global_link", "cables between groups", {"dragonfly"}, "optical"));
     add(fault_keys());

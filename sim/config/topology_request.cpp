@@ -31,6 +31,47 @@ LinkSpec link(const Config& c, const std::string& section) {
                     *link_kind_from(c.string(section + ".kind"))};
 }
 
+// topology.supernode: a file relative to the config that names it, or a preset's name (no extension, no
+// directory): NAME.yaml beside that config, else in snsim's configs/presets.
+std::string supernode_file(const Config& c) {
+    const std::string key = "topology.supernode";
+    const std::string& value = c.string(key);
+    if (value.empty()) throw c.error(key, "", "is required for topology.kind cluster");
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(c.file_of(key)).parent_path();
+    const fs::path given(value);
+    if (given.has_extension() || given.has_parent_path()) return (dir / given).lexically_normal().string();
+    for (const fs::path& candidate : {dir / (value + ".yaml"), fs::path(SNSIM_PRESETS_DIR) / (value + ".yaml")}) {
+        std::error_code ec;
+        if (fs::is_regular_file(candidate, ec)) return candidate.lexically_normal().string();
+    }
+    throw c.error(key, fmt::format("is neither a file nor a preset (looked for {}.yaml beside this config and in {})",
+                                   value, SNSIM_PRESETS_DIR));
+}
+
+ClusterParams cluster_params(const Config& c) {
+    const std::string t = "topology.";
+    const Config one = Config::load(supernode_file(c));
+    if (one.kind() == "cluster")
+        throw c.error(t + "supernode", fmt::format("{} is itself a cluster; a cluster's supernode must be one "
+                                                  "scale-up domain", one.file()));
+    const LinkSpec nic = link(c, "topology.nic");
+    LinkSpec uplink = link(c, "topology.uplink");
+    if (!c.given(t + "uplink.bandwidth")) uplink.bytes_per_s = nic.bytes_per_s;
+    if (!c.given(t + "uplink.latency")) uplink.latency_s = nic.latency_s;
+    if (!c.given(t + "uplink.kind")) uplink.kind = nic.kind;
+    return ClusterParams{std::make_shared<const Topology>(build_topology(one)),
+                         to_int(c, t + "supernodes"),
+                         c.string(t + "network") == "fat_tree" ? ScaleOutNetwork::FatTree : ScaleOutNetwork::Rail,
+                         to_int(c, t + "nics_per_chip"),
+                         to_int(c, t + "rails"),
+                         to_int(c, t + "leaf_ports"),
+                         to_int(c, t + "spines"),
+                         c.real(t + "oversubscription"),
+                         nic,
+                         uplink};
+}
+
 } // namespace
 
 TopologyParams topology_params(const Config& c) {
@@ -66,6 +107,7 @@ TopologyParams topology_params(const Config& c) {
                                to_int(c, t + "global_links_per_router"),
                                base,
                                link(c, "topology.global_link")};
+    if (kind == "cluster") return cluster_params(c);
     // custom: the graph file is relative to the directory of the config (or included file) that names it.
     const std::string& file = c.string(t + "file");
     if (file.empty()) throw c.error(t + "file", "", "is required for topology.kind custom");

@@ -54,7 +54,7 @@ Estimate estimate(const Topology& t, Router& router, const std::vector<Topology:
     Estimate e;
     const auto protocols = static_cast<double>(std::count_if(
         x.cost.protocols.begin(), x.cost.protocols.end(), [&](const Protocol& c) { return c.covers(size); }));
-    if (listless_alltoall(x, params.chunks)) {
+    if (listless_alltoall(t, x, params.chunks)) {
         e.cost = protocols * p * (p - 1.0);
         return e;
     }

@@ -51,11 +51,16 @@ report::BoundInputs bound_inputs(const Topology& t, const std::vector<Topology::
             in.far_latency_s = std::max(in.far_latency_s, latency[chip]);
     }
     if (chips.size() == t.count(NodeKind::Chip)) in.bisection_Bps = bisection(t).bytes_per_s;
-    std::map<int, Rank> held; // ranks per rack
-    for (auto chip : chips)
-        if (const int rack = t.node(chip).place.rack; rack >= 0) ++held[rack];
-    for (const RackCut& cut : rack_cuts(t))
-        if (const auto it = held.find(cut.rack); it != held.end()) in.racks.push_back({it->second, cut.bytes_per_s});
+    // Racks, and a cluster's supernodes: the same kind of cut.
+    const auto add_cuts = [&](const std::vector<RackCut>& cuts, int Place::*group) {
+        std::map<int, Rank> held; // ranks per group
+        for (auto chip : chips)
+            if (const int k = t.node(chip).place.*group; k >= 0) ++held[k];
+        for (const RackCut& cut : cuts)
+            if (const auto it = held.find(cut.rack); it != held.end()) in.racks.push_back({it->second, cut.bytes_per_s});
+    };
+    add_cuts(rack_cuts(t), &Place::rack);
+    add_cuts(supernode_cuts(t), &Place::supernode);
     in.collective = x.collective;
     in.ranks = static_cast<Rank>(chips.size());
     return in;
@@ -183,9 +188,11 @@ std::vector<Topology::Vertex> reducing_switches(const Topology& t, const std::ve
     return out;
 }
 
-bool listless_alltoall(const Experiment& x, std::uint32_t chunks) {
-    const bool classes = x.routing.strategy == RouteStrategy::Shortest || x.routing.strategy == RouteStrategy::Spray ||
-                         x.routing.strategy == RouteStrategy::Ecmp;
+bool listless_alltoall(const Topology& t, const Experiment& x, std::uint32_t chunks) {
+    // A cluster's routes keep to a tier (sim/routing/router.hpp), which the class walks do not.
+    const bool classes = (x.routing.strategy == RouteStrategy::Shortest || x.routing.strategy == RouteStrategy::Spray ||
+                          x.routing.strategy == RouteStrategy::Ecmp) &&
+                         !t.cluster();
     return x.collective == Collective::alltoall && x.algorithm == Algorithm::direct &&
            x.engine.kind == EngineKind::analytic && chunks == 1 && classes;
 }
@@ -246,7 +253,7 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
         std::size_t flows = 0;
         std::optional<Schedule> schedule;
         EngineOptions chosen = x.engine; // the kept protocol's
-        if (!listless_alltoall(x, params.chunks)) schedule = build_schedule(x.collective, x.algorithm, p, params);
+        if (!listless_alltoall(t, x, params.chunks)) schedule = build_schedule(x.collective, x.algorithm, p, params);
         // Every protocol whose range holds the size; the fastest is kept (sim/engine/cost_model.hpp).
         for (const Protocol& candidate : x.cost.protocols) {
             if (!candidate.covers(size)) continue;

@@ -47,8 +47,9 @@ struct ExperimentResult {
 std::vector<Topology::Vertex> reducing_switches(const Topology& topology, const std::vector<Topology::Vertex>& chips);
 
 // Whether the experiment times a size of `chunks` chunks without listing its flows: direct alltoall on the
-// analytic engine (sim/engine/analytic_alltoall.hpp), at 15,488 chips seconds instead of 240 million flows.
-bool listless_alltoall(const Experiment& experiment, std::uint32_t chunks);
+// analytic engine (sim/engine/analytic_alltoall.hpp), at 15,488 chips seconds instead of 240 million flows. Not on
+// clusters, whose routes keep to a tier.
+bool listless_alltoall(const Topology& topology, const Experiment& experiment, std::uint32_t chunks);
 
 // What an experiment's schedules are built from, as run_experiment builds them (and the best-algorithm search
 // bounds them): the endpoints (the ranks' chips, then in_switch's reducing switches) and the parameters but the

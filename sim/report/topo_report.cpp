@@ -26,6 +26,21 @@ nlohmann::ordered_json spread_json(const Spread& s) {
     return {{"min", s.min}, {"mean", s.mean}, {"max", s.max}};
 }
 
+nlohmann::ordered_json cluster_json(const TopologyMetrics& m) {
+    if (!m.cluster) return nullptr;
+    const ClusterMetrics& c = *m.cluster;
+    return {{"supernodes", c.supernodes},
+            {"chips_per_supernode", c.chips_per_supernode},
+            {"network", c.network},
+            {"scale_out_cables", c.scale_out_cables},
+            {"scale_out_switches", c.scale_out_switches},
+            {"scale_up_injection_Bps", spread_json(c.scale_up_injection_bytes_per_s)},
+            {"scale_out_injection_Bps", spread_json(c.scale_out_injection_bytes_per_s)},
+            {"supernode_bisection_Bps", c.supernode_bisection.bytes_per_s},
+            {"supernode_bisection_exact", c.supernode_bisection.exact},
+            {"supernode_out_Bps", c.supernode_out_bytes_per_s}};
+}
+
 } // namespace
 
 std::string faults_text(const FaultSummary& f) {
@@ -54,6 +69,21 @@ std::string topo_table(const TopoSource& source, const TopologyMetrics& m) {
                      m.bisection.cables, m.bisection.exact ? "" : " (upper bound)")},
     };
     if (source.faults.any()) rows.insert(rows.begin() + 1, {"faults", faults_text(source.faults)});
+    if (const auto& c = m.cluster) {
+        rows.insert(rows.begin() + 1,
+                    {"supernodes", fmt::format("{} x {} chips, {} scale-out network", c->supernodes,
+                                               c->chips_per_supernode, c->network == "rail" ? "rail-optimized" : "fat-tree")});
+        rows.push_back({"scale-up per chip", bandwidth_spread(c->scale_up_injection_bytes_per_s) + " per direction"});
+        rows.push_back(
+            {"scale-out per chip", bandwidth_spread(c->scale_out_injection_bytes_per_s) + " per direction (NICs)"});
+        rows.push_back({"scale-out cables", fmt::format("{} ({} switch chips)", c->scale_out_cables,
+                                                        c->scale_out_switches)});
+        rows.push_back({"scale-up bisection", fmt::format("{} per direction in one supernode{}",
+                                                          units::format_bandwidth(c->supernode_bisection.bytes_per_s),
+                                                          c->supernode_bisection.exact ? "" : " (upper bound)")});
+        rows.push_back({"scale-out per supernode",
+                        units::format_bandwidth(c->supernode_out_bytes_per_s) + " per direction (least supernode)"});
+    }
     std::size_t width = 0;
     for (const auto& row : rows)
         width = std::max(width, row.first.size());
@@ -89,6 +119,7 @@ nlohmann::ordered_json topo_json(const TopoSource& source, const TopologyMetrics
         {"bisection_cables", m.bisection.cables},
         {"bisection_exact", m.bisection.exact},
         {"bisection_method", m.bisection.method},
+        {"cluster", cluster_json(m)},
         {"faults",
          {{"removed_chips", source.faults.chips},
           {"removed_switches", source.faults.switches},

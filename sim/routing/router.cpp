@@ -42,7 +42,16 @@ std::string_view to_string(RouteStrategy strategy) {
     return "";
 }
 
+std::string_view to_string(ScaleOut scale_out) {
+    return scale_out == ScaleOut::Pxn ? "pxn" : "direct";
+}
+
 Router::Router(const Topology& topology, RoutingOptions options) : t_(topology), options_(options) {
+    if (t_.cluster()) {
+        supernode_.resize(t_.num_nodes());
+        for (Vertex v = 0; v < t_.num_nodes(); ++v)
+            supernode_[v] = t_.node(v).place.supernode;
+    }
     if (options_.strategy != RouteStrategy::DimensionOrder) return;
     if (!grid_kind(t_.kind()))
         throw InputError(
@@ -85,7 +94,7 @@ std::uint32_t Router::grow(Ball& ball, const Ball& other) {
     for (std::size_t i = ball.starts[ball.radius()]; i < ball.starts.back(); ++i)
         for (auto [e, end] = boost::out_edges(ball.order[i], g); e != end; ++e) {
             const Vertex w = boost::target(*e, g);
-            if (ball.has(w)) continue;
+            if (ball.has(w) || !in_zone(w)) continue;
             ball.add(w, next);
             if (other.has(w)) meet = std::min<std::uint32_t>(meet, other.dist[w]);
         }
@@ -217,18 +226,64 @@ const std::vector<Path>& Router::paths(Vertex from, Vertex to) {
     const std::uint64_t key = static_cast<std::uint64_t>(from) << 32 | to;
     auto [it, fresh] = paths_.try_emplace(key);
     if (!fresh) return it->second;
+    if (supernode_.empty()) {
+        it->second = route(from, to, kAnyZone);
+    } else if (supernode_[from] == supernode_[to]) {
+        it->second = route(from, to, supernode_[from]);
+    } else {
+        const Vertex via = options_.scale_out == ScaleOut::Pxn ? relay(from, to) : from;
+        if (via == from) {
+            it->second = route_out(from, to);
+        } else {
+            const auto inside = route(from, via, supernode_[from]);
+            const auto outside = route_out(via, to);
+            for (std::size_t i = 0; i < std::max(inside.size(), outside.size()); ++i) {
+                const Path& a = inside[i % inside.size()];
+                const Path& b = outside[i % outside.size()];
+                if (a.sprayed() != b.sprayed()) throw std::logic_error("PXN: one part sprayed, the other not");
+                Path both = a;
+                both.hops.insert(both.hops.end(), b.hops.begin(), b.hops.end());
+                both.layers.insert(both.layers.end(), b.layers.begin(), b.layers.end());
+                both.latency_s += b.latency_s;
+                it->second.push_back(std::move(both));
+            }
+        }
+    }
+    return it->second;
+}
+
+Router::Vertex Router::relay(Vertex from, Vertex to) const {
+    // Cluster vertices are named "s<supernode>.<name in the supernode>" (topologies/generators/generators.hpp).
+    const std::string& name = t_.node(to).name;
+    const auto via = t_.find(fmt::format("s{}.{}", supernode_[from], name.substr(name.find('.') + 1)));
+    return via ? *via : from; // faults may have removed it: go direct
+}
+
+std::vector<Path> Router::route_out(Vertex from, Vertex to) {
+    try {
+        return route(from, to, kScaleOutZone);
+    } catch (const InputError&) { // a failed NIC at either end
+        return route(from, to, kPairZone);
+    }
+}
+
+std::vector<Path> Router::route(Vertex from, Vertex to, int zone) {
+    zone_ = zone;
+    zone_ends_[0] = from;
+    zone_ends_[1] = to;
+    std::vector<Path> out;
     if (options_.strategy != RouteStrategy::DimensionOrder) find_dag(from, to);
     if (sprays()) {
-        it->second.push_back(spray(pair_dag(), to));
-        return it->second;
+        out.push_back(spray(pair_dag(), to));
+        return out;
     }
     std::uint32_t stripes = options_.stripes;
     if (options_.strategy == RouteStrategy::Shortest) stripes = 1;
     if (stripes == 0) stripes = static_cast<std::uint32_t>(next_steps(from, to).size());
     std::unordered_map<Vertex, std::uint32_t> arrivals; // stripes of this pair that have left each vertex
     for (std::uint32_t s = 0; s < stripes; ++s)
-        it->second.push_back(walk(from, to, arrivals));
-    return it->second;
+        out.push_back(walk(from, to, arrivals));
+    return out;
 }
 
 void Router::aim(const std::vector<Vertex>& neighbours, std::optional<Vertex> only) {

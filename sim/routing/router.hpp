@@ -20,6 +20,15 @@
 //                   round on a torus, ties go up); parallel cables are striped as in ecmp.
 // With stripes = 0 (auto), a pair gets as many stripes as the source chip has cables that start a path of the
 // chosen strategy; spray and ucmp always give one (sprayed) stripe.
+//
+// Clusters (Topology::cluster()): a route keeps to a tier. Between chips of one supernode it uses only that
+// supernode's vertices, so it never leaves through a NIC, however short the way through the scale-out network.
+// Between supernodes it goes, with ScaleOut::Direct, from the source's NIC through scale-out switches only to the
+// destination's NIC (no chip relays); with ScaleOut::Pxn (NCCL's PXN), first inside the source's supernode to the
+// chip with the destination's index there (on the destination's rail), then from that chip's NIC as Direct. The
+// strategy applies to each part; a PXN stripe is the first part's stripe i mod its count followed by the second's.
+// A chip whose NICs have all failed (faults) reaches other supernodes through its own: the route then keeps to the
+// scale-out network and the two ends' supernodes.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -35,11 +44,14 @@ namespace snsim {
 
 enum class RouteStrategy { Shortest, Ecmp, Spray, Ucmp, DimensionOrder };
 std::string_view to_string(RouteStrategy strategy);
+enum class ScaleOut { Direct, Pxn }; // how a cluster's traffic between supernodes reaches a NIC
+std::string_view to_string(ScaleOut scale_out);
 
 struct RoutingOptions {
     RouteStrategy strategy = RouteStrategy::Ecmp;
     std::uint32_t stripes = 0;   // 0 = auto
     double switch_latency_s = 0; // added to a path's latency for every switch chip it crosses (cost.switch_latency)
+    ScaleOut scale_out = ScaleOut::Direct;
 };
 
 class Router {
@@ -86,6 +98,26 @@ class Router {
         double latency_s;
         double bytes_per_s;
     };
+    // A cluster's tiers: each vertex's supernode (empty unless the topology is a cluster), and the zone the current
+    // find_dag keeps to: kAnyZone, a supernode, or kScaleOutZone (scale-out switches and the pair's own ends).
+    // kPairZone: the scale-out switches and both ends' supernodes, for a chip whose NICs have all failed.
+    static constexpr int kAnyZone = -2, kScaleOutZone = -1, kPairZone = -3;
+    std::vector<int> supernode_;
+    int zone_ = kAnyZone;
+    Vertex zone_ends_[2] = {0, 0};
+    bool in_zone(Vertex v) const {
+        if (zone_ == kAnyZone) return true;
+        const int s = supernode_[v];
+        if (zone_ == kPairZone) return s < 0 || s == supernode_[zone_ends_[0]] || s == supernode_[zone_ends_[1]];
+        return s == zone_ || v == zone_ends_[0] || v == zone_ends_[1];
+    }
+    // Between supernodes by the scale-out zone, or by kPairZone when that finds no route.
+    std::vector<Path> route_out(Vertex from, Vertex to);
+    // The stripes of one pair within one zone (the whole graph outside clusters).
+    std::vector<Path> route(Vertex from, Vertex to, int zone);
+    // The chip of `from`'s supernode in `to`'s place in its own (PXN's relay); `from` when faults removed it.
+    Vertex relay(Vertex from, Vertex to) const;
+
     // The shortest-path DAG of one pair, found by a bidirectional BFS (balls of radius about d/2 around both
     // ends, so a pair costs the edges near its ends, not the whole graph): `layer_` holds each DAG vertex's
     // distance from the source, stamped with `dag_stamp_`.

@@ -2,6 +2,7 @@
 // Topology generators: pure functions from parameters to a Topology. Parameter names match the config keys
 // below `topology.` (docs/config.md), and a ParamError names the offending one. Every generator also sets the
 // structure hints metrics use: a bisection partition and, where the graph is symmetric, chip orbits.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,41 @@ struct CustomParams {
     double max_cables = 1e8; // refuse edge lists that add up to more
 };
 
+// A cluster: `supernodes` copies of one supernode (any generator's Topology, built first) joined by a scale-out
+// network. Every chip has `nics_per_chip` NICs, each one cable (`nic`) to a scale-out leaf switch; leaves of
+// `leaf_ports` NIC cables each, and when there is more than one leaf, leaf_ports / oversubscription uplinks per
+// leaf dealt round-robin over `spines` spine switches (0: one uplink to each spine). Networks:
+//   rail      rail-optimized (NVIDIA DGX SuperPOD): NIC q of a supernode (chip q / nics_per_chip's NIC
+//             q % nics_per_chip, q counted over the supernode's chips in order) is on rail q mod `rails`, and each
+//             rail has its own leaves (0 rails: every NIC of a supernode its own rail); same-rail NICs of different
+//             supernodes meet one switch away;
+//   fat_tree  leaves take the NICs in order, supernode by supernode (leaf_ports 0: one leaf per supernode).
+// Vertex names: supernode k's vertices as in the supernode, prefixed "s<k>."; leaves "so.r<rail>.leaf<j>" (rail)
+// or "so.leaf<j>", spines "so.spine<s>". Scale-out cables are LinkTier::ScaleOut, vertices in supernodes carry
+// Place::supernode, and racks are renumbered so each is one rack of one supernode.
+enum class ScaleOutNetwork { Rail, FatTree };
+struct ClusterParams {
+    static constexpr const char* size_key = "supernodes"; // the key the memory guard names
+    std::shared_ptr<const Topology> supernode;
+    int supernodes = 2;
+    ScaleOutNetwork network = ScaleOutNetwork::Rail;
+    int nics_per_chip = 1;
+    int rails = 0;
+    int leaf_ports = 0;
+    int spines = 0;
+    double oversubscription = 1.0;
+    LinkSpec nic;    // chip-leaf cables
+    LinkSpec uplink; // leaf-spine cables
+};
+// Leaves and uplinks per leaf of a cluster's scale-out network; throws ParamError (rails, leaf_ports, spines,
+// oversubscription) when they do not form one. The memory estimate asks it first.
+struct ScaleOutShape {
+    long long rails = 1, nics_per_rail = 0, leaves_per_rail = 0, leaf_ports = 0;
+    long long uplinks_per_leaf = 0, spines = 0;
+    long long leaves() const { return rails * leaves_per_rail; }
+};
+ScaleOutShape scale_out_shape(const ClusterParams& p);
+
 Topology full_mesh(const FullMeshParams& p);
 Topology switched(const SwitchedParams& p);
 Topology clos(const ClosParams& p);
@@ -112,5 +148,6 @@ Topology torus(const TorusParams& p);
 Topology nd_fullmesh(const NdFullMeshParams& p);
 Topology dragonfly(const DragonflyParams& p);
 Topology custom(const CustomParams& p);
+Topology cluster(const ClusterParams& p);
 
 } // namespace snsim

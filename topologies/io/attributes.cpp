@@ -53,8 +53,10 @@ void set_node_attribute(Node& node, const std::string& key, const std::string& v
         node.place.plane = to_int(key, value, at);
     } else if (key == "tier") {
         node.place.tier = to_int(key, value, at);
+    } else if (key == "supernode") {
+        node.place.supernode = to_int(key, value, at);
     } else {
-        fail(at, key, value, "unknown node attribute (expected name, kind, rack, board, plane, tier)");
+        fail(at, key, value, "unknown node attribute (expected name, kind, rack, board, plane, tier, supernode)");
     }
 }
 
@@ -71,8 +73,12 @@ void set_link_attribute(Link& link, const std::string& key, const std::string& v
         const auto kind = link_kind_from(value);
         if (!kind) fail(at, key, value, "expected electrical or optical");
         link.kind = *kind;
+    } else if (key == "network") {
+        const auto tier = link_tier_from(value);
+        if (!tier) fail(at, key, value, "expected scale_up or scale_out");
+        link.tier = *tier;
     } else {
-        fail(at, key, value, "unknown edge attribute (expected bandwidth, latency, plane, kind)");
+        fail(at, key, value, "unknown edge attribute (expected bandwidth, latency, plane, kind, network)");
     }
 }
 

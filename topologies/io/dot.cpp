@@ -17,8 +17,9 @@ void write_dot(std::ostream& out, const Topology& t) {
     };
     auto edge_label = [&](std::ostream& os, Topology::Graph::edge_descriptor e) {
         const Link& l = g[e];
-        os << fmt::format("[label=\"{} {}{}\"{}]", units::format_bandwidth(l.bytes_per_s),
+        os << fmt::format("[label=\"{} {}{}{}\"{}]", units::format_bandwidth(l.bytes_per_s),
                           units::format_time(l.latency_s), l.plane >= 0 ? fmt::format(" p{}", l.plane) : "",
+                          l.tier == LinkTier::ScaleOut ? " scale-out" : "",
                           l.kind == LinkKind::Optical ? ", style=dashed" : "");
     };
     boost::write_graphviz(out, g, node_label, edge_label);

@@ -240,6 +240,7 @@ void write_graphml(std::ostream& out, const Topology& t) {
     dp.property("board", place(&Place::board));
     dp.property("plane", place(&Place::plane));
     dp.property("tier", place(&Place::tier));
+    dp.property("supernode", place(&Place::supernode));
     // Exact decimal values with base units, so a file read back gives the same graph.
     dp.property("bandwidth",
                 edge_text([&g](Topology::Graph::edge_descriptor e) { return fmt::format("{}B/s", g[e].bytes_per_s); }));
@@ -248,6 +249,8 @@ void write_graphml(std::ostream& out, const Topology& t) {
     dp.property("plane", edge_text([&g](Topology::Graph::edge_descriptor e) { return std::to_string(g[e].plane); }));
     dp.property("kind",
                 edge_text([&g](Topology::Graph::edge_descriptor e) { return std::string(to_string(g[e].kind)); }));
+    dp.property("network",
+                edge_text([&g](Topology::Graph::edge_descriptor e) { return std::string(to_string(g[e].tier)); }));
     boost::write_graphml(out, g, dp, true);
 }
 

@@ -1,7 +1,10 @@
 #include "topologies/metrics/metrics.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <vector>
+
+#include "topologies/metrics/rack_cuts.hpp"
 
 namespace snsim {
 namespace {
@@ -16,6 +19,31 @@ Spread spread(const std::vector<double>& values) {
     }
     s.mean /= static_cast<double>(values.size());
     return s;
+}
+
+ClusterMetrics cluster_metrics(const Topology& t) {
+    const ClusterShape& shape = *t.cluster();
+    ClusterMetrics c{shape.supernodes, shape.chips_per_supernode, shape.network};
+    const auto& g = t.graph();
+    std::vector<double> up, out;
+    for (auto chip : t.nodes_of(NodeKind::Chip)) {
+        double tier[2] = {0, 0};
+        for (auto [e, end] = boost::out_edges(chip, g); e != end; ++e)
+            tier[g[*e].tier == LinkTier::ScaleOut] += g[*e].bytes_per_s;
+        up.push_back(tier[0]);
+        out.push_back(tier[1]);
+    }
+    c.scale_up_injection_bytes_per_s = spread(up);
+    c.scale_out_injection_bytes_per_s = spread(out);
+    for (auto [e, end] = boost::edges(g); e != end; ++e)
+        c.scale_out_cables += g[*e].tier == LinkTier::ScaleOut;
+    for (auto v : t.nodes_of(NodeKind::Switch))
+        c.scale_out_switches += t.node(v).place.supernode < 0;
+    c.supernode_bisection = bisection(*shape.supernode);
+    c.supernode_out_bytes_per_s = std::numeric_limits<double>::infinity();
+    for (const RackCut& cut : supernode_cuts(t))
+        c.supernode_out_bytes_per_s = std::min(c.supernode_out_bytes_per_s, cut.bytes_per_s);
+    return c;
 }
 
 } // namespace
@@ -49,6 +77,7 @@ TopologyMetrics measure(const Topology& t, const HopOptions& hop_options) {
     m.injection_bytes_per_s = spread(injection);
     m.hops = chip_hops(t, hop_options);
     m.bisection = bisection(t);
+    if (t.cluster()) m.cluster = cluster_metrics(t);
     return m;
 }
 

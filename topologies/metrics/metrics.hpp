@@ -1,6 +1,7 @@
 #pragma once
 // Everything `snsim topo` reports about a topology, measured on the graph itself.
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "topologies/metrics/bisection.hpp"
@@ -10,6 +11,17 @@ namespace snsim {
 
 struct Spread {
     double min = 0, mean = 0, max = 0;
+};
+
+// A cluster's two tiers (Topology::cluster()), for `snsim topo`.
+struct ClusterMetrics {
+    std::size_t supernodes = 0, chips_per_supernode = 0;
+    std::string network;
+    std::size_t scale_out_cables = 0, scale_out_switches = 0;
+    Spread scale_up_injection_bytes_per_s;  // per chip, its scale-up cables, one direction
+    Spread scale_out_injection_bytes_per_s; // per chip, its NICs, one direction
+    Bisection supernode_bisection;          // the scale-up tier: one supernode alone
+    double supernode_out_bytes_per_s = 0;   // the least, over supernodes, of its NIC bandwidth out (one direction)
 };
 
 struct TopologyMetrics {
@@ -23,6 +35,7 @@ struct TopologyMetrics {
     double total_bytes_per_s = 0;     // sum over cables, one direction
     HopStats hops;
     Bisection bisection;
+    std::optional<ClusterMetrics> cluster;
 };
 
 TopologyMetrics measure(const Topology& t, const HopOptions& hop_options = {});

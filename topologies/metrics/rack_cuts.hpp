@@ -19,5 +19,9 @@ struct RackCut {
 
 // Racks in ascending order; empty when no vertex has a rack.
 std::vector<RackCut> rack_cuts(const Topology& t);
+// The same for a cluster's supernodes (Place::supernode; `rack` holds the supernode): everything a supernode's
+// chips exchange with other supernodes crosses its NICs, the scale-out injection bound, or the uplinks of a
+// scale-out leaf that only its chips use. Empty outside clusters.
+std::vector<RackCut> supernode_cuts(const Topology& t);
 
 } // namespace snsim

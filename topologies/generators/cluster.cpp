@@ -1,0 +1,158 @@
+#include <limits>
+
+#include "topologies/generators/checks.hpp"
+
+namespace snsim {
+namespace {
+
+constexpr double kMaxClusterCount = std::numeric_limits<std::uint32_t>::max(); // cable ids are 32-bit
+
+long long nics_per_supernode(const ClusterParams& p) {
+    return static_cast<long long>(p.supernode->count(NodeKind::Chip)) * p.nics_per_chip;
+}
+
+// The leaf switch that NIC q of supernode k plugs into, as (rail, leaf within the rail).
+std::pair<long long, long long> leaf_of(const ClusterParams& p, const ScaleOutShape& s, long long k, long long q) {
+    const long long per_supernode = nics_per_supernode(p) / s.rails; // NICs a supernode puts on each rail
+    const long long rail = q % s.rails;
+    const long long index = k * per_supernode + q / s.rails; // position among the rail's NICs
+    return {rail, index / s.leaf_ports};
+}
+
+// Every vertex but the chips joins the side more of its cable bandwidth leads to (twice over, so switches whose
+// neighbours are switches follow them).
+void place_by_pull(const Topology& t, std::vector<std::uint8_t>& side) {
+    const auto& g = t.graph();
+    for (int pass = 0; pass < 2; ++pass)
+        for (std::size_t v = 0; v < t.num_nodes(); ++v) {
+            if (t.node(v).kind == NodeKind::Chip) continue;
+            double pull[2] = {0, 0};
+            for (auto [e, end] = boost::out_edges(v, g); e != end; ++e)
+                pull[side[boost::target(*e, g)]] += g[*e].bytes_per_s;
+            side[v] = pull[0] > pull[1] ? 0 : 1;
+        }
+}
+
+} // namespace
+
+ScaleOutShape scale_out_shape(const ClusterParams& p) {
+    if (!p.supernode || p.supernode->count(NodeKind::Chip) == 0)
+        throw ParamError("supernode", "", "must be a topology with chips");
+    if (p.supernode->cluster()) throw ParamError("supernode", p.supernode->kind(), "must not itself be a cluster");
+    detail::require_at_least("supernodes", p.supernodes, 1);
+    detail::require_at_least("nics_per_chip", p.nics_per_chip, 1);
+    detail::require_at_least("rails", p.rails, 0);
+    detail::require_at_least("leaf_ports", p.leaf_ports, 0);
+    detail::require_at_least("spines", p.spines, 0);
+    const double nics = 1.0 * p.supernodes * p.supernode->count(NodeKind::Chip) * p.nics_per_chip;
+    if (nics > kMaxClusterCount)
+        throw ParamError("nics_per_chip", std::to_string(p.nics_per_chip),
+                         fmt::format("gives {:.4g} NICs in the cluster, over {:.0f}", nics, kMaxClusterCount));
+    ScaleOutShape s;
+    const long long per_supernode = nics_per_supernode(p);
+    if (p.network == ScaleOutNetwork::Rail) {
+        s.rails = p.rails == 0 ? per_supernode : p.rails;
+        if (per_supernode % s.rails != 0)
+            throw ParamError("rails", std::to_string(p.rails),
+                             fmt::format("must divide the {} NICs of a supernode", per_supernode));
+        s.nics_per_rail = per_supernode / s.rails * p.supernodes;
+        s.leaf_ports = p.leaf_ports == 0 ? s.nics_per_rail : p.leaf_ports;
+    } else {
+        if (p.rails != 0) throw ParamError("rails", std::to_string(p.rails), "applies to scale_out.network rail only");
+        s.nics_per_rail = per_supernode * p.supernodes;
+        s.leaf_ports = p.leaf_ports == 0 ? per_supernode : p.leaf_ports;
+    }
+    if (s.nics_per_rail % s.leaf_ports != 0)
+        throw ParamError("leaf_ports", std::to_string(p.leaf_ports),
+                         fmt::format("must divide the {} NICs of {}", s.nics_per_rail,
+                                     p.network == ScaleOutNetwork::Rail ? "a rail" : "the cluster"));
+    s.leaves_per_rail = s.nics_per_rail / s.leaf_ports;
+    if (s.leaves() == 1) return s; // one switch holds every NIC: no spines
+    if (!(p.oversubscription > 0) || !std::isfinite(p.oversubscription))
+        throw ParamError("oversubscription", fmt::format("{}", p.oversubscription), "must be positive and finite");
+    const double up = s.leaf_ports / p.oversubscription;
+    if (std::abs(up - std::round(up)) > 1e-9 || std::round(up) < 1 || up > kMaxClusterCount)
+        throw ParamError("oversubscription", fmt::format("{}", p.oversubscription),
+                         fmt::format("{} NIC ports per leaf / oversubscription must be a whole number >= 1",
+                                     s.leaf_ports));
+    s.uplinks_per_leaf = static_cast<long long>(std::round(up));
+    s.spines = p.spines == 0 ? s.uplinks_per_leaf : p.spines;
+    if (s.uplinks_per_leaf % s.spines != 0)
+        throw ParamError("spines", std::to_string(p.spines),
+                         fmt::format("must divide the {} uplinks per leaf", s.uplinks_per_leaf));
+    if (1.0 * s.leaves() * s.uplinks_per_leaf + nics > kMaxClusterCount)
+        throw ParamError("supernodes", std::to_string(p.supernodes), "gives more scale-out cables than 2^32");
+    return s;
+}
+
+Topology cluster(const ClusterParams& p) {
+    const ScaleOutShape s = scale_out_shape(p);
+    detail::require_link("nic", p.nic);
+    if (s.leaves() > 1) detail::require_link("uplink", p.uplink);
+    const Topology& one = *p.supernode;
+    const std::size_t per = one.num_nodes(), chips = one.count(NodeKind::Chip);
+    if (1.0 * p.supernodes * (per + one.num_links()) > kMaxClusterCount)
+        throw ParamError("supernodes", std::to_string(p.supernodes), "gives more than 2^32 vertices or cables");
+
+    Topology t("cluster");
+    t.reserve_nodes(p.supernodes * per + static_cast<std::size_t>(s.leaves() + s.spines));
+    int racks = 0; // racks of one supernode, renumbered per copy
+    for (std::size_t v = 0; v < per; ++v)
+        racks = std::max(racks, one.node(v).place.rack + 1);
+    const auto cables = one.cables();
+    for (int k = 0; k < p.supernodes; ++k) {
+        for (std::size_t v = 0; v < per; ++v) {
+            Node node = one.node(v);
+            node.name = fmt::format("s{}.{}", k, node.name);
+            node.place.supernode = k;
+            if (node.place.rack >= 0) node.place.rack += k * racks;
+            t.add_node(std::move(node));
+        }
+        const std::size_t base = k * per;
+        for (std::uint32_t c = 0; c < cables.size(); ++c) {
+            const auto [a, b] = one.ends(c);
+            Link link = *cables[c];
+            link.tier = LinkTier::ScaleUp;
+            t.add_link(base + a, base + b, link);
+        }
+    }
+
+    const bool rail = p.network == ScaleOutNetwork::Rail;
+    std::vector<Topology::Vertex> leaves; // by rail, then leaf within the rail
+    for (long long r = 0; r < s.rails; ++r)
+        for (long long j = 0; j < s.leaves_per_rail; ++j)
+            leaves.push_back(t.add_node({rail ? fmt::format("so.r{}.leaf{}", r, j) : fmt::format("so.leaf{}", j),
+                                         NodeKind::Switch,
+                                         {.tier = 1}}));
+    Link nic = detail::make_link(p.nic);
+    nic.tier = LinkTier::ScaleOut;
+    const auto chip_of = one.nodes_of(NodeKind::Chip);
+    for (int k = 0; k < p.supernodes; ++k)
+        for (std::size_t c = 0; c < chips; ++c)
+            for (int i = 0; i < p.nics_per_chip; ++i) {
+                const auto [r, j] = leaf_of(p, s, k, static_cast<long long>(c) * p.nics_per_chip + i);
+                t.add_link(k * per + chip_of[c], leaves[r * s.leaves_per_rail + j], nic);
+            }
+    Link up = detail::make_link(p.uplink);
+    up.tier = LinkTier::ScaleOut;
+    std::vector<Topology::Vertex> spines;
+    for (long long sp = 0; sp < s.spines; ++sp)
+        spines.push_back(t.add_node({fmt::format("so.spine{}", sp), NodeKind::Switch, {.tier = 2}}));
+    for (auto leaf : leaves)
+        for (long long u = 0; u < s.uplinks_per_leaf; ++u)
+            t.add_link(leaf, spines[u % s.spines], up);
+
+    // One candidate: the first half of the chips (whole supernodes, when their count is even), every switch on the
+    // side its bandwidth leads to. An upper bound on the least cut, not proven minimal.
+    auto side = detail::first_chips_on_side0(t, t.count(NodeKind::Chip) / 2);
+    place_by_pull(t, side);
+    t.set_bisection_hint({{std::move(side)},
+                          false,
+                          "the first half of the chips (whole supernodes where they divide evenly), every switch "
+                          "on the side most of its bandwidth leads to"});
+    t.set_cluster({static_cast<std::size_t>(p.supernodes), chips, static_cast<std::size_t>(p.nics_per_chip),
+                   rail ? "rail" : "fat_tree", p.supernode});
+    return t;
+}
+
+} // namespace snsim
