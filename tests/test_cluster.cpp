@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <map>
 #include <memory>
 
 #include "sim/config/communicator.hpp"
@@ -288,4 +290,96 @@ TEST_CASE("cluster faults: a failed NIC's chip reaches other supernodes through 
         CHECK(bytes == Approx(6 * S / 8));
         CHECK(relative(time, 0.75 * S / kOut + 4 * kLatOut) < 1e-6);
     }
+}
+
+TEST_CASE("cluster bad input: one line naming the file, line, key and value, exit code 2", "[cluster][errors]") {
+    snsim::test::TempDir dir;
+    dir.write("one.yaml", "topology: {kind: switched, chips: 4, link: {bandwidth: 100GB/s}}\n");
+    const auto error_of = [&](const std::string& topology) {
+        const std::string path = dir.write("c.yaml", "topology:\n  kind: cluster\n" + topology);
+        const auto r = snsim::test::run_snsim("topo " + path);
+        CHECK(r.exit_code == 2);
+        CHECK(snsim::test::lines(r.output) == 1);
+        return r.output;
+    };
+    using Catch::Matchers::Contains;
+    CHECK_THAT(error_of("  supernode: no_such_preset\n"),
+               Contains("c.yaml:3: topology.supernode: is neither a file nor a preset") &&
+                   Contains("no_such_preset"));
+    CHECK_THAT(error_of("  supernode: missing.yaml\n"), Contains("missing.yaml"));
+    CHECK_THAT(error_of("  supernode: one.yaml\n  oversubscription: 0\n"),
+               Contains("c.yaml:4: topology.oversubscription"));
+    CHECK_THAT(error_of("  supernode: one.yaml\n  supernodes: 4\n  leaf_ports: 2\n  oversubscription: 3\n"),
+               Contains("c.yaml:6: topology.oversubscription") && Contains("whole number"));
+    CHECK_THAT(error_of("  supernode: one.yaml\n  nic: {bandwidth: 400GB/s}\n"),
+               Contains("c.yaml:4: topology.nic.bandwidth") && Contains("Gbps, not GB/s"));
+    CHECK_THAT(error_of("  supernode: one.yaml\n  supernodes: 2147483647\n"),
+               Contains("c.yaml:4: topology.supernodes") && Contains("NICs in the cluster"));
+    CHECK_THAT(error_of("  supernode: one.yaml\n  supernodes: 100000000\n"),
+               Contains("c.yaml:4: topology.supernodes") && Contains("memory"));
+    CHECK_THAT(error_of("  supernode: one.yaml\n  nics_per_chip: 2000000000\n"),
+               Contains("c.yaml:4: topology.nics_per_chip") && Contains("NICs in the cluster"));
+    CHECK_THAT(error_of("  supernode: one.yaml\n  rails: 3\n"), Contains("c.yaml:4: topology.rails") &&
+                                                                    Contains("must divide the 4 NICs"));
+    CHECK_THAT(error_of("  supernode: one.yaml\n  network: fat_tree\n  rails: 2\n"),
+               Contains("topology.rails") && Contains("rail only"));
+    CHECK_THAT(error_of("  supernode: c.yaml\n"), Contains("is itself a cluster"));
+    CHECK_THAT(error_of("  supernode: one.yaml\n  chips: 8\n"), Contains("not used by topology.kind cluster"));
+}
+
+TEST_CASE("cluster presets: chips, each tier's bandwidth per chip and each supernode's way out as their files state",
+          "[cluster][presets]") {
+    struct Stated {
+        std::size_t supernodes, chips_per_supernode;
+        double scale_up_Bps, nic_Bps; // per chip, per direction
+    };
+    // From each file's header: the supernode preset's per-chip bandwidth, and its NIC (400 or 800 Gb/s).
+    const std::map<std::string, Stated> kStated = {
+        {"gb200_nvl72_x2", {2, 72, 900e9, 50e9}},
+        {"gb200_nvl72_x20", {20, 72, 900e9, 50e9}},
+        {"cloudmatrix384_x4", {4, 384, 392e9, 50e9}},
+        {"atlas950_supercluster", {64, 8192, 18 * 56e9, 50e9}},
+        {"atlas960_supercluster", {65, 15488, 1100e9, 100e9}},
+    };
+    std::size_t files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(SNSIM_SOURCE_DIR) + "/configs/clusters")) {
+        const std::string name = entry.path().stem().string();
+        INFO(name);
+        ++files;
+        REQUIRE(kStated.count(name) == 1);
+        const Stated& want = kStated.at(name);
+        const auto c = config::Config::load(entry.path().string());
+        CHECK(c.name() == name);
+        const auto params = std::get<ClusterParams>(config::topology_params(c));
+        CHECK(static_cast<std::size_t>(params.supernodes) == want.supernodes);
+        CHECK(params.supernode->count(NodeKind::Chip) == want.chips_per_supernode);
+        CHECK(params.nic.bytes_per_s * params.nics_per_chip == want.nic_Bps);
+        // The 524,288- and million-chip graphs take 2 and 4 GB and tens of seconds: bench/ builds them.
+        if (want.supernodes * want.chips_per_supernode > 10000) {
+            CHECK(expected_size(params).nodes > want.supernodes * want.chips_per_supernode);
+            continue;
+        }
+        const Topology t = config::build_topology(c);
+        const TopologyMetrics m = measure(t);
+        REQUIRE(m.cluster);
+        CHECK(m.chips == want.supernodes * want.chips_per_supernode);
+        CHECK(relative(m.cluster->scale_up_injection_bytes_per_s.min, want.scale_up_Bps) < 1e-12);
+        CHECK(relative(m.cluster->scale_out_injection_bytes_per_s.max, want.nic_Bps) < 1e-12);
+        CHECK(relative(m.cluster->supernode_out_bytes_per_s, want.chips_per_supernode * want.nic_Bps) < 1e-12);
+        // Each runs its own collective (hierarchical across the tiers) at a small size on both engines, no faster
+        // than its bound.
+        const auto request = config::run_request(c);
+        Experiment x;
+        x.algorithm = *algorithm_from(request.algorithm);
+        x.sizes = {1 << 20};
+        x.routing = request.routing;
+        x.engine = request.engine;
+        x.params.dims.assign(request.dims.begin(), request.dims.end());
+        for (EngineKind engine : {EngineKind::simgrid, EngineKind::analytic}) {
+            x.engine.kind = engine;
+            const auto row = run_experiment(t, t.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {}).rows.at(0);
+            CHECK(row.time_s >= row.bound_s);
+        }
+    }
+    CHECK(files == kStated.size());
 }

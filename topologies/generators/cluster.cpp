@@ -1,3 +1,4 @@
+#include <array>
 #include <limits>
 
 #include "topologies/generators/checks.hpp"
@@ -19,13 +20,22 @@ std::pair<long long, long long> leaf_of(const ClusterParams& p, const ScaleOutSh
     return {rail, index / s.leaf_ports};
 }
 
-// Every vertex but the chips joins the side more of its cable bandwidth leads to (twice over, so switches whose
-// neighbours are switches follow them).
-void place_by_pull(const Topology& t, std::vector<std::uint8_t>& side) {
+// A supernode's other vertices join the side most of its chips are on; then every scale-out switch the side more
+// of its cable bandwidth leads to (twice over, so spines follow their leaves).
+void place_rest(const Topology& t, std::vector<std::uint8_t>& side) {
+    std::vector<std::array<std::size_t, 2>> chips;
+    for (auto c : t.nodes_of(NodeKind::Chip)) {
+        const auto k = static_cast<std::size_t>(t.node(c).place.supernode);
+        if (k >= chips.size()) chips.resize(k + 1);
+        ++chips[k][side[c]];
+    }
+    for (std::size_t v = 0; v < t.num_nodes(); ++v)
+        if (const int k = t.node(v).place.supernode; k >= 0 && t.node(v).kind != NodeKind::Chip)
+            side[v] = chips[k][0] > chips[k][1] ? 0 : 1;
     const auto& g = t.graph();
     for (int pass = 0; pass < 2; ++pass)
         for (std::size_t v = 0; v < t.num_nodes(); ++v) {
-            if (t.node(v).kind == NodeKind::Chip) continue;
+            if (t.node(v).place.supernode >= 0) continue;
             double pull[2] = {0, 0};
             for (auto [e, end] = boost::out_edges(v, g); e != end; ++e)
                 pull[side[boost::target(*e, g)]] += g[*e].bytes_per_s;
@@ -44,10 +54,13 @@ ScaleOutShape scale_out_shape(const ClusterParams& p) {
     detail::require_at_least("rails", p.rails, 0);
     detail::require_at_least("leaf_ports", p.leaf_ports, 0);
     detail::require_at_least("spines", p.spines, 0);
-    const double nics = 1.0 * p.supernodes * p.supernode->count(NodeKind::Chip) * p.nics_per_chip;
-    if (nics > kMaxClusterCount)
-        throw ParamError("nics_per_chip", std::to_string(p.nics_per_chip),
+    const double chips = 1.0 * p.supernodes * p.supernode->count(NodeKind::Chip), nics = chips * p.nics_per_chip;
+    if (nics > kMaxClusterCount) {
+        const bool many = chips > kMaxClusterCount / 2; // blame the supernodes when they alone are most of it
+        throw ParamError(many ? "supernodes" : "nics_per_chip",
+                         std::to_string(many ? p.supernodes : p.nics_per_chip),
                          fmt::format("gives {:.4g} NICs in the cluster, over {:.0f}", nics, kMaxClusterCount));
+    }
     ScaleOutShape s;
     const long long per_supernode = nics_per_supernode(p);
     if (p.network == ScaleOutNetwork::Rail) {
@@ -88,6 +101,17 @@ ScaleOutShape scale_out_shape(const ClusterParams& p) {
 Topology cluster(const ClusterParams& p) {
     const ScaleOutShape s = scale_out_shape(p);
     detail::require_link("nic", p.nic);
+    // A chip's NICs above its own fabric's bandwidth are refused: in every system modelled the scale-up tier is
+    // the faster one, and snsim does not model the host path (PCIe) that would cap a NIC, so such a value is
+    // most likely a unit slip (GB/s for Gb/s).
+    double least_up = std::numeric_limits<double>::infinity();
+    for (auto c : p.supernode->nodes_of(NodeKind::Chip))
+        least_up = std::min(least_up, p.supernode->injection_bytes_per_s(c));
+    if (p.nics_per_chip * p.nic.bytes_per_s > least_up)
+        throw ParamError("nic.bandwidth", fmt::format("{:.4g} GB/s", p.nic.bytes_per_s / 1e9),
+                         fmt::format("x {} NIC{} per chip is more than a chip's scale-up bandwidth ({:.4g} GB/s per "
+                                     "direction): the scale-out tier must be the slower (Gbps, not GB/s?)",
+                                     p.nics_per_chip, p.nics_per_chip == 1 ? "" : "s", least_up / 1e9));
     if (s.leaves() > 1) detail::require_link("uplink", p.uplink);
     const Topology& one = *p.supernode;
     const std::size_t per = one.num_nodes(), chips = one.count(NodeKind::Chip);
@@ -145,11 +169,12 @@ Topology cluster(const ClusterParams& p) {
     // One candidate: the first half of the chips (whole supernodes, when their count is even), every switch on the
     // side its bandwidth leads to. An upper bound on the least cut, not proven minimal.
     auto side = detail::first_chips_on_side0(t, t.count(NodeKind::Chip) / 2);
-    place_by_pull(t, side);
+    place_rest(t, side);
     t.set_bisection_hint({{std::move(side)},
                           false,
-                          "the first half of the chips (whole supernodes where they divide evenly), every switch "
-                          "on the side most of its bandwidth leads to"});
+                          "the first half of the chips (whole supernodes where they divide evenly), each "
+                          "supernode's switches with most of its chips, scale-out switches on the side most of their "
+                          "bandwidth leads to"});
     t.set_cluster({static_cast<std::size_t>(p.supernodes), chips, static_cast<std::size_t>(p.nics_per_chip),
                    rail ? "rail" : "fat_tree", p.supernode});
     return t;

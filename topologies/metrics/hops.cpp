@@ -23,14 +23,27 @@ class Bfs {
     explicit Bfs(const Topology& t) : t_(t), dist_(t.num_nodes()), is_chip_(t.num_nodes()) {
         for (auto v : t.nodes_of(NodeKind::Chip))
             is_chip_[v] = 1;
+        if (t.cluster())
+            for (std::size_t v = 0; v < t.num_nodes(); ++v)
+                supernode_.push_back(t.node(v).place.supernode);
     }
 
     FromSource run(Topology::Vertex source) {
         std::fill(dist_.begin(), dist_.end(), -1);
-        dist_[source] = 0;
-        boost::breadth_first_search(
-            t_.graph(), source,
-            boost::visitor(boost::make_bfs_visitor(boost::record_distances(dist_.data(), boost::on_tree_edge()))));
+        if (supernode_.empty()) {
+            dist_[source] = 0;
+            boost::breadth_first_search(
+                t_.graph(), source,
+                boost::visitor(boost::make_bfs_visitor(boost::record_distances(dist_.data(), boost::on_tree_edge()))));
+        } else {
+            // As a cluster routes (sim/routing/router.hpp): inside the source's supernode, then from its NICs
+            // through scale-out switches only; what that misses (failed NICs) by any way.
+            const int home = supernode_[source];
+            search(source, [&](std::size_t v) { return supernode_[v] == home; });
+            search(source, [&](std::size_t v) { return supernode_[v] < 0 || (is_chip_[v] && supernode_[v] != home); },
+                   true);
+            search(source, [](std::size_t) { return true; });
+        }
         FromSource out;
         for (std::size_t v = 0; v < dist_.size(); ++v) {
             if (!is_chip_[v] || v == source) continue;
@@ -44,9 +57,31 @@ class Bfs {
     }
 
   private:
+    // Breadth-first from `source` over the vertices `allowed` admits, labelling those still unlabelled; with
+    // `chips_end`, chips other than the source are reached but not passed through.
+    template <class Allowed> void search(Topology::Vertex source, Allowed allowed, bool chips_end = false) {
+        const auto& g = t_.graph();
+        seen_.assign(t_.num_nodes(), -1);
+        seen_[source] = 0;
+        queue_.assign({source});
+        for (std::size_t i = 0; i < queue_.size(); ++i) {
+            const auto v = queue_[i];
+            if (dist_[v] < 0) dist_[v] = seen_[v];
+            if (chips_end && v != source && is_chip_[v]) continue;
+            for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
+                const auto w = boost::target(*e, g);
+                if (seen_[w] >= 0 || !allowed(w)) continue;
+                seen_[w] = seen_[v] + 1;
+                queue_.push_back(w);
+            }
+        }
+    }
+
     const Topology& t_;
-    std::vector<int> dist_;
+    std::vector<int> dist_, seen_;
     std::vector<std::uint8_t> is_chip_;
+    std::vector<int> supernode_; // clusters only
+    std::vector<Topology::Vertex> queue_;
 };
 
 } // namespace

@@ -2,6 +2,8 @@
 // Hop counts between chips (cables crossed, switch chips included: chip-switch-chip is 2 hops), by
 // breadth-first search. Exact by BFS from every chip where affordable; exact by symmetry when the generator
 // declared chip orbits; otherwise sampled from seeded random chips, and then the diameter is a lower bound.
+// On a cluster the hops are those its routes keep to (sim/routing/router.hpp): inside a supernode without its NICs,
+// between supernodes from NIC to NIC through scale-out switches, not the graph's shortcuts.
 #include <cstdint>
 #include <string>
 
