@@ -16,6 +16,7 @@
 #include "sim/routing/router.hpp"
 #include "support.hpp"
 #include "topologies/errors.hpp"
+#include "topologies/faults.hpp"
 #include "topologies/generators/generators.hpp"
 #include "topologies/metrics/metrics.hpp"
 
@@ -382,4 +383,29 @@ TEST_CASE("cluster presets: chips, each tier's bandwidth per chip and each super
         }
     }
     CHECK(files == kStated.size());
+}
+
+TEST_CASE("cluster: step coalescing (the shortcut that lets the SuperClusters run) gives every step's times",
+          "[cluster][coalesce]") {
+    // Hierarchical allreduce over 4 supernodes of 8 chips in 2 planes, sprayed: every ring phase inside and across
+    // runs in lockstep, so each becomes one flow per pair (docs/architecture.md, "Step coalescing"); simulating
+    // every step must give the same time on both engines, healthy and with a spine failed.
+    ClusterParams p = params(switched({8, 2, 1, 1, kUpLink}), 4);
+    p.leaf_ports = 2; // 2 leaves per rail, joined by the spines
+    for (bool spine_failed : {false, true}) {
+        INFO((spine_failed ? "spine failed" : "healthy"));
+        Topology t = cluster(p);
+        if (spine_failed) t = apply_faults(t, {.failed = {.switches = {"so.spine0"}}});
+        Experiment x{Collective::allreduce, Algorithm::hierarchical, {1 << 26}, {.dims = {8, 4}}, {}, {}};
+        x.routing = {RouteStrategy::Spray};
+        for (EngineKind engine : {EngineKind::simgrid, EngineKind::analytic}) {
+            INFO(to_string(engine));
+            x.engine.kind = engine;
+            x.coalesce_steps = true;
+            const auto fast = run_experiment(t, t.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {});
+            x.coalesce_steps = false;
+            const auto every = run_experiment(t, t.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {});
+            CHECK(relative(fast.rows.at(0).time_s, every.rows.at(0).time_s) < 1e-9);
+        }
+    }
 }

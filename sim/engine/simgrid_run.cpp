@@ -57,13 +57,22 @@ struct Lane {
     std::vector<FlowId> first;
 };
 
-std::vector<Lane> lanes_of(const Schedule& s) {
+// At most `max_lanes`: past that, lane i also starts the first flows of the ranks that would have been lanes
+// i + max_lanes, i + 2 max_lanes, ... (any lane may send any flow; a 524,288-chip cluster has as many ranks).
+std::vector<Lane> lanes_of(const Schedule& s, std::size_t max_lanes) {
     std::vector<std::vector<FlowId>> first(s.endpoints());
     for (FlowId f = 0; f < s.size(); ++f)
         if (s.deps(f).empty()) first[s.flow(f).src].push_back(f);
     std::vector<Lane> lanes;
-    for (Rank r = 0; r < s.endpoints(); ++r)
-        if (!first[r].empty()) lanes.push_back({r, std::move(first[r])});
+    for (Rank r = 0; r < s.endpoints(); ++r) {
+        if (first[r].empty()) continue;
+        if (lanes.size() < std::max<std::size_t>(max_lanes, 1)) {
+            lanes.push_back({r, std::move(first[r])});
+        } else {
+            auto& into = lanes[r % lanes.size()].first;
+            into.insert(into.end(), first[r].begin(), first[r].end());
+        }
+    }
     return lanes;
 }
 
@@ -438,7 +447,7 @@ std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& sc
     if (!simgrid::config::is_default("network/latency-factor"))
         throw InputError("simgrid setting network/latency-factor: snsim sets every route's latency itself (cable "
                          "latencies plus cost.alpha); leave it at 1");
-    std::vector<Lane> lanes = lanes_of(schedule);
+    std::vector<Lane> lanes = lanes_of(schedule, options.max_lanes);
     Platform platform(topology, chips, plan, options.alpha_s, lanes.size());
     engine.get_netzone_root()->get_network_model()->set_lat_factor_cb(
         [&zone = platform.zone()](double, const sg4::Host*, const sg4::Host*, const std::vector<sg4::Link*>&,
