@@ -5,7 +5,9 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <set>
 #include <memory>
 
 #include "sim/config/communicator.hpp"
@@ -18,7 +20,9 @@
 #include "topologies/errors.hpp"
 #include "topologies/faults.hpp"
 #include "topologies/generators/generators.hpp"
+#include "topologies/io/graph_file.hpp"
 #include "topologies/metrics/metrics.hpp"
+#include "topologies/metrics/rack_cuts.hpp"
 
 using namespace snsim;
 
@@ -408,4 +412,100 @@ TEST_CASE("cluster: step coalescing (the shortcut that lets the SuperClusters ru
             CHECK(relative(fast.rows.at(0).time_s, every.rows.at(0).time_s) < 1e-9);
         }
     }
+}
+
+TEST_CASE("cluster in_switch over supernodes: in-switch reduce-scatter inside, rings across by rail, in-switch "
+          "allgather inside, against its closed form on both engines",
+          "[cluster][oracle]") {
+    // n = 8 chips per supernode, each with one cable of B to each of k = 2 switch chips (2 planes); N = 4
+    // supernodes, one NIC per chip, one leaf per rail. Chunks 1; the switches are endpoints (no switch latency):
+    //   up S/k per cable, down S/(k n) per cable, rings 2(N-1) steps of S/(n N) through the NIC (2 NIC cables),
+    //   up S/(k n), down the others' slices (n-1) S/(k n):
+    // T = 4 L_up + (S + 2S/n + (n-1)S/n) / (k B) + 2 (N-1) (2 L_out + S / (n N B_out)).
+    const double n = 8, N = 4, k = 2, S = 1 << 30;
+    const Topology t = cluster(params(switched({8, 2, 1, 1, kUpLink}), 4));
+    const double want = 4 * kLatUp + (S + 2 * S / n + (n - 1) * S / n) / (k * kUp) +
+                        2 * (N - 1) * (2 * kLatOut + S / (n * N * kOut));
+    Experiment x{Collective::allreduce, Algorithm::in_switch, {S}, {.chunks = 1, .dims = {8, 4}}, {}, {}};
+    for (EngineKind engine : {EngineKind::simgrid, EngineKind::analytic}) {
+        INFO(to_string(engine));
+        x.engine.kind = engine;
+        const auto result = run_experiment(t, t.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {});
+        CHECK(relative(result.rows.at(0).time_s, want) < 1e-9);
+        CHECK(result.rows.at(0).bound_s <= result.rows.at(0).time_s);
+        // The switches that reduce are the supernodes' own: no scale-out switch receives a byte it would reduce.
+        for (const auto& cable : result.cables)
+            if (cable.to.starts_with("so.")) CHECK(cable.from.find(".c") != std::string::npos);
+    }
+    // Single-level in_switch on one supernode's chips of a cluster whose scale-out leaf reaches them all (one rail):
+    // the leaf is not a reducing switch.
+    ClusterParams one_rail = params(switched({8, 2, 1, 1, kUpLink}), 2);
+    one_rail.rails = 1;
+    const Topology u = cluster(one_rail);
+    const auto chips = u.nodes_of(NodeKind::Chip);
+    const std::vector<Topology::Vertex> first(chips.begin(), chips.begin() + 8);
+    CHECK(reducing_switches(u, first).size() == 2);
+}
+
+TEST_CASE("cluster faults: a pair cut off from the scale-out network relays through one chip, never spreading "
+          "over more NICs; a split supernode is rejoined through its NICs",
+          "[cluster][faults]") {
+    snsim::test::TempDir dir;
+    dir.write("one.yaml", "topology: {kind: switched, chips: 4, link: {bandwidth: 100GB/s, latency: 200ns}}\n");
+    const auto load = [&](const std::string& faults) {
+        const std::string path =
+            dir.write("c.yaml", "topology:\n  kind: cluster\n  supernode: one.yaml\n  supernodes: 2\n"
+                                "  nic: {bandwidth: 400Gbps, latency: 1us}\n" +
+                                    faults);
+        return config::build_topology(config::Config::load(path));
+    };
+    // Every spine failed (4 rails, one leaf each): pairs on different rails have no route through the scale-out
+    // switches alone. Sprayed, a route through any chip of either supernode would spread a pair over all 4 NICs
+    // of a supernode; the relay keeps it on one: s0.cX -> s0.cY (the destination's rail) -> leaf rY -> s1.cY.
+    const Topology t = load("faults: {switches: [\"so.spine*\"]}\n");
+    Router router(t, {RouteStrategy::Spray});
+    const auto cables = t.cables();
+    for (int x = 0; x < 4; ++x)
+        for (int y = 0; y < 4; ++y) {
+            INFO("s0.c" << x << " -> s1.c" << y);
+            std::set<std::uint32_t> nics;
+            for (const Path& path : router.paths(chip(t, "s0.c" + std::to_string(x)), chip(t, "s1.c" + std::to_string(y))))
+                for_each_hop(path, [&](Hop h, double) {
+                    const auto [a, b] = hop_ends(t, h);
+                    if (cables[cable_of(h)]->tier == LinkTier::ScaleOut && t.node(a).kind == NodeKind::Chip)
+                        nics.insert(cable_of(h));
+                });
+            CHECK(nics.size() == 1);
+        }
+    // An allreduce still runs, no faster than its bound.
+    Experiment x{Collective::allreduce, Algorithm::ring, {16 << 20}, {}, {}, {}};
+    const auto row = run_experiment(t, t.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {}).rows.at(0);
+    CHECK(row.time_s >= row.bound_s);
+    // Supernode 0's only switch failed: its chips reach each other out through their NICs and back.
+    const Topology split = load("faults: {switches: [s0.p0.sw0]}\n");
+    Router shortest(split, {RouteStrategy::Shortest});
+    std::vector<std::string> names;
+    for (Hop h : shortest.paths(chip(split, "s0.c0"), chip(split, "s0.c1")).front().hops)
+        names.push_back(split.node(hop_ends(split, h).second).name);
+    CHECK(names == std::vector<std::string>{"so.r0.leaf0", "so.spine0", "so.r1.leaf0", "s0.c1"});
+}
+
+TEST_CASE("a cluster written as GraphML and read back keeps its tiers", "[cluster][graph_files]") {
+    snsim::test::TempDir dir;
+    const Topology t = cluster(params(torus({{8}, true, {}, 1, kUpLink}), 2, ScaleOutNetwork::FatTree));
+    {
+        std::ofstream out(dir.file("c.graphml"));
+        write_graphml(out, t);
+    }
+    const Topology back = custom({dir.file("c.graphml"), kUpLink});
+    CHECK(back.has_supernodes());
+    CHECK(back.num_links() == t.num_links());
+    Router router(back, {RouteStrategy::Shortest});
+    // Inside a ring supernode the far side is 4 cables round, 2 through the leaf: the route stays inside.
+    const Path& path = router.paths(*back.find("s1.c0"), *back.find("s1.c4")).front();
+    CHECK(path.hops.size() == 4);
+    CHECK(scale_out_hops(back, path) == 0);
+    CHECK(supernode_cuts(back).size() == 2);
+    // A graph with supernodes is no supernode for another cluster.
+    CHECK_THROWS_AS(cluster(params(custom({dir.file("c.graphml"), kUpLink}), 2)), ParamError);
 }

@@ -85,6 +85,12 @@ std::vector<Case> cases(Algorithm a, Collective c) {
                 variants.clear();
                 for (Rank switches : {1u, 3u})
                     variants.push_back({.bytes = kBytes, .chunks = chunks, .switches = switches});
+                // Over groups (dims [n, N], k switches per group): a cluster's supernodes.
+                for (const auto& dims : grids(p))
+                    if (dims.size() == 2)
+                        for (Rank k : {1u, 2u})
+                            variants.push_back(
+                                {.bytes = kBytes, .chunks = chunks, .dims = dims, .switches = k * dims[1]});
             }
             if (a == Algorithm::hierarchical) {
                 variants.clear();
@@ -148,7 +154,15 @@ Expected closed_form(const Case& k) {
         }
         return allreduce ? Expected{2 * e.bytes, 2 * e.steps} : e;
     }
-    case Algorithm::in_switch: return {2 * k.p * S, 2}; // every rank sends S up and gets S back
+    case Algorithm::in_switch: {
+        if (k.params.dims.empty()) return {2 * k.p * S, 2}; // every rank sends S up and gets S back
+        // Over N groups of n: S up and S/n back per rank, a ring allreduce of S/n across (2(N-1) S/(nN) per rank
+        // and step), then (groups of more than one) S/n up and the others' (n-1)S/n back.
+        const double n = k.params.dims[0], N = k.params.dims[1];
+        const bool gather = k.params.dims[0] > 1;
+        return {k.p * S + k.p * S / n + 2 * (N - 1) * S + (gather ? k.p * S : 0),
+                2 + 2 * (k.params.dims[1] - 1) + (gather ? 2 : 0)};
+    }
     case Algorithm::multidim: {
         // Every slice moves (p-1)/p of its data per rank, whatever its order (the hierarchical sum telescopes).
         // There is one slot per dimension of size above 1; slot t holds the t-th dimension of every slice's
@@ -492,7 +506,7 @@ TEST_CASE("collectives: refusals name the reason", "[collectives]") {
     CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::ring, 4, {.bytes = 1, .channels = 2}),
                       "channels applies to multi_ring only, not ring");
     CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::ring, 4, {.bytes = 1, .dims = {2, 2}}),
-                      "dims applies to hierarchical and multidim only, not ring");
+                      "dims applies to hierarchical, multidim and in_switch (over groups) only, not ring");
     CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::hierarchical, 12, q),
                       "hierarchical needs dims, the rank grid (e.g. [8, 16] for 128 ranks)");
     CHECK_THROWS_WITH(build_schedule(Collective::allreduce, Algorithm::hierarchical, 12, {.bytes = 1, .dims = {4, 4}}),

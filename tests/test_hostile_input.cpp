@@ -527,7 +527,7 @@ TEST_CASE("hostile input 2: collective parameters are refused at their key or fl
        ":5: collective.algorithm: in_switch needs switch chips cabled to every chip of the communicator; full_mesh "
        "has none for these 6 chips (got \"in_switch\")");
     at("dims_ring", "collective:\n  dims: [2, 3]\n", "",
-       ":5: collective.dims: dims applies to hierarchical and multidim only, not ring (got \"[2, 3]\")");
+       ":5: collective.dims: dims applies to hierarchical, multidim and in_switch (over groups) only, not ring (got \"[2, 3]\")");
     at("dims_product", "collective:\n  algorithm: hierarchical\n  dims: [4, 4]\n", "",
        ":6: collective.dims: hierarchical dims [4, 4] hold 16 ranks, not 6 (got \"[4, 4]\")");
     // Not given: blamed on the topology's line, as every default is.

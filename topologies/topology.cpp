@@ -48,6 +48,7 @@ std::optional<LinkKind> link_kind_from(std::string_view text) {
 Topology::Vertex Topology::add_node(Node node) {
     if (by_name_.count(node.name)) throw InputError(fmt::format("duplicate node name \"{}\"", node.name));
     const std::string name = node.name;
+    has_supernodes_ = has_supernodes_ || node.place.supernode >= 0;
     const Vertex v = boost::add_vertex(std::move(node), graph_);
     by_name_.emplace(name, v);
     return v;

@@ -132,6 +132,9 @@ class Topology {
     const FaultSummary& faults() const { return faults_; }
     void set_cluster(ClusterShape shape) { cluster_ = std::move(shape); }
     const std::optional<ClusterShape>& cluster() const { return cluster_; } // set on clusters only
+    // Some vertex carries Place::supernode: a cluster, or a graph file written from one. Routes then keep to their
+    // tier (sim/routing/router.hpp) and bounds add each supernode's cut.
+    bool has_supernodes() const { return has_supernodes_; }
 
   private:
     std::string kind_;
@@ -143,6 +146,7 @@ class Topology {
     std::string symmetry_;
     FaultSummary faults_;
     std::optional<ClusterShape> cluster_;
+    bool has_supernodes_ = false;
 };
 
 } // namespace snsim

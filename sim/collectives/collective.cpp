@@ -102,11 +102,25 @@ void check(Collective collective, Algorithm algorithm, Rank ranks, const Collect
     if (algorithm != A::multi_ring && params.channels != 1)
         throw CollectiveParamError("channels", std::to_string(params.channels),
                                    fmt::format("channels applies to multi_ring only, not {}", alg));
-    if (gridded(algorithm))
+    if (gridded(algorithm)) {
         check_dims(alg, ranks, params.dims);
-    else if (!params.dims.empty())
-        throw CollectiveParamError("dims", fmt::format("[{}]", fmt::join(params.dims, ", ")),
-                                   fmt::format("dims applies to hierarchical and multidim only, not {}", alg));
+    } else if (algorithm == A::in_switch && !params.dims.empty()) {
+        // Two levels: groups of dims[0] ranks, each reduced by its own switches, rings across dims[1] groups.
+        check_dims(alg, ranks, params.dims);
+        if (params.dims.size() != 2)
+            throw CollectiveParamError("dims", fmt::format("[{}]", fmt::join(params.dims, ", ")),
+                                       "in_switch takes two dims: [ranks per group, groups]");
+        if (params.switches % params.dims[1] != 0)
+            throw InputError(fmt::format("in_switch over {} groups needs the same reducing switches in each, got {} "
+                                         "in all",
+                                         params.dims[1], params.switches));
+        if (!params.switch_weights.empty())
+            throw InputError("in_switch over groups splits equally: switch_weights apply to one group only");
+    } else if (!params.dims.empty()) {
+        throw CollectiveParamError(
+            "dims", fmt::format("[{}]", fmt::join(params.dims, ", ")),
+            fmt::format("dims applies to hierarchical, multidim and in_switch (over groups) only, not {}", alg));
+    }
     if (algorithm == A::multidim)
         check_dim_paths(params.dims, params.dim_paths);
     else if (!params.dim_paths.empty())

@@ -208,9 +208,10 @@ std::vector<KeyDecl> run_keys() {
         {"routing.scale_out",
          KeyType::String,
          "direct",
-         "cluster: how traffic between supernodes reaches a NIC: direct (the source chip's own NIC) or pxn (NCCL's "
-         "PXN: inside the supernode to the chip on the destination's rail, then its NIC); docs/clusters.md",
-         {"cluster"},
+         "cluster (or a graph file written from one): how traffic between supernodes reaches a NIC: direct (the "
+         "source chip's own NIC) or pxn (NCCL's PXN: inside the supernode to the chip on the destination's rail, "
+         "then its NIC); docs/clusters.md",
+         {"cluster", "custom"},
          0,
          false,
          {"direct", "pxn"}},

@@ -40,7 +40,14 @@ std::string supernode_file(const Config& c) {
     namespace fs = std::filesystem;
     const fs::path dir = fs::path(c.file_of(key)).parent_path();
     const fs::path given(value);
-    if (given.has_extension() || given.has_parent_path()) return (dir / given).lexically_normal().string();
+    if (given.has_extension() || given.has_parent_path()) {
+        const fs::path path = (dir / given).lexically_normal();
+        std::error_code ec;
+        if (!fs::is_regular_file(path, ec))
+            throw c.error(key, fmt::format("{} is not a config file (no such file, or not a regular file)",
+                                           path.string()));
+        return path.string();
+    }
     for (const fs::path& candidate : {dir / (value + ".yaml"), fs::path(SNSIM_PRESETS_DIR) / (value + ".yaml")}) {
         std::error_code ec;
         if (fs::is_regular_file(candidate, ec)) return candidate.lexically_normal().string();

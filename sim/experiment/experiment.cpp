@@ -121,6 +121,7 @@ std::uint32_t default_chunks(const Experiment& x, Rank p, const CollectiveParams
     const double most =
         std::max(1.0, std::min(kMaxDefaultChunks, std::floor(kDefaultChunkFlows / (2.0 * p * params.switches))));
     double chunks = most;
+    if (bandwidth == 0) return 1; // over groups (no weights): the rings across pay alpha per chunk and step
     if (latency_s > 0) chunks = std::min(chunks, 8 * params.bytes / (bandwidth * latency_s));
     if (x.engine.alpha_s > 0) chunks = std::min(chunks, std::sqrt(params.bytes / (bandwidth * x.engine.alpha_s)));
     return static_cast<std::uint32_t>(std::clamp(std::round(chunks), 1.0, most));
@@ -172,6 +173,7 @@ std::vector<Topology::Vertex> reducing_switches(const Topology& t, const std::ve
         member[chip] = 1;
     std::vector<Topology::Vertex> out;
     for (auto sw : t.nodes_of(NodeKind::Switch)) {
+        if (t.has_supernodes() && t.node(sw).place.supernode < 0) continue; // scale-out switches do not reduce
         std::vector<Topology::Vertex> reached;
         for (auto [e, end] = boost::out_edges(sw, g); e != end; ++e)
             if (const auto v = boost::target(*e, g); member[v]) reached.push_back(v);
@@ -192,7 +194,7 @@ bool listless_alltoall(const Topology& t, const Experiment& x, std::uint32_t chu
     // A cluster's routes keep to a tier (sim/routing/router.hpp), which the class walks do not.
     const bool classes = (x.routing.strategy == RouteStrategy::Shortest || x.routing.strategy == RouteStrategy::Spray ||
                           x.routing.strategy == RouteStrategy::Ecmp) &&
-                         !t.cluster();
+                         !t.has_supernodes();
     return x.collective == Collective::alltoall && x.algorithm == Algorithm::direct &&
            x.engine.kind == EngineKind::analytic && chunks == 1 && classes;
 }
@@ -206,13 +208,33 @@ SchedulePlan plan_schedule(const Topology& t, Router& router, const std::vector<
         for (auto [e, end] = boost::out_edges(chip, g); e != end; ++e)
             plan.near_latency_s = std::min(plan.near_latency_s, g[*e].latency_s);
     CollectiveParams& params = plan.params;
-    if (x.algorithm == Algorithm::in_switch) {
+    if (x.algorithm == Algorithm::in_switch && params.dims.size() == 2 &&
+        std::uint64_t{params.dims[0]} * params.dims[1] == p) {
+        // Over groups (a cluster's supernodes): each group's own reducing switches, group by group.
+        std::size_t per_group = 0;
+        for (Rank g = 0; g < params.dims[1]; ++g) {
+            const std::vector<Topology::Vertex> group(chips.begin() + g * params.dims[0],
+                                                      chips.begin() + (g + 1) * params.dims[0]);
+            const auto switches = reducing_switches(t, group);
+            if (g == 0) per_group = switches.size();
+            if (switches.size() != per_group)
+                throw CollectiveParamError("algorithm", "in_switch",
+                                           fmt::format("in_switch over groups needs as many reducing switches in "
+                                                       "each group; group {} (from chip {}) has {}",
+                                                       g, t.node(group.front()).name, switches.size()));
+            plan.endpoints.insert(plan.endpoints.end(), switches.begin(), switches.end());
+        }
+        params.switches = static_cast<Rank>(plan.endpoints.size() - p);
+    } else if (x.algorithm == Algorithm::in_switch) {
         const auto switches = reducing_switches(t, chips);
         plan.endpoints.insert(plan.endpoints.end(), switches.begin(), switches.end());
         params.switches = static_cast<Rank>(switches.size());
         params.switch_weights = switch_weights(t, switches, chips, x.engine);
     }
     if (x.algorithm == Algorithm::multidim) {
+        if (params.dims.empty() && t.has_supernodes())
+            throw CollectiveParamError("dims", "", "multidim on a cluster needs collective.dims: the supernodes' "
+                                                   "coordinates repeat in every copy");
         if (params.dims.empty()) params.dims = grid_dims(t, chips);
         const double product = std::accumulate(params.dims.begin(), params.dims.end(), 1.0, std::multiplies<>());
         if (product == p) params.dim_paths = dimension_paths(t, chips, params.dims); // else build_schedule refuses

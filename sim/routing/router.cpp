@@ -47,7 +47,7 @@ std::string_view to_string(ScaleOut scale_out) {
 }
 
 Router::Router(const Topology& topology, RoutingOptions options) : t_(topology), options_(options) {
-    if (t_.cluster()) {
+    if (t_.has_supernodes()) {
         supernode_.resize(t_.num_nodes());
         for (Vertex v = 0; v < t_.num_nodes(); ++v)
             supernode_[v] = t_.node(v).place.supernode;
@@ -224,32 +224,36 @@ Path Router::walk(Vertex from, Vertex to, std::unordered_map<Vertex, std::uint32
 
 const std::vector<Path>& Router::paths(Vertex from, Vertex to) {
     const std::uint64_t key = static_cast<std::uint64_t>(from) << 32 | to;
-    auto [it, fresh] = paths_.try_emplace(key);
-    if (!fresh) return it->second;
+    if (const auto it = paths_.find(key); it != paths_.end()) return it->second;
+    std::vector<Path> found;
     if (supernode_.empty()) {
-        it->second = route(from, to, kAnyZone);
+        found = route(from, to, kAnyZone);
     } else if (supernode_[from] == supernode_[to]) {
-        it->second = route(from, to, supernode_[from]);
+        found = route_in(from, to);
     } else {
         const Vertex via = options_.scale_out == ScaleOut::Pxn ? relay(from, to) : from;
-        if (via == from) {
-            it->second = route_out(from, to);
-        } else {
-            const auto inside = route(from, via, supernode_[from]);
-            const auto outside = route_out(via, to);
-            for (std::size_t i = 0; i < std::max(inside.size(), outside.size()); ++i) {
-                const Path& a = inside[i % inside.size()];
-                const Path& b = outside[i % outside.size()];
-                if (a.sprayed() != b.sprayed()) throw std::logic_error("PXN: one part sprayed, the other not");
-                Path both = a;
-                both.hops.insert(both.hops.end(), b.hops.begin(), b.hops.end());
-                both.layers.insert(both.layers.end(), b.layers.begin(), b.layers.end());
-                both.latency_s += b.latency_s;
-                it->second.push_back(std::move(both));
-            }
+        try {
+            if (via != from) found = join(route_in(from, via), route(via, to, kScaleOutZone));
+        } catch (const InputError&) { // the relay's NICs, or the way from them, failed
         }
+        if (found.empty()) found = route_out(from, to);
     }
-    return it->second;
+    return paths_.emplace(key, std::move(found)).first->second;
+}
+
+std::vector<Path> Router::join(const std::vector<Path>& first, const std::vector<Path>& second) {
+    std::vector<Path> out;
+    for (std::size_t i = 0; i < std::max(first.size(), second.size()); ++i) {
+        const Path& a = first[i % first.size()];
+        const Path& b = second[i % second.size()];
+        if (a.sprayed() != b.sprayed()) throw std::logic_error("a route's two parts: one sprayed, the other not");
+        Path both = a;
+        both.hops.insert(both.hops.end(), b.hops.begin(), b.hops.end());
+        both.layers.insert(both.layers.end(), b.layers.begin(), b.layers.end());
+        both.latency_s += b.latency_s;
+        out.push_back(std::move(both));
+    }
+    return out;
 }
 
 Router::Vertex Router::relay(Vertex from, Vertex to) const {
@@ -259,12 +263,31 @@ Router::Vertex Router::relay(Vertex from, Vertex to) const {
     return via ? *via : from; // faults may have removed it: go direct
 }
 
+std::vector<Path> Router::route_in(Vertex from, Vertex to) {
+    try {
+        return route(from, to, supernode_[from]);
+    } catch (const InputError&) { // faults split the supernode: out through a NIC and back in
+        return route(from, to, kPairZone);
+    }
+}
+
 std::vector<Path> Router::route_out(Vertex from, Vertex to) {
     try {
         return route(from, to, kScaleOutZone);
-    } catch (const InputError&) { // a failed NIC at either end
-        return route(from, to, kPairZone);
+    } catch (const InputError&) {
     }
+    // An end's NICs failed, or faults cut the scale-out network between them: through one relay chip, on the
+    // source's side (the chip in the destination's place, as PXN) or on the destination's (the chip in the
+    // source's place), so that a fault never spreads a pair over more NICs than it had.
+    if (const Vertex via = relay(from, to); via != from) try {
+            return join(route_in(from, via), route(via, to, kScaleOutZone));
+        } catch (const InputError&) {
+        }
+    if (const Vertex via = relay(to, from); via != to) try {
+            return join(route(from, via, kScaleOutZone), route_in(via, to));
+        } catch (const InputError&) {
+        }
+    return route(from, to, kPairZone);
 }
 
 std::vector<Path> Router::route(Vertex from, Vertex to, int zone) {

@@ -27,8 +27,12 @@
 // destination's NIC (no chip relays); with ScaleOut::Pxn (NCCL's PXN), first inside the source's supernode to the
 // chip with the destination's index there (on the destination's rail), then from that chip's NIC as Direct. The
 // strategy applies to each part; a PXN stripe is the first part's stripe i mod its count followed by the second's.
-// A chip whose NICs have all failed (faults) reaches other supernodes through its own: the route then keeps to the
-// scale-out network and the two ends' supernodes.
+// Around faults: a supernode split in two is rejoined through its NICs; a pair between supernodes with no route
+// through the scale-out switches alone (an end's NICs failed, the spines between its rails gone) goes through one
+// relay chip, on the source's side (the chip in the destination's place) or on the destination's, and only
+// failing that by any way through the scale-out switches and the two ends' supernodes. No fault spreads a pair
+// over more NICs than it had. Any topology whose vertices carry Place::supernode (a cluster, or a graph file
+// written from one) is routed so.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -111,8 +115,12 @@ class Router {
         if (zone_ == kPairZone) return s < 0 || s == supernode_[zone_ends_[0]] || s == supernode_[zone_ends_[1]];
         return s == zone_ || v == zone_ends_[0] || v == zone_ends_[1];
     }
-    // Between supernodes by the scale-out zone, or by kPairZone when that finds no route.
+    // Inside a supernode (by kPairZone when faults split it). Between supernodes by the scale-out zone; when that
+    // finds no route, through one relay chip on either side, and only then by kPairZone.
+    std::vector<Path> route_in(Vertex from, Vertex to);
     std::vector<Path> route_out(Vertex from, Vertex to);
+    // Stripe i of a route in two parts: stripe i mod its count of each.
+    static std::vector<Path> join(const std::vector<Path>& first, const std::vector<Path>& second);
     // The stripes of one pair within one zone (the whole graph outside clusters).
     std::vector<Path> route(Vertex from, Vertex to, int zone);
     // The chip of `from`'s supernode in `to`'s place in its own (PXN's relay); `from` when faults removed it.

@@ -48,7 +48,8 @@ void place_rest(const Topology& t, std::vector<std::uint8_t>& side) {
 ScaleOutShape scale_out_shape(const ClusterParams& p) {
     if (!p.supernode || p.supernode->count(NodeKind::Chip) == 0)
         throw ParamError("supernode", "", "must be a topology with chips");
-    if (p.supernode->cluster()) throw ParamError("supernode", p.supernode->kind(), "must not itself be a cluster");
+    if (p.supernode->has_supernodes())
+        throw ParamError("supernode", p.supernode->kind(), "must not itself be a cluster (its vertices have supernodes)");
     detail::require_at_least("supernodes", p.supernodes, 1);
     detail::require_at_least("nics_per_chip", p.nics_per_chip, 1);
     detail::require_at_least("rails", p.rails, 0);
@@ -71,7 +72,7 @@ ScaleOutShape scale_out_shape(const ClusterParams& p) {
         s.nics_per_rail = per_supernode / s.rails * p.supernodes;
         s.leaf_ports = p.leaf_ports == 0 ? s.nics_per_rail : p.leaf_ports;
     } else {
-        if (p.rails != 0) throw ParamError("rails", std::to_string(p.rails), "applies to scale_out.network rail only");
+        if (p.rails != 0) throw ParamError("rails", std::to_string(p.rails), "applies to topology.network rail only");
         s.nics_per_rail = per_supernode * p.supernodes;
         s.leaf_ports = p.leaf_ports == 0 ? per_supernode : p.leaf_ports;
     }
@@ -104,14 +105,16 @@ Topology cluster(const ClusterParams& p) {
     // A chip's NICs above its own fabric's bandwidth are refused: in every system modelled the scale-up tier is
     // the faster one, and snsim does not model the host path (PCIe) that would cap a NIC, so such a value is
     // most likely a unit slip (GB/s for Gb/s).
-    double least_up = std::numeric_limits<double>::infinity();
+    // (Against the best-cabled chip, so that a supernode's own faults do not trip it.)
+    double most_up = 0;
     for (auto c : p.supernode->nodes_of(NodeKind::Chip))
-        least_up = std::min(least_up, p.supernode->injection_bytes_per_s(c));
-    if (p.nics_per_chip * p.nic.bytes_per_s > least_up)
+        most_up = std::max(most_up, p.supernode->injection_bytes_per_s(c));
+    if (p.nics_per_chip * p.nic.bytes_per_s > most_up)
         throw ParamError("nic.bandwidth", fmt::format("{:.4g} GB/s", p.nic.bytes_per_s / 1e9),
-                         fmt::format("x {} NIC{} per chip is more than a chip's scale-up bandwidth ({:.4g} GB/s per "
-                                     "direction): the scale-out tier must be the slower (Gbps, not GB/s?)",
-                                     p.nics_per_chip, p.nics_per_chip == 1 ? "" : "s", least_up / 1e9));
+                         fmt::format("{} NIC{} per chip at this bandwidth give more than a chip's scale-up bandwidth "
+                                     "({:.4g} GB/s per direction): the scale-out tier must be the slower (Gbps, not "
+                                     "GB/s?)",
+                                     p.nics_per_chip, p.nics_per_chip == 1 ? "" : "s", most_up / 1e9));
     if (s.leaves() > 1) detail::require_link("uplink", p.uplink);
     const Topology& one = *p.supernode;
     const std::size_t per = one.num_nodes(), chips = one.count(NodeKind::Chip);

@@ -23,7 +23,7 @@ class Bfs {
     explicit Bfs(const Topology& t) : t_(t), dist_(t.num_nodes()), is_chip_(t.num_nodes()) {
         for (auto v : t.nodes_of(NodeKind::Chip))
             is_chip_[v] = 1;
-        if (t.cluster())
+        if (t.has_supernodes())
             for (std::size_t v = 0; v < t.num_nodes(); ++v)
                 supernode_.push_back(t.node(v).place.supernode);
     }

@@ -1,5 +1,6 @@
 #include "topologies/metrics/rack_cuts.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace snsim {
@@ -34,14 +35,15 @@ std::vector<RackCut> rack_cuts(const Topology& t) {
 }
 
 std::vector<RackCut> supernode_cuts(const Topology& t) {
-    if (!t.cluster()) return {};
-    // A scale-out switch whose every chip is in one supernode (a fat tree's leaf per supernode) is that
-    // supernode's way out: its uplinks, not its NICs, bound what leaves (2:1 halves it).
+    if (!t.has_supernodes()) return {};
+    // A scale-out switch whose every chip is in one supernode (a fat tree's leaf per supernode) may join it: its
+    // uplinks, rather than its NICs, are then the way out (2:1 halves it). Each supernode keeps the narrower of
+    // the two cuts (below 1:1, the NICs).
     const auto& g = t.graph();
-    std::vector<int> owner(t.num_nodes());
+    std::vector<int> alone(t.num_nodes()), with_leaves(t.num_nodes());
     for (std::size_t v = 0; v < t.num_nodes(); ++v) {
-        owner[v] = t.node(v).place.supernode;
-        if (owner[v] >= 0 || t.node(v).kind != NodeKind::Switch) continue;
+        alone[v] = with_leaves[v] = t.node(v).place.supernode;
+        if (alone[v] >= 0 || t.node(v).kind != NodeKind::Switch) continue;
         int only = -1;
         bool one = true;
         for (auto [e, end] = boost::out_edges(v, g); e != end && one; ++e) {
@@ -50,9 +52,13 @@ std::vector<RackCut> supernode_cuts(const Topology& t) {
             one = only < 0 || w.place.supernode == only;
             only = w.place.supernode;
         }
-        if (one) owner[v] = only;
+        if (one) with_leaves[v] = only;
     }
-    return cuts_of(t, owner);
+    auto cuts = cuts_of(t, alone);
+    const auto wider = cuts_of(t, with_leaves);
+    for (std::size_t i = 0; i < cuts.size(); ++i)
+        cuts[i].bytes_per_s = std::min(cuts[i].bytes_per_s, wider[i].bytes_per_s);
+    return cuts;
 }
 
 } // namespace snsim
