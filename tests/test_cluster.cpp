@@ -329,6 +329,12 @@ TEST_CASE("cluster bad input: one line naming the file, line, key and value, exi
     CHECK_THAT(error_of("  supernode: one.yaml\n  network: fat_tree\n  rails: 2\n"),
                Contains("topology.rails") && Contains("rail only"));
     CHECK_THAT(error_of("  supernode: c.yaml\n"), Contains("is itself a cluster"));
+    CHECK_THAT(error_of("  supernode: one.yaml\n  network: dragonfly\n  spines: 2\n"),
+               Contains("c.yaml:5: topology.spines") && Contains("no spines"));
+    CHECK_THAT(error_of("  supernode: one.yaml\n  network: dragonfly\n  leaf_ports: 3\n"),
+               Contains("c.yaml:5: topology.leaf_ports") && Contains("a router serves one"));
+    CHECK_THAT(error_of("  supernode: one.yaml\n  network: dragonfly\n  global_links_per_pair: 0\n"),
+               Contains("c.yaml:5: topology.global_links_per_pair"));
     CHECK_THAT(error_of("  supernode: one.yaml\n  chips: 8\n"), Contains("not used by topology.kind cluster"));
 }
 
@@ -508,4 +514,41 @@ TEST_CASE("a cluster written as GraphML and read back keeps its tiers", "[cluste
     CHECK(supernode_cuts(back).size() == 2);
     // A graph with supernodes is no supernode for another cluster.
     CHECK_THROWS_AS(cluster(params(custom({dir.file("c.graphml"), kUpLink}), 2)), ParamError);
+}
+
+TEST_CASE("cluster dragonfly of supernodes: routers, local and global cables by hand, and a closed form",
+          "[cluster][oracle]") {
+    // 3 supernodes of 4 chips on one switch; 2 routers each (leaf_ports 2); one global cable per pair: pair (a, b)
+    // joins a's router (b mod 2) and b's router (a mod 2).
+    ClusterParams p = params(switched({4, 1, 1, 1, kUpLink}), 3, ScaleOutNetwork::Dragonfly);
+    p.leaf_ports = 2;
+    p.global_link = kNic;
+    const Topology t = cluster(p);
+    CHECK(t.count(NodeKind::Switch) == 3 + 6);
+    CHECK(t.num_links() == 3 * 4 + 12 + 3 + 3); // inside, NICs, local, global
+    CHECK(expected_size(p).links == t.num_links());
+    Router router(t, {RouteStrategy::Shortest});
+    std::vector<std::string> names;
+    for (Hop h : router.paths(chip(t, "s0.c0"), chip(t, "s1.c3")).front().hops)
+        names.push_back(t.node(hop_ends(t, h).second).name);
+    CHECK(names == std::vector<std::string>{"so.g0.r0", "so.g0.r1", "so.g1.r0", "so.g1.r1", "s1.c3"});
+    // A supernode's way out is its global cables: 2 x B.
+    const TopologyMetrics m = measure(t);
+    CHECK(m.cluster->supernode_out_bytes_per_s == 2 * kOut);
+
+    // 2 supernodes of n = 8, one router each, one global cable of B_g: the n rings across share it, each step
+    // S/(2n) per ring at B_g/n: T = 2(n-1)(2 L_up + S/(n B_up)) + 2 (2 L_nic + L_g + S/(2 B_g)).
+    ClusterParams two = params(switched({8, 1, 1, 1, kUpLink}), 2, ScaleOutNetwork::Dragonfly);
+    two.global_link = {kOut / 2, 2e-6, LinkKind::Optical};
+    const Topology u = cluster(two);
+    const double n = 8, S = 1 << 28;
+    const double want = 2 * (n - 1) * (2 * kLatUp + S / (n * kUp)) + 2 * (2 * kLatOut + 2e-6 + S / (2 * kOut / 2));
+    Experiment x{Collective::allreduce, Algorithm::hierarchical, {S}, {.dims = {8, 2}}, {}, {}};
+    for (EngineKind engine : {EngineKind::simgrid, EngineKind::analytic}) {
+        INFO(to_string(engine));
+        x.engine.kind = engine;
+        const auto row = run_experiment(u, u.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {}).rows.at(0);
+        CHECK(relative(row.time_s, want) < 1e-9);
+        CHECK(row.bound_s <= row.time_s);
+    }
 }

@@ -65,7 +65,8 @@ GraphSize expected_size(const TopologyParams& params) {
                      const double n = p.supernodes;
                      const double nics = n * p.supernode->count(NodeKind::Chip) * p.nics_per_chip;
                      return GraphSize{n * p.supernode->num_nodes() + s.leaves() + s.spines,
-                                      n * p.supernode->num_links() + nics + 1.0 * s.leaves() * s.uplinks_per_leaf};
+                                      n * p.supernode->num_links() + nics + 1.0 * s.leaves() * s.uplinks_per_leaf +
+                                          s.local_cables + s.global_cables};
                  }},
         params);
 }

@@ -394,11 +394,19 @@ std::vector<KeyDecl> build() {
          KeyType::String,
          "rail",
          "cluster: the scale-out network; rail (rail-optimized: NIC q of every supernode on rail q mod rails, each "
-         "rail its own leaves) or fat_tree (leaves take the NICs supernode by supernode)",
+         "rail its own leaves), fat_tree (leaves take the NICs supernode by supernode) or dragonfly (each "
+         "supernode's own routers, all to all inside, global_links_per_pair cables between every two supernodes)",
          {"cluster"},
          0,
          false,
-         {"rail", "fat_tree"}},
+         {"rail", "fat_tree", "dragonfly"}},
+        {"topology.global_links_per_pair",
+         KeyType::Integer,
+         "1",
+         "cluster, network dragonfly: cables (topology.global_link) between every two supernodes, dealt over their "
+         "routers",
+         {"cluster"},
+         1},
         {"topology.nics_per_chip",
          KeyType::Integer,
          "1",
@@ -444,11 +452,15 @@ std::vector<KeyDecl> build() {
     };
     auto add = [&](std::vector<KeyDecl> more) { keys.insert(keys.end(), more.begin(), more.end()); };
     add(link_keys("topology.link", "every cable (the default for the other link sections)", {}, "electrical"));
-    add(link_keys("topology.uplink", "leaf-spine cables (cluster: of the scale-out network; default: topology.nic)",
+    add(link_keys("topology.uplink",
+                  "leaf-spine cables (cluster: of the scale-out network, or between a supernode's dragonfly routers; "
+                  "default: topology.nic)",
                   {"clos", "cluster"}));
     add(link_keys("topology.nic", "a cluster's NIC cables, chip to scale-out leaf", {"cluster"}));
     add(link_keys("topology.switch_link", "chip-switch cables", {"nd_fullmesh"}));
-    add(link_keys("topology.global_link", "cables between groups", {"dragonfly"}, "optical"));
+    add(link_keys("topology.global_link",
+                  "cables between groups (cluster, network dragonfly: between supernodes; default: topology.nic)",
+                  {"dragonfly", "cluster"}, "optical"));
     add(fault_keys());
     add(run_keys());
     add(protocol_keys());

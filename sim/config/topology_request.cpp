@@ -67,16 +67,24 @@ ClusterParams cluster_params(const Config& c) {
     if (!c.given(t + "uplink.bandwidth")) uplink.bytes_per_s = nic.bytes_per_s;
     if (!c.given(t + "uplink.latency")) uplink.latency_s = nic.latency_s;
     if (!c.given(t + "uplink.kind")) uplink.kind = nic.kind;
+    LinkSpec global = link(c, "topology.global_link");
+    if (!c.given(t + "global_link.bandwidth")) global.bytes_per_s = nic.bytes_per_s;
+    if (!c.given(t + "global_link.latency")) global.latency_s = nic.latency_s;
+    const std::string& network = c.string(t + "network");
     return ClusterParams{std::make_shared<const Topology>(build_topology(one)),
                          to_int(c, t + "supernodes"),
-                         c.string(t + "network") == "fat_tree" ? ScaleOutNetwork::FatTree : ScaleOutNetwork::Rail,
+                         network == "fat_tree"    ? ScaleOutNetwork::FatTree
+                         : network == "dragonfly" ? ScaleOutNetwork::Dragonfly
+                                                  : ScaleOutNetwork::Rail,
                          to_int(c, t + "nics_per_chip"),
                          to_int(c, t + "rails"),
                          to_int(c, t + "leaf_ports"),
                          to_int(c, t + "spines"),
                          c.real(t + "oversubscription"),
                          nic,
-                         uplink};
+                         uplink,
+                         to_int(c, t + "global_links_per_pair"),
+                         global};
 }
 
 } // namespace

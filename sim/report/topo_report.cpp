@@ -72,7 +72,8 @@ std::string topo_table(const TopoSource& source, const TopologyMetrics& m) {
     if (const auto& c = m.cluster) {
         rows.insert(rows.begin() + 1,
                     {"supernodes", fmt::format("{} x {} chips, {} scale-out network", c->supernodes,
-                                               c->chips_per_supernode, c->network == "rail" ? "rail-optimized" : "fat-tree")});
+                                               c->chips_per_supernode,
+                                               c->network == "rail" ? "rail-optimized" : c->network == "dragonfly" ? "dragonfly" : "fat-tree")});
         rows.push_back({"scale-up per chip", bandwidth_spread(c->scale_up_injection_bytes_per_s) + " per direction"});
         rows.push_back(
             {"scale-out per chip", bandwidth_spread(c->scale_out_injection_bytes_per_s) + " per direction (NICs)"});

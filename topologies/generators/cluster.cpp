@@ -76,6 +76,24 @@ ScaleOutShape scale_out_shape(const ClusterParams& p) {
         s.nics_per_rail = per_supernode * p.supernodes;
         s.leaf_ports = p.leaf_ports == 0 ? per_supernode : p.leaf_ports;
     }
+    if (p.network == ScaleOutNetwork::Dragonfly) {
+        if (per_supernode % s.leaf_ports != 0)
+            throw ParamError("leaf_ports", std::to_string(p.leaf_ports),
+                             fmt::format("must divide the {} NICs of a supernode (a router serves one)", per_supernode));
+        if (p.spines != 0) throw ParamError("spines", std::to_string(p.spines), "a dragonfly has no spines");
+        if (p.oversubscription != 1)
+            throw ParamError("oversubscription", fmt::format("{}", p.oversubscription),
+                             "applies to rail and fat_tree; a dragonfly's global cables are global_links_per_pair");
+        detail::require_at_least("global_links_per_pair", p.global_links_per_pair, 1);
+        const long long routers = per_supernode / s.leaf_ports;
+        s.leaves_per_rail = routers * p.supernodes;
+        s.local_cables = p.supernodes * routers * (routers - 1) / 2;
+        s.global_cables = 1LL * p.supernodes * (p.supernodes - 1) / 2 * p.global_links_per_pair;
+        if (1.0 * s.local_cables + 1.0 * s.global_cables + nics > kMaxClusterCount)
+            throw ParamError("global_links_per_pair", std::to_string(p.global_links_per_pair),
+                             "gives more scale-out cables than 2^32");
+        return s;
+    }
     if (s.nics_per_rail % s.leaf_ports != 0)
         throw ParamError("leaf_ports", std::to_string(p.leaf_ports),
                          fmt::format("must divide the {} NICs of {}", s.nics_per_rail,
@@ -116,6 +134,7 @@ Topology cluster(const ClusterParams& p) {
                                      "GB/s?)",
                                      p.nics_per_chip, p.nics_per_chip == 1 ? "" : "s", most_up / 1e9));
     if (s.leaves() > 1) detail::require_link("uplink", p.uplink);
+    if (p.network == ScaleOutNetwork::Dragonfly && p.supernodes > 1) detail::require_link("global_link", p.global_link);
     const Topology& one = *p.supernode;
     const std::size_t per = one.num_nodes(), chips = one.count(NodeKind::Chip);
     if (1.0 * p.supernodes * (per + one.num_links()) > kMaxClusterCount)
@@ -144,13 +163,17 @@ Topology cluster(const ClusterParams& p) {
         }
     }
 
-    const bool rail = p.network == ScaleOutNetwork::Rail;
-    std::vector<Topology::Vertex> leaves; // by rail, then leaf within the rail
+    const bool rail = p.network == ScaleOutNetwork::Rail, dragonfly = p.network == ScaleOutNetwork::Dragonfly;
+    const long long routers = s.leaves_per_rail / p.supernodes; // dragonfly: per supernode
+    const auto leaf_name = [&](long long r, long long j) {
+        if (rail) return fmt::format("so.r{}.leaf{}", r, j);
+        if (dragonfly) return fmt::format("so.g{}.r{}", j / routers, j % routers);
+        return fmt::format("so.leaf{}", j);
+    };
+    std::vector<Topology::Vertex> leaves; // by rail, then leaf within the rail (dragonfly: by supernode)
     for (long long r = 0; r < s.rails; ++r)
         for (long long j = 0; j < s.leaves_per_rail; ++j)
-            leaves.push_back(t.add_node({rail ? fmt::format("so.r{}.leaf{}", r, j) : fmt::format("so.leaf{}", j),
-                                         NodeKind::Switch,
-                                         {.tier = 1}}));
+            leaves.push_back(t.add_node({leaf_name(r, j), NodeKind::Switch, {.tier = 1}}));
     Link nic = detail::make_link(p.nic);
     nic.tier = LinkTier::ScaleOut;
     const auto chip_of = one.nodes_of(NodeKind::Chip);
@@ -162,6 +185,21 @@ Topology cluster(const ClusterParams& p) {
             }
     Link up = detail::make_link(p.uplink);
     up.tier = LinkTier::ScaleOut;
+    if (dragonfly) {
+        for (int k = 0; k < p.supernodes; ++k)
+            for (long long a = 0; a < routers; ++a)
+                for (long long b = a + 1; b < routers; ++b)
+                    t.add_link(leaves[k * routers + a], leaves[k * routers + b], up);
+        // Cable m between supernodes a and b leaves a's router (b + m) mod R and b's router (a + m) mod R, so every
+        // router of a supernode carries global cables to a share of the others.
+        Link global = detail::make_link(p.global_link);
+        global.tier = LinkTier::ScaleOut;
+        for (int a = 0; a < p.supernodes; ++a)
+            for (int b = a + 1; b < p.supernodes; ++b)
+                for (int m = 0; m < p.global_links_per_pair; ++m)
+                    t.add_link(leaves[a * routers + (b + m) % routers], leaves[b * routers + (a + m) % routers],
+                               global);
+    }
     std::vector<Topology::Vertex> spines;
     for (long long sp = 0; sp < s.spines; ++sp)
         spines.push_back(t.add_node({fmt::format("so.spine{}", sp), NodeKind::Switch, {.tier = 2}}));
@@ -179,7 +217,7 @@ Topology cluster(const ClusterParams& p) {
                           "supernode's switches with most of its chips, scale-out switches on the side most of their "
                           "bandwidth leads to"});
     t.set_cluster({static_cast<std::size_t>(p.supernodes), chips, static_cast<std::size_t>(p.nics_per_chip),
-                   rail ? "rail" : "fat_tree", p.supernode});
+                   rail ? "rail" : dragonfly ? "dragonfly" : "fat_tree", p.supernode});
     return t;
 }
 

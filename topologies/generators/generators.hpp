@@ -111,11 +111,14 @@ struct CustomParams {
 //             q % nics_per_chip, q counted over the supernode's chips in order) is on rail q mod `rails`, and each
 //             rail has its own leaves (0 rails: every NIC of a supernode its own rail); same-rail NICs of different
 //             supernodes meet one switch away;
-//   fat_tree  leaves take the NICs in order, supernode by supernode (leaf_ports 0: one leaf per supernode).
+//   fat_tree  leaves take the NICs in order, supernode by supernode (leaf_ports 0: one leaf per supernode);
+//   dragonfly a dragonfly of supernodes: each supernode's NICs on its own routers of leaf_ports (0: one router),
+//             a supernode's routers joined all to all by `uplink` cables, and `global_links_per_pair` cables
+//             (`global_link`) between every two supernodes, dealt over their routers. No spines.
 // Vertex names: supernode k's vertices as in the supernode, prefixed "s<k>."; leaves "so.r<rail>.leaf<j>" (rail)
-// or "so.leaf<j>", spines "so.spine<s>". Scale-out cables are LinkTier::ScaleOut, vertices in supernodes carry
+// or "so.leaf<j>", spines "so.spine<s>", dragonfly routers "so.g<k>.r<j>". Scale-out cables are LinkTier::ScaleOut, vertices in supernodes carry
 // Place::supernode, and racks are renumbered so each is one rack of one supernode.
-enum class ScaleOutNetwork { Rail, FatTree };
+enum class ScaleOutNetwork { Rail, FatTree, Dragonfly };
 struct ClusterParams {
     static constexpr const char* size_key = "supernodes"; // the key the memory guard names
     std::shared_ptr<const Topology> supernode;
@@ -127,13 +130,16 @@ struct ClusterParams {
     int spines = 0;
     double oversubscription = 1.0;
     LinkSpec nic;    // chip-leaf cables
-    LinkSpec uplink; // leaf-spine cables
+    LinkSpec uplink; // leaf-spine cables; dragonfly: between the routers of one supernode
+    int global_links_per_pair = 1; // dragonfly only
+    LinkSpec global_link;          // dragonfly only: between supernodes
 };
 // Leaves and uplinks per leaf of a cluster's scale-out network; throws ParamError (rails, leaf_ports, spines,
 // oversubscription) when they do not form one. The memory estimate asks it first.
 struct ScaleOutShape {
     long long rails = 1, nics_per_rail = 0, leaves_per_rail = 0, leaf_ports = 0;
     long long uplinks_per_leaf = 0, spines = 0;
+    long long local_cables = 0, global_cables = 0; // dragonfly
     long long leaves() const { return rails * leaves_per_rail; }
 };
 ScaleOutShape scale_out_shape(const ClusterParams& p);
