@@ -81,7 +81,8 @@ std::vector<report::CableUse> cable_use(const Topology& t, const RunResult& run,
         const auto [from, to] = hop_ends(t, h);
         const double bandwidth = cables[cable_of(h)]->bytes_per_s;
         out.push_back({t.node(from).name, t.node(to).name, cable_of(h), bandwidth, run.hop_bytes[h],
-                       run.hop_bytes[h] / (bandwidth * run.time_s)});
+                       run.hop_bytes[h] / (bandwidth * run.time_s),
+                       cables[cable_of(h)]->tier == LinkTier::ScaleOut});
     }
     return out;
 }

@@ -96,11 +96,19 @@ nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows) {
     return out;
 }
 
+std::string cable_label(const CableUse& c) {
+    return fmt::format("{} -> {} (cable {}{})", c.from, c.to, c.cable, c.scale_out ? ", scale-out" : "");
+}
+
 std::string busiest_table(const std::vector<CableUse>& cables, std::size_t count) {
-    std::string out = fmt::format("{:<40}  {:>12}  {:>11}\n", "busiest cable directions", "bytes", "utilization");
-    for (std::size_t i = 0; i < std::min(count, cables.size()); ++i)
-        out += fmt::format("{:<40}  {:>12}  {:>10.1f}%\n",
-                           fmt::format("{} -> {} (cable {})", cables[i].from, cables[i].to, cables[i].cable),
+    const std::size_t shown = std::min(count, cables.size());
+    std::size_t width = 40;
+    for (std::size_t i = 0; i < shown; ++i)
+        width = std::max(width, cable_label(cables[i]).size());
+    std::string out =
+        fmt::format("{:<{}}  {:>12}  {:>11}\n", "busiest cable directions", width, "bytes", "utilization");
+    for (std::size_t i = 0; i < shown; ++i)
+        out += fmt::format("{:<{}}  {:>12}  {:>10.1f}%\n", cable_label(cables[i]), width,
                            units::format_bytes(cables[i].bytes), 100 * cables[i].utilization);
     return out;
 }
@@ -126,7 +134,8 @@ StreamedJson cables_json(const std::vector<CableUse>& cables, std::string placeh
                                     {"cable", c.cable},
                                     {"bandwidth_gbps", c.bandwidth_Bps / 1e9},
                                     {"bytes", c.bytes},
-                                    {"utilization", c.utilization}},
+                                    {"utilization", c.utilization},
+                                    {"network", c.scale_out ? "scale_out" : "scale_up"}},
                                    indent + 2);
                     out << (i + 1 < cables.size() ? ",\n" : "\n");
                 }

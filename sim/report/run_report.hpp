@@ -58,7 +58,10 @@ struct CableUse {
     double bandwidth_Bps = 0; // of this direction
     double bytes = 0;         // over the run
     double utilization = 0;   // bytes / (bandwidth x run time)
+    bool scale_out = false;   // a cluster's scale-out cable (LinkTier::ScaleOut)
 };
+// "from -> to (cable N)", with ", scale-out" for a cluster's scale-out cables.
+std::string cable_label(const CableUse& cable);
 // The first `count` of `cables` (most used first) as a console table.
 std::string busiest_table(const std::vector<CableUse>& cables, std::size_t count);
 // Every entry of `cables`, for --json: an array of objects streamed where the document has `placeholder`.

@@ -78,7 +78,7 @@ std::string step_table(const Workload& w, const StepResult& s) {
                 kinds += fmt::format("{}{} {:.0f}%", kinds.empty() ? "" : ", ", kind_name(d), 100 * b / c.use.bytes);
         }
         out += fmt::format("{:<40} {:>12} {:>11.1f}%   {}\n",
-                           fmt::format("{} -> {} (cable {})", c.use.from, c.use.to, c.use.cable),
+                           report::cable_label(c.use),
                            units::format_bytes(c.use.bytes), 100 * c.use.utilization, kinds);
     }
     return out;
@@ -117,6 +117,7 @@ nlohmann::ordered_json step_json(const Workload& w, const StepResult& s) {
                           {"cable", c.use.cable},
                           {"bytes", c.use.bytes},
                           {"utilization", c.use.utilization},
+                          {"network", c.use.scale_out ? "scale_out" : "scale_up"},
                           {"bytes_by_group", by_group}});
     }
     return {{"workload", w.name},
