@@ -88,12 +88,12 @@ TEST_CASE("calibrate: deterministic to the last digit, and the fragment reproduc
     const auto run = test::run_snsim("run " + config + " --sizes 128M,8G --csv " + dir.file("run.csv"));
     REQUIRE(run.exit_code == 0);
     const std::string csv = test::slurp(dir.file("run.csv"));
-    const auto busbw = [&](std::size_t line) { // busbw_gbps of data line `line` (1-based)
+    const auto busbw = [&](std::size_t line) { // busbw_gbps of data line `line` (1-based): the 10th column
         std::size_t at = 0;
         for (std::size_t i = 0; i < line; ++i)
             at = csv.find('\n', at) + 1;
         std::size_t field = at;
-        for (int i = 0; i < 6; ++i)
+        for (int i = 0; i < 9; ++i)
             field = csv.find(',', field) + 1;
         return std::stod(csv.substr(field));
     };

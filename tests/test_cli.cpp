@@ -146,9 +146,10 @@ TEST_CASE("snsim run sweeps sizes and writes CSV and JSON", "[cli][run]") {
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.output, Catch::Contains("allreduce ring on 8 of 8 chips (torus)"));
     const std::string csv = slurp(dir.file("r.csv"));
-    CHECK_THAT(csv, Catch::StartsWith("collective,algorithm,size_bytes,count,time_us,algbw_gbps,busbw_gbps,bound_us"));
+    CHECK_THAT(csv, Catch::StartsWith("system,config,chips,collective,algorithm,size_bytes,count,time_us,algbw_gbps,"
+                                      "busbw_gbps,bound_us"));
     // 1 GB ring allreduce on 8 chips at 50 GB/s: 14 steps of 125 MB, 35 ms; busbw = 50 GB/s exactly.
-    CHECK_THAT(csv, Catch::Contains("allreduce,ring,1000000000,250000000,35000,"));
+    CHECK_THAT(csv, Catch::Contains("ring," + cfg + ",8,allreduce,ring,1000000000,250000000,35000,"));
     const auto j = nlohmann::json::parse(slurp(dir.file("r.json")));
     CHECK(j["rows"].size() == 2);
     CHECK(j["rows"][1]["busbw_gbps"] == Approx(50).epsilon(1e-9));
@@ -156,6 +157,7 @@ TEST_CASE("snsim run sweeps sizes and writes CSV and JSON", "[cli][run]") {
     CHECK(j["cables_size_bytes"] == 1e9);
     REQUIRE(j["cables"].size() == 8);
     CHECK(j["idle_cable_directions"] == 8);
+    CHECK(j["faults"]["removed_cables"] == 0);
     for (const auto& c : j["cables"]) {
         CHECK(c["utilization"] == Approx(1.0).epsilon(1e-9));
         CHECK(c["bytes"] == Approx(14 * 125e6));
@@ -177,4 +179,17 @@ TEST_CASE("snsim run refuses bad choices in one line with exit code 2", "[cli][r
     CHECK(pow2.exit_code == 2);
     CHECK(pow2.output == "snsim: error: --algorithm \"recursive_doubling\": recursive_doubling needs a power-of-two "
                          "number of ranks, got 384\n");
+}
+
+TEST_CASE("snsim --version names the version; run --json records the faults applied", "[cli]") {
+    const auto v = run_snsim("--version");
+    CHECK(v.exit_code == 0);
+    CHECK_THAT(v.output, Catch::StartsWith("snsim ") && Catch::Contains("."));
+    snsim::test::TempDir dir;
+    const auto cfg = dir.write("ring.yaml", "topology:\n  kind: torus\n  dims: [8]\nfaults:\n  links: [\"c0 - c1\"]\n");
+    const auto r = run_snsim("run " + cfg + " --sizes 1MB --json " + dir.file("r.json") + " --csv " + dir.file("r.csv"));
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(slurp(dir.file("r.json")));
+    CHECK(j["faults"]["removed_cables"] == 1);
+    CHECK_THAT(slurp(dir.file("r.csv")), Catch::Contains("\nring," + cfg + ",8,allreduce,"));
 }

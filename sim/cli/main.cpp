@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
                  "chips).\nStart with `snsim topo` (the default 128-chip supernode) or `snsim topo CONFIG`.",
                  "snsim"};
     app.fallthrough();
+    app.set_version_flag("--version", std::string("snsim ") + SNSIM_VERSION);
     bool verbose = false;
     app.add_flag("-v,--verbose", verbose, "debug logs on stderr (stage timings, graph sizes)");
     const std::vector<snsim::cli::Action> actions = {

@@ -74,7 +74,9 @@ int run(const RunOptions& o) {
 
     for (const auto& [option, path] : o.outputs) {
         if (option == "--csv")
-            files.write(path, [&](std::ostream& out) { report::write_csv(out, result.rows); });
+            files.write(path, [&](std::ostream& out) {
+                report::write_run_csv(out, config.name(), o.config, chips.size(), result.rows);
+            });
         else
             files.write_json(path,
                              {{"name", config.name()},
@@ -82,6 +84,7 @@ int run(const RunOptions& o) {
                               {"topology", topology.kind()},
                               {"chips", chips.size()},
                               {"seed", x.seed},
+                              {"faults", report::faults_json(topology.faults())},
                               {"rows", report::rows_json(result.rows)},
                               {"cables_size_bytes", result.cables_size_bytes},
                               {"cables", report::cables_placeholder(0)},

@@ -1,5 +1,7 @@
 #include "sim/report/run_report.hpp"
 
+#include "sim/report/csv.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -69,6 +71,13 @@ void write_csv(std::ostream& out, const std::vector<RunRow>& rows) {
     out << csv_header() << '\n';
     for (const auto& r : rows)
         out << csv_line(r) << '\n';
+}
+
+void write_run_csv(std::ostream& out, const std::string& system, const std::string& config, std::size_t chips,
+                   const std::vector<RunRow>& rows) {
+    out << "system,config,chips," << csv_header() << '\n';
+    for (const auto& r : rows)
+        out << csv_field(system) << ',' << csv_field(config) << ',' << chips << ',' << csv_line(r) << '\n';
 }
 
 nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows) {

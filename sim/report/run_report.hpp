@@ -47,6 +47,10 @@ std::string run_line(const RunRow& row);
 // protocol,engine,estimate,analytic_time_us,engine_difference (count = size / 4, float32 elements as nccl-tests;
 // GB/s = 1e9 bytes/s; estimate 0 or 1; the last two only with both engines, else empty).
 void write_csv(std::ostream& out, const std::vector<RunRow>& rows);
+// snsim run --csv: the same columns after system,config,chips (as snsim compare's without vary), so that files from
+// several runs concatenate and still say where each row came from.
+void write_run_csv(std::ostream& out, const std::string& system, const std::string& config, std::size_t chips,
+                   const std::vector<RunRow>& rows);
 std::string csv_header(); // the columns above, without a line end
 std::string csv_line(const RunRow& row);
 nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows);

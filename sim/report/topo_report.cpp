@@ -49,6 +49,14 @@ std::string faults_text(const FaultSummary& f) {
                        f.cables == 1 ? "" : "s", f.degraded_cables, f.degraded_cables == 1 ? "" : "s");
 }
 
+nlohmann::ordered_json faults_json(const FaultSummary& f) {
+    return {{"removed_chips", f.chips},
+            {"removed_switches", f.switches},
+            {"removed_cables", f.cables},
+            {"degraded_cables", f.degraded_cables},
+            {"failed_chips", f.failed_chips}};
+}
+
 std::string topo_table(const TopoSource& source, const TopologyMetrics& m) {
     std::vector<std::pair<std::string, std::string>> rows = {
         {"topology", fmt::format("{} ({})", source.name, m.kind)},
@@ -121,12 +129,7 @@ nlohmann::ordered_json topo_json(const TopoSource& source, const TopologyMetrics
         {"bisection_exact", m.bisection.exact},
         {"bisection_method", m.bisection.method},
         {"cluster", cluster_json(m)},
-        {"faults",
-         {{"removed_chips", source.faults.chips},
-          {"removed_switches", source.faults.switches},
-          {"removed_cables", source.faults.cables},
-          {"degraded_cables", source.faults.degraded_cables},
-          {"failed_chips", source.faults.failed_chips}}},
+        {"faults", faults_json(source.faults)},
     };
 }
 

@@ -18,6 +18,8 @@ struct TopoSource {
 
 // "removed 1 chip, 0 switch chips, 14 cables; 0 cables degraded".
 std::string faults_text(const FaultSummary& faults);
+// The same as JSON: removed_chips, removed_switches, removed_cables, degraded_cables, failed_chips.
+nlohmann::ordered_json faults_json(const FaultSummary& faults);
 std::string topo_table(const TopoSource& source, const TopologyMetrics& m);
 nlohmann::ordered_json topo_json(const TopoSource& source, const TopologyMetrics& m);
 
