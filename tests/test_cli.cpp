@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <unistd.h>
 #include <fstream>
 #include <sstream>
 
@@ -181,7 +182,7 @@ TEST_CASE("snsim run refuses bad choices in one line with exit code 2", "[cli][r
                          "number of ranks, got 384\n");
 }
 
-TEST_CASE("snsim --version names the version; run --json records the faults applied", "[cli]") {
+TEST_CASE("snsim --version names the version, run --json records the faults applied", "[cli]") {
     const auto v = run_snsim("--version");
     CHECK(v.exit_code == 0);
     CHECK_THAT(v.output, Catch::StartsWith("snsim ") && Catch::Contains("."));
@@ -192,4 +193,14 @@ TEST_CASE("snsim --version names the version; run --json records the faults appl
     const auto j = nlohmann::json::parse(slurp(dir.file("r.json")));
     CHECK(j["faults"]["removed_cables"] == 1);
     CHECK_THAT(slurp(dir.file("r.csv")), Catch::Contains("\nring," + cfg + ",8,allreduce,"));
+}
+
+TEST_CASE("no test name holds a semicolon, which would split it into two tests that run nothing under ctest",
+          "[cli]") {
+    // CMake lists are separated by semicolons: catch_discover_tests turned "a; b" into the tests "a" and " b",
+    // each matching no test case, and ctest counted both as passed.
+    const auto r = snsim::test::run_shell("/proc/" + std::to_string(::getpid()) + "/exe --list-test-names-only");
+    REQUIRE(r.exit_code >= 0);
+    CHECK(snsim::test::lines(r.output) > 100);
+    CHECK(r.output.find(';') == std::string::npos);
 }

@@ -117,7 +117,7 @@ TEST_CASE("cluster: vertices, cables and leaves against a hand count", "[cluster
     }
 }
 
-TEST_CASE("cluster routes: inside a supernode never through a NIC; between supernodes only through the scale-out "
+TEST_CASE("cluster routes: inside a supernode never through a NIC, between supernodes only through the scale-out "
           "tier",
           "[cluster][routing]") {
     // Supernodes are rings of 8 chips: c0 to c4 is 4 hops around, 2 through the supernode's fat-tree leaf.
@@ -234,7 +234,7 @@ TEST_CASE("cluster ring across supernodes is NIC-bound: busbw = the NIC's bandwi
     }
 }
 
-TEST_CASE("cluster faults: a failed NIC's chip reaches other supernodes through its own; a failed spine moves "
+TEST_CASE("cluster faults: a failed NIC's chip reaches other supernodes through its own, a failed spine moves "
           "its load to the others",
           "[cluster][faults]") {
     snsim::test::TempDir dir;
@@ -413,6 +413,7 @@ TEST_CASE("cluster: step coalescing (the shortcut that lets the SuperClusters ru
             x.engine.kind = engine;
             x.coalesce_steps = true;
             const auto fast = run_experiment(t, t.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {});
+            CHECK(fast.rows.at(0).simulated_flows < fast.rows.at(0).flows); // the shortcut was taken
             x.coalesce_steps = false;
             const auto every = run_experiment(t, t.nodes_of(NodeKind::Chip), x, [](const report::RunRow&) {});
             CHECK(relative(fast.rows.at(0).time_s, every.rows.at(0).time_s) < 1e-9);
@@ -454,7 +455,7 @@ TEST_CASE("cluster in_switch over supernodes: in-switch reduce-scatter inside, r
 }
 
 TEST_CASE("cluster faults: a pair cut off from the scale-out network relays through one chip, never spreading "
-          "over more NICs; a split supernode is rejoined through its NICs",
+          "over more NICs, a split supernode is rejoined through its NICs",
           "[cluster][faults]") {
     snsim::test::TempDir dir;
     dir.write("one.yaml", "topology: {kind: switched, chips: 4, link: {bandwidth: 100GB/s, latency: 200ns}}\n");
@@ -551,4 +552,15 @@ TEST_CASE("cluster dragonfly of supernodes: routers, local and global cables by 
         CHECK(relative(row.time_s, want) < 1e-9);
         CHECK(row.bound_s <= row.time_s);
     }
+}
+
+TEST_CASE("snsim run says when it coalesced lockstep phases", "[cluster][cli]") {
+    const auto r = snsim::test::run_snsim("run " + std::string(SNSIM_SOURCE_DIR) +
+                                          "/configs/clusters/gb200_nvl72_x2.yaml --sizes 1G");
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("coalesced: ring phases in lockstep simulated as one flow per pair"));
+    const auto every = snsim::test::run_snsim("run " + std::string(SNSIM_SOURCE_DIR) +
+                                              "/configs/clusters/gb200_nvl72_x2.yaml --sizes 1G --no-coalesce");
+    REQUIRE(every.exit_code == 0);
+    CHECK_THAT(every.output, !Catch::Contains("coalesced:"));
 }

@@ -75,7 +75,7 @@ TEST_CASE("compare: three presets side by side, CSV, JSON and both figures", "[c
     CHECK_THAT(slurp(out + "/busbw.svg"), Catch::Contains("gb200_nvl72"));
 }
 
-TEST_CASE("compare: --vary runs one config per value; best keeps the fastest algorithm per size", "[cli][compare]") {
+TEST_CASE("compare: --vary runs one config per value, best keeps the fastest algorithm per size", "[cli][compare]") {
     snsim::test::TempDir dir;
     const auto varied = run_snsim("compare " + preset("gb200_nvl72") +
                                   " --vary collective.algorithm=ring,in_switch --sizes 1G --out " + dir.file("v"));
@@ -140,7 +140,7 @@ TEST_CASE("compare: bad input is one line and exit code 2, nothing written", "[c
     CHECK(lines(plot.output) == 1);
 }
 
-TEST_CASE("compare: rows stream as decided; an interrupt keeps them and exits 128 + signal", "[cli][compare][best]") {
+TEST_CASE("compare: rows stream as decided, an interrupt keeps them and exits 128 + signal", "[cli][compare][best]") {
     snsim::test::TempDir dir;
     // hgx_h100 finishes at once; cloudmatrix384 takes seconds (its direct allreduce has 147,072 flows at once). The
     // interrupt reaches the process group (as Ctrl-C does), so the simulation in progress ends too.

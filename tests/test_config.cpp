@@ -218,7 +218,7 @@ template <class Body> void in_directory(const std::string& dir, const Body& body
 
 } // namespace
 
-TEST_CASE("include: the config wins over later includes, which win over earlier ones; overrides over all",
+TEST_CASE("include: the config wins over later includes, which win over earlier ones, overrides over all",
           "[config][include]") {
     snsim::test::TempDir dir;
     dir.write("base.yaml", "seed: 5\ncost:\n  alpha: 1us\n  efficiency: 0.5\ncollective: {chunks: 2}\n");

@@ -166,7 +166,7 @@ TEST_CASE("sweep: outputs are the same bytes across runs and --jobs values", "[c
     }
 }
 
-TEST_CASE("sweep: shards 0/2 and 1/2 merged are the unsharded outputs; merge checks the shards", "[cli][sweep]") {
+TEST_CASE("sweep: shards 0/2 and 1/2 merged are the unsharded outputs, merge checks the shards", "[cli][sweep]") {
     snsim::test::TempDir dir;
     const auto spec = small_spec(dir, "analytic");
     REQUIRE(run_snsim("sweep " + spec + " --out " + dir.file("whole")).exit_code == 0);
@@ -201,7 +201,7 @@ TEST_CASE("sweep: shards 0/2 and 1/2 merged are the unsharded outputs; merge che
     CHECK_THAT(foreign.output, Catch::Contains("a shard of another sweep"));
 }
 
-TEST_CASE("sweep: SIGTERM keeps every finished point; --resume runs only the rest, same bytes", "[cli][sweep]") {
+TEST_CASE("sweep: SIGTERM keeps every finished point, --resume runs only the rest, same bytes", "[cli][sweep]") {
     snsim::test::TempDir dir;
     const auto spec = slow_spec(dir);
     REQUIRE(run_snsim("sweep " + spec + " --jobs 2 --out " + dir.file("whole")).exit_code == 0);
@@ -284,7 +284,7 @@ TEST_CASE("sweep: a point that fails or crashes is reported in its rows and the 
         CHECK(fields(again[i])[status] == "ok");
 }
 
-TEST_CASE("sweep: a bad spec is one line naming the spec, line, key and value; exit 2, nothing written",
+TEST_CASE("sweep: a bad spec is one line naming the spec, line, key and value, exit 2, nothing written",
           "[cli][sweep][errors]") {
     snsim::test::TempDir dir;
     const auto refused = [&](const std::string& yaml, const std::string& flags = "") {
@@ -318,7 +318,7 @@ TEST_CASE("sweep: a bad spec is one line naming the spec, line, key and value; e
           "snsim: error: --shard \"1/1\": expected I/N with 0 <= I < N, e.g. 0/4");
 }
 
-TEST_CASE("sweep: the specs in configs/sweeps and bench/configs are valid; the analytic example runs", "[cli][sweep]") {
+TEST_CASE("sweep: the specs in configs/sweeps and bench/configs are valid, the analytic example runs", "[cli][sweep]") {
     const std::string root = SNSIM_SOURCE_DIR;
     for (const auto& [spec, points] : {std::pair{"/configs/sweeps/al64_bandwidth_latency.yaml", 27},
                                        {"/configs/sweeps/nvl72_algorithms_chunks.yaml", 9},

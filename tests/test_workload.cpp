@@ -164,7 +164,7 @@ TEST_CASE("workload: two sends that share one cable direction take the max-min t
     }
 }
 
-TEST_CASE("workload: a GPipe pipeline's bubble is (p-1)/(m+p-1); with transfers, the closed form", "[workload]") {
+TEST_CASE("workload: a GPipe pipeline's bubble is (p-1)/(m+p-1), with transfers, the closed form", "[workload]") {
     // p stages, m micro-batches, forward F and backward Bk per micro-batch and stage. Pure compute (0-byte sends):
     // (m+p-1)(F+Bk), so the chips idle (p-1)/(m+p-1) of the step. Sends of S bytes over one cable (T = L + S/B,
     // less than F and Bk; receives posted ahead, sends not blocking the next micro-batch): the first micro-batch

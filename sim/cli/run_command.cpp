@@ -69,7 +69,7 @@ int run(const RunOptions& o) {
                       ? "model: exact where the analytic engine's model provably holds, estimate otherwise "
                         "(sim/engine/analytic.hpp)\n"
                       : "")
-              << "\n"
+              << report::coalesced_note(result.rows) << "\n"
               << report::busiest_table(result.cables, o.busiest) << std::flush;
 
     for (const auto& [option, path] : o.outputs) {

@@ -63,13 +63,16 @@ ClusterParams cluster_params(const Config& c) {
         throw c.error(t + "supernode", fmt::format("{} is itself a cluster; a cluster's supernode must be one "
                                                   "scale-up domain", one.file()));
     const LinkSpec nic = link(c, "topology.nic");
-    LinkSpec uplink = link(c, "topology.uplink");
-    if (!c.given(t + "uplink.bandwidth")) uplink.bytes_per_s = nic.bytes_per_s;
-    if (!c.given(t + "uplink.latency")) uplink.latency_s = nic.latency_s;
-    if (!c.given(t + "uplink.kind")) uplink.kind = nic.kind;
-    LinkSpec global = link(c, "topology.global_link");
-    if (!c.given(t + "global_link.bandwidth")) global.bytes_per_s = nic.bytes_per_s;
-    if (!c.given(t + "global_link.latency")) global.latency_s = nic.latency_s;
+    // The scale-out network's other cables take what their sections do not give from the NIC's (the global
+    // cables keep their own default kind, optical).
+    const auto like_nic = [&](const std::string& section, bool kind) {
+        LinkSpec out = link(c, section);
+        if (!c.given(section + ".bandwidth")) out.bytes_per_s = nic.bytes_per_s;
+        if (!c.given(section + ".latency")) out.latency_s = nic.latency_s;
+        if (kind && !c.given(section + ".kind")) out.kind = nic.kind;
+        return out;
+    };
+    const LinkSpec uplink = like_nic("topology.uplink", true), global = like_nic("topology.global_link", false);
     const std::string& network = c.string(t + "network");
     return ClusterParams{std::make_shared<const Topology>(build_topology(one)),
                          to_int(c, t + "supernodes"),

@@ -319,7 +319,8 @@ ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::V
                            protocol,
                            x.both_engines ? "both" : std::string(to_string(x.engine.kind)),
                            analytic ? analytic->estimate : run.estimate,
-                           analytic ? analytic->time_s : -1.0};
+                           analytic ? analytic->time_s : -1.0,
+                           schedule ? schedule->size() : flows};
         on_row(row);
         result.rows.push_back(std::move(row));
         if (size == *std::max_element(x.sizes.begin(), x.sizes.end())) largest = std::move(run);

@@ -80,6 +80,15 @@ void write_run_csv(std::ostream& out, const std::string& system, const std::stri
         out << csv_field(system) << ',' << csv_field(config) << ',' << chips << ',' << csv_line(r) << '\n';
 }
 
+std::string coalesced_note(const std::vector<RunRow>& rows) {
+    for (auto r = rows.rbegin(); r != rows.rend(); ++r)
+        if (r->simulated_flows > 0 && r->simulated_flows < r->flows)
+            return fmt::format("coalesced: ring phases in lockstep simulated as one flow per pair, {} flows for {} at "
+                               "{} (exact; --no-coalesce simulates every step)\n",
+                               r->simulated_flows, r->flows, units::format_bytes(r->size_bytes));
+    return "";
+}
+
 nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows) {
     auto out = nlohmann::ordered_json::array();
     for (const auto& r : rows) {
@@ -93,6 +102,7 @@ nlohmann::ordered_json rows_json(const std::vector<RunRow>& rows) {
                        {"bound_us", r.bound_s * 1e6},
                        {"bound_fraction", fraction(r)},
                        {"flows", r.flows},
+                       {"simulated_flows", r.simulated_flows},
                        {"seed", r.seed}});
         if (!r.protocol.empty()) out.back()["protocol"] = r.protocol;
         out.back()["engine"] = r.engine;

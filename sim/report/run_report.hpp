@@ -27,7 +27,12 @@ struct RunRow {
     // provably hold (sim/engine/analytic.hpp, conditions E1 and E2).
     bool estimate = false;
     double analytic_time_s = -1; // with both: the analytic engine's time (< 0: not run)
+    // Flows the engine simulated: fewer than `flows` where ring phases in lockstep were coalesced (exact; the
+    // shortcut that lets the largest machines run, docs/architecture.md "Step coalescing").
+    std::size_t simulated_flows = 0;
 };
+// The run's footer line when some row was coalesced, naming the shortcut; "" when none was.
+std::string coalesced_note(const std::vector<RunRow>& rows);
 
 // With both engines: (analytic - discrete-event) / discrete-event; 0 otherwise.
 double engine_difference(const RunRow& row);
