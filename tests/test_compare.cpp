@@ -87,6 +87,11 @@ TEST_CASE("compare: --vary runs one config per value, best keeps the fastest alg
     REQUIRE(nvls.size() == 19);
     CHECK(ring[2] == "collective.algorithm=ring");
     CHECK(nvls[5] == "in_switch");
+    // A label wider than its columns widens them instead of being cut ("algorithm=bidirectional_").
+    const auto wide = run_snsim("compare " + std::string(SNSIM_SOURCE_DIR) +
+                                "/configs/fullmesh8.yaml --vary collective.algorithm=bidirectional_ring,ring --sizes 1M");
+    REQUIRE(wide.exit_code == 0);
+    CHECK_THAT(wide.output, Catch::Contains("fullmesh8 algorithm=bidirectional_ring  "));
 
     const auto best =
         run_snsim("compare " + preset("mi300x") + " --algorithm best --sizes 1K,1G --out " + dir.file("b"));

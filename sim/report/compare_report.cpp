@@ -11,23 +11,27 @@ namespace snsim::report {
 
 std::string compare_table(const std::vector<SystemResult>& systems, bool show_algorithm) {
     const int algorithm_width = show_algorithm ? 19 : 0;
-    const int width = 10 + 12 + 8 + 4 + algorithm_width; // time, busbw, %bound and their gaps
-    std::string out = fmt::format("{:>12}", "");
+    const std::size_t width = 10 + 12 + 8 + 4 + algorithm_width; // time, busbw, %bound and their gaps
+    // A system whose name is wider than its columns widens them (to the left), so that no name is cut.
+    std::vector<std::size_t> extra;
     for (const auto& s : systems)
-        out += fmt::format("  {:^{}}", s.name.substr(0, width), width);
+        extra.push_back(s.name.size() > width ? s.name.size() - width : 0);
+    std::string out = fmt::format("{:>12}", "");
+    for (std::size_t i = 0; i < systems.size(); ++i)
+        out += fmt::format("  {:^{}}", systems[i].name, width + extra[i]);
     out += fmt::format("\n{:>12}", "size(B)");
     for (std::size_t i = 0; i < systems.size(); ++i) {
-        out += fmt::format("  {:>10}  {:>12}  {:>7}", "time(us)", "busbw(GB/s)", "%bound");
+        out += fmt::format("{:{}}  {:>10}  {:>12}  {:>7}", "", extra[i], "time(us)", "busbw(GB/s)", "%bound");
         if (show_algorithm) out += fmt::format("  {:>18}", "algorithm");
     }
     out += '\n';
     const std::size_t rows = systems.empty() ? 0 : systems.front().rows.size();
     for (std::size_t r = 0; r < rows; ++r) {
         out += fmt::format("{:>12}", systems.front().rows[r].size_bytes);
-        for (const auto& s : systems) {
-            const RunRow& row = s.rows[r];
-            out += fmt::format("{}{:>10.2f}  {:>12.2f}  {:>6.1f}%", row.estimate ? " ~" : "  ", row.time_s * 1e6,
-                               busbw_Bps(row) / 1e9, 100 * fraction(row));
+        for (std::size_t i = 0; i < systems.size(); ++i) {
+            const RunRow& row = systems[i].rows[r];
+            out += fmt::format("{:{}}{}{:>10.2f}  {:>12.2f}  {:>6.1f}%", "", extra[i], row.estimate ? " ~" : "  ",
+                               row.time_s * 1e6, busbw_Bps(row) / 1e9, 100 * fraction(row));
             if (show_algorithm) out += fmt::format("  {:>18}", row.algorithm);
         }
         out += '\n';
