@@ -195,7 +195,7 @@ TEST_CASE("snsim --version names the version, run --json records the faults appl
     CHECK_THAT(slurp(dir.file("r.csv")), Catch::Contains("\nring," + cfg + ",8,allreduce,"));
 }
 
-TEST_CASE("no test name holds a semicolon, which would split it into two tests that run nothing under ctest",
+TEST_CASE("no test name holds a semicolon or starts with a dash, which would make tests that run nothing under ctest",
           "[cli]") {
     // CMake lists are separated by semicolons: catch_discover_tests turned "a; b" into the tests "a" and " b",
     // each matching no test case, and ctest counted both as passed.
@@ -203,4 +203,19 @@ TEST_CASE("no test name holds a semicolon, which would split it into two tests t
     REQUIRE(r.exit_code >= 0);
     CHECK(snsim::test::lines(r.output) > 100);
     CHECK(r.output.find(';') == std::string::npos);
+    // Nor starts with '-': ctest hands the name to the binary, which takes it for an option.
+    CHECK(r.output.find("\n-") == std::string::npos);
+}
+
+TEST_CASE("run: --collective alone takes an algorithm that implements it, and says so", "[cli]") {
+    // The default preset's ring does not implement alltoall: direct does, and stderr says it was taken.
+    const auto r = run_snsim("run --collective alltoall --sizes 1M");
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("alltoall direct on 128 of 128 chips"));
+    CHECK_THAT(r.output, Catch::Contains("--collective alltoall: the config's algorithm ring does not implement it; "
+                                         "using direct"));
+    // Named algorithms still have to fit.
+    const auto named = run_snsim("run --collective alltoall --algorithm ring --sizes 1M");
+    CHECK(named.exit_code == 2);
+    CHECK_THAT(named.output, Catch::Contains("ring does not implement alltoall"));
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 #include "sim/config/run_request.hpp"
 #include "sim/config/sizes.hpp"
@@ -61,8 +62,19 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     Experiment x;
     x.collective = choice<Collective>(c, "collective.name", r.collective, "--collective", o.collective, collective_from,
                                       kCollectives);
-    x.algorithm = choice<Algorithm>(c, "collective.algorithm", r.algorithm, "--algorithm", o.algorithm, algorithm_from,
-                                    kAlgorithms);
+    // --collective alone, naming a collective the config's algorithm does not implement (alltoall on a ring
+    // preset): the first algorithm that implements it (ring, else direct), said on stderr.
+    const auto configured = algorithm_from(r.algorithm);
+    const bool fallback = !o.collective.empty() && o.algorithm.empty() && configured &&
+                          !supports(*configured, x.collective);
+    x.algorithm = fallback ? *std::find_if(kAlgorithms.begin(), kAlgorithms.end(),
+                                           [&](Algorithm a) { return supports(a, x.collective); })
+                           : choice<Algorithm>(c, "collective.algorithm", r.algorithm, "--algorithm", o.algorithm,
+                                               algorithm_from, kAlgorithms);
+    if (const auto log = spdlog::get("cli"); fallback && log) // on stderr (sim/cli/main.cpp)
+        log->warn("--collective {}: the config's algorithm {} does not implement it; using {} (--algorithm chooses "
+                  "another)",
+                  o.collective, r.algorithm, to_string(x.algorithm));
     x.sizes = r.sizes;
     if (!o.sizes.empty()) {
         try {
@@ -77,9 +89,10 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
     x.params.dims = r.dims;
     // An algorithm chosen on the command line drops the config's parameters it does not take (a preset's dims
     // for hierarchical, say); in the config itself they stay errors.
-    if (!o.algorithm.empty() && x.algorithm != Algorithm::hierarchical && x.algorithm != Algorithm::multidim)
+    const bool chosen_here = !o.algorithm.empty() || fallback;
+    if (chosen_here && x.algorithm != Algorithm::hierarchical && x.algorithm != Algorithm::multidim)
         x.params.dims.clear();
-    if (!o.algorithm.empty() && x.algorithm != Algorithm::multi_ring) x.params.channels = 1;
+    if (chosen_here && x.algorithm != Algorithm::multi_ring) x.params.channels = 1;
     x.routing = r.routing;
     x.seed = static_cast<std::uint64_t>(c.integer("seed"));
     x.engine = r.engine;
