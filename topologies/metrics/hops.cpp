@@ -42,7 +42,11 @@ class Bfs {
             search(source, [&](std::size_t v) { return supernode_[v] == home; });
             search(source, [&](std::size_t v) { return supernode_[v] < 0 || (is_chip_[v] && supernode_[v] != home); },
                    true);
-            search(source, [](std::size_t) { return true; });
+            // The whole graph again only when faults left a chip unreached (a full BFS per source otherwise).
+            bool missed = false;
+            for (std::size_t v = 0; v < dist_.size() && !missed; ++v)
+                missed = is_chip_[v] && dist_[v] < 0;
+            if (missed) search(source, [](std::size_t) { return true; });
         }
         FromSource out;
         for (std::size_t v = 0; v < dist_.size(); ++v) {
