@@ -7,6 +7,8 @@
 #include <sstream>
 #include <tuple>
 
+#include <fmt/format.h>
+
 #include "support.hpp"
 #include "topologies/errors.hpp"
 #include "topologies/generate.hpp"
@@ -74,7 +76,7 @@ TEST_CASE("edge list errors name the file, line, entry and value", "[graph-files
           ":2: edges[0].bandwidth: expected a bandwidth such as 392GB/s, 224Gbps, 28 GBps (got \"fast\")");
     check("edges:\n  - {a: x, b: y, bandwidth: -1GB/s}\n", ":2: edges[0].bandwidth: must be positive (got \"-1GB/s\")");
     check("edges:\n  - {a: x, b: y, weight: 3}\n",
-          ":2: edges[0].weight: unknown edge attribute (expected bandwidth, latency, plane, kind, network) (got \"3\")");
+          ":2: edges[0].weight: unknown edge attribute (expected bandwidth, latency, plane, kind, network, count) (got \"3\")");
     check("edges:\n  - {a: x, b: y, count: 0}\n",
           ":2: edges[0].count: expected a whole number from 1 to 1000000 (got \"0\")");
     check("nodes:\n  - {name: s, kind: router}\nedges: []\n",
@@ -153,7 +155,7 @@ TEST_CASE("GraphML errors", "[graph-files][errors]") {
     CHECK(error_of(broken) == broken + ":1: malformed GraphML: expected >");
     const auto apart = dir.write("d.graphml", head + "<node id=\"a\"/><node id=\"b\"/><node id=\"c\"/>"
                                                      "<edge source=\"a\" target=\"b\"/></graph></graphml>");
-    CHECK(error_of(apart) == apart + ": graph is disconnected: 1 of 3 chips unreachable from v0: v2");
+    CHECK(error_of(apart) == apart + ": graph is disconnected: 1 of 3 chips unreachable from a: c");
     const auto typo = dir.write("t.graphml", head + "<node id=\"a\"/><node id=\"b\"/><edge source=\"a\" target=\"b\"/>"
                                                     "<edge source=\"a\" target=\"zz\"/></graph></graphml>");
     CHECK(error_of(typo) == typo + ": edge 1.target: no <node> has this id (got \"zz\")");
@@ -163,4 +165,122 @@ TEST_CASE("GraphML errors", "[graph-files][errors]") {
                                                        "target=\"b\"/></graph></graphml>");
     CHECK(error_of(d) == d + ": edgedefault: cables are undirected (full duplex): use edgedefault=\"undirected\" "
                              "(got \"directed\")");
+}
+
+TEST_CASE("GraphML from other tools: node ids as names, foreign attributes ignored with a note, plain numbers in "
+          "documented units",
+          "[graph-files]") {
+    test::TempDir dir;
+    // As networkx's write_graphml writes it: ids are the names, floats have no unit, keys of its own (coord, weight).
+    const std::string head =
+        "<?xml version='1.0' encoding='utf-8'?><graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">"
+        "<key id=\"d0\" for=\"edge\" attr.name=\"weight\" attr.type=\"long\"/>"
+        "<key id=\"d1\" for=\"edge\" attr.name=\"bandwidth\" attr.type=\"double\"/>"
+        "<key id=\"d2\" for=\"edge\" attr.name=\"latency\" attr.type=\"double\"/>"
+        "<key id=\"d3\" for=\"node\" attr.name=\"coord\" attr.type=\"string\"/>"
+        "<key id=\"d4\" for=\"node\" attr.name=\"kind\" attr.type=\"string\"/>"
+        "<key id=\"g0\" for=\"graph\" attr.name=\"bandwidth_unit\" attr.type=\"string\"/>";
+    const std::string body = "<node id=\"32\"><data key=\"d3\">0,0</data></node><node id=\"c0.1\"/>"
+                             "<node id=\"sw\"><data key=\"d4\">switch</data></node>"
+                             "<edge source=\"32\" target=\"sw\"><data key=\"d1\">50.0</data><data key=\"d2\">150"
+                             "</data><data key=\"d0\">2</data></edge>"
+                             "<edge source=\"c0.1\" target=\"sw\"><data key=\"d1\">25GB/s</data></edge></graph></graphml>";
+    const auto file = dir.write("nx.graphml", head + "<graph edgedefault=\"undirected\">" + body);
+    const Topology t = custom({file, k50});
+    REQUIRE(t.find("32"));
+    REQUIRE(t.find("c0.1"));
+    CHECK(t.node(*t.find("sw")).kind == NodeKind::Switch);
+    const auto& g = t.graph();
+    const auto first = boost::edge(*t.find("32"), *t.find("sw"), g).first;
+    CHECK(g[first].bytes_per_s == 50e9); // plain number: GB/s
+    CHECK(g[first].latency_s == Approx(150e-9).epsilon(1e-12)); // plain number: ns
+    CHECK(g[boost::edge(*t.find("c0.1"), *t.find("sw"), g).first].bytes_per_s == 25e9);
+    REQUIRE(t.notes().size() == 1);
+    CHECK(t.notes()[0] == file + ": ignored attributes snsim does not use: edge weight, node coord "
+                                 "(docs/graph-files.md)");
+
+    // A graph attribute names the unit of plain numbers; a unit that is none, or a bandwidth that must be B/s
+    // written plain, is refused.
+    const auto gbps = dir.write("gbps.graphml", head + "<graph edgedefault=\"undirected\"><data key=\"g0\">Gbps"
+                                                       "</data>" + body);
+    const Topology in_gbps = custom({gbps, k50});
+    CHECK(in_gbps.graph()[boost::edge(*in_gbps.find("32"), *in_gbps.find("sw"), in_gbps.graph()).first]
+              .bytes_per_s == 50e9 / 8);
+    const auto bad_unit = dir.write("bu.graphml", head + "<graph edgedefault=\"undirected\"><data key=\"g0\">parsecs"
+                                                         "</data>" + body);
+    CHECK(error_of(bad_unit) == bad_unit + ": graph.bandwidth_unit: unknown unit \"parsecs\" for a bandwidth; use "
+                                           "e.g. 392GB/s, 224Gbps, 28 GBps (got \"parsecs\")");
+    std::string in_bytes = body;
+    in_bytes.replace(in_bytes.find("50.0"), 4, "5e10");
+    const auto plain_bytes = dir.write("b.graphml", head + "<graph edgedefault=\"undirected\">" + in_bytes);
+    CHECK(error_of(plain_bytes) ==
+          plain_bytes + ": edge 0.bandwidth: a plain number is read in GB/s (graph attribute bandwidth_unit); this "
+                        "is over 1e+06 of them per cable: if it is bytes per second, write bandwidth_unit B/s "
+                        "(got \"5e10\")");
+}
+
+TEST_CASE("Bisection of a custom graph: METIS finds the 8 x 8 Hamming graph's 128 cables and the flow bound proves "
+          "them",
+          "[graph-files][bisection]") {
+    // K8 x K8 as an edge list: chips c<i>.<j>, a cable between every two chips in a row or in a column.
+    std::string text = "edges:\n";
+    for (int i = 0; i < 8; ++i)
+        for (int j = 0; j < 8; ++j)
+            for (int k = 0; k < 8; ++k) {
+                if (k > j) text += fmt::format("  - [c{}.{}, c{}.{}]\n", i, j, i, k);
+                if (k > i) text += fmt::format("  - [c{}.{}, c{}.{}]\n", i, j, k, j);
+            }
+    test::TempDir dir;
+    const Topology t = custom({dir.write("hamming.yaml", text), k50});
+    REQUIRE(t.num_links() == 448);
+    const Bisection upper = bisection(t);
+    // By hand: cutting 4 columns from the other 4 cuts 8 rows x 4 x 4 = 128 cables; no bisection cuts fewer.
+    CHECK(upper.cables == 128);
+    const auto floor = bisection_floor(t, 1e9);
+    REQUIRE(floor);
+    // 4,032 ordered pairs: 896 one hop apart, 3,136 two hops (over 2 paths): 7,168 cable-direction units over 896
+    // directions is 8 each; 32 x 32 / 8 = 128.
+    CHECK(floor->cables == Approx(128).epsilon(1e-12));
+    CHECK(floor->bytes_per_s == Approx(128 * 50e9).epsilon(1e-12));
+    const auto m = measure(t);
+    CHECK(m.bisection.exact);
+    // The floor never exceeds the split found, on graphs where the two differ (a ring of 4 chips and 2 switches).
+    const Topology lopsided = custom({dir.write("l.yaml", "nodes: [a, b, c, d, {name: s, kind: switch}]\nedges:\n"
+                                                          "  - [a, b]\n  - [b, c]\n  - [c, d]\n  - [d, a]\n"
+                                                          "  - {a: a, b: s, bandwidth: 10GB/s}\n"
+                                                          "  - {a: c, b: s, bandwidth: 10GB/s}\n"),
+                                      k50});
+    const auto low = bisection_floor(lopsided, 1e9);
+    REQUIRE(low);
+    CHECK(low->bytes_per_s <= bisection(lopsided).bytes_per_s);
+    CHECK_FALSE(bisection_floor(lopsided, 10)); // over the work budget: not computed
+}
+
+TEST_CASE("A GraphML written by networkx runs unedited through snsim topo and run", "[graph-files][cli]") {
+    test::TempDir dir;
+    const auto graph = dir.file("hamming.graphml");
+    const auto written = test::run_shell("/usr/bin/python3 " + std::string(SNSIM_SOURCE_DIR) +
+                                         "/tests/data/graphs/networkx_hamming.py " + graph);
+    INFO(written.output);
+    REQUIRE(written.exit_code == 0);
+    const std::string topology = "topology:\n  kind: custom\n  file: hamming.graphml\n"
+                                 "  link: {bandwidth: 10GB/s, latency: 100ns}\n";
+    const auto config = dir.write("hamming.yaml", topology);
+    const auto topo = test::run_snsim("topo " + config);
+    INFO(topo.output);
+    CHECK(topo.exit_code == 0);
+    CHECK(topo.output.find("ignored attributes snsim does not use: edge weight, node coord") != std::string::npos);
+    // The file's 50.0 (GB/s, the documented unit of plain numbers), not the config's 10GB/s default.
+    CHECK(topo.output.find("injection bandwidth per chip  700 GB/s per direction") != std::string::npos);
+    CHECK(topo.output.find("bisection bandwidth           6.4 TB/s per direction (128 cables)\n") != std::string::npos);
+    const auto run = test::run_snsim("run " + config + " --engine analytic --sizes 64M");
+    INFO(run.output);
+    CHECK(run.exit_code == 0);
+    CHECK(run.output.find("67108864") != std::string::npos);
+    // Chips are named by their networkx ids, so faults can name them.
+    const auto faulty = dir.write("faulty.yaml", topology + "faults:\n  chips: [c0.0]\n");
+    const auto degraded = test::run_snsim("topo " + faulty);
+    INFO(degraded.output);
+    CHECK(degraded.exit_code == 0);
+    CHECK(degraded.output.find("63") != std::string::npos);
 }

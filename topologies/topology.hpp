@@ -135,6 +135,10 @@ class Topology {
     // Some vertex carries Place::supernode: a cluster, or a graph file written from one. Routes then keep to their
     // tier (sim/routing/router.hpp) and bounds add each supernode's cut.
     bool has_supernodes() const { return has_supernodes_; }
+    // What a reader tolerated rather than refused (a graph file's attributes snsim does not use), one line each,
+    // for the caller to show as warnings: the topology layer does not log.
+    void add_note(std::string note) { notes_.push_back(std::move(note)); }
+    const std::vector<std::string>& notes() const { return notes_; }
 
   private:
     std::string kind_;
@@ -147,6 +151,7 @@ class Topology {
     FaultSummary faults_;
     std::optional<ClusterShape> cluster_;
     bool has_supernodes_ = false;
+    std::vector<std::string> notes_;
 };
 
 } // namespace snsim

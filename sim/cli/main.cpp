@@ -16,11 +16,12 @@
 
 namespace {
 
-// Named loggers on stderr, one per module that logs (the CLI's stage timings, the experiment's schedules); -v
+// Named loggers on stderr, one per module that logs (the CLI's stage timings, the experiment's schedules, what a
+// config's graph file had that snsim ignored); -v
 // raises them to debug.
 void setup_logging(bool verbose) {
     auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-    for (const char* name : {"cli", "experiment"}) {
+    for (const char* name : {"cli", "experiment", "config"}) {
         auto logger = std::make_shared<spdlog::logger>(name, sink);
         logger->set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
         logger->set_pattern("[%H:%M:%S.%e] [%n] %v");

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "sim/config/fault_request.hpp"
 
@@ -137,7 +138,12 @@ Topology build_topology(const Config& c) {
     try {
         const TopologyParams params = topology_params(c);
         check_fits(params, c.real("limits.graph_memory"));
-        return with_faults(c, generate(params));
+        Topology topology = with_faults(c, generate(params));
+        // What a graph reader tolerated, on stderr (the "config" logger of sim/cli/main.cpp), once per build.
+        if (const auto log = spdlog::get("config"))
+            for (const auto& note : topology.notes())
+                log->warn("{}", note);
+        return topology;
     } catch (const ParamError& e) {
         const std::string key = "topology." + e.key();
         throw c.given(key) ? c.error(key, e.reason()) : c.error(key, e.value(), e.reason());

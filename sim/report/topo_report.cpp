@@ -1,5 +1,6 @@
 #include "sim/report/topo_report.hpp"
 
+#include <cmath>
 #include <utility>
 #include <vector>
 
@@ -57,6 +58,19 @@ nlohmann::ordered_json faults_json(const FaultSummary& f) {
             {"failed_chips", f.failed_chips}};
 }
 
+namespace {
+
+// After the bisection's value: nothing when exact, else the range from the flow lower bound when there is one.
+std::string bisection_range(const TopologyMetrics& m) {
+    if (m.bisection.exact) return "";
+    if (!m.bisection_floor) return " (upper bound)";
+    return fmt::format(" (upper bound; at least {} per direction, {} cables)",
+                       units::format_bandwidth(m.bisection_floor->bytes_per_s),
+                       static_cast<std::size_t>(std::ceil(m.bisection_floor->cables - 1e-9)));
+}
+
+} // namespace
+
 std::string topo_table(const TopoSource& source, const TopologyMetrics& m) {
     std::vector<std::pair<std::string, std::string>> rows = {
         {"topology", fmt::format("{} ({})", source.name, m.kind)},
@@ -74,7 +88,7 @@ std::string topo_table(const TopoSource& source, const TopologyMetrics& m) {
         {"mean hops between chips", fmt::format("{:.4f} hops", m.hops.mean)},
         {"bisection bandwidth",
          fmt::format("{} per direction ({} cables){}", units::format_bandwidth(m.bisection.bytes_per_s),
-                     m.bisection.cables, m.bisection.exact ? "" : " (upper bound)")},
+                     m.bisection.cables, bisection_range(m))},
     };
     if (source.faults.any()) rows.insert(rows.begin() + 1, {"faults", faults_text(source.faults)});
     if (const auto& c = m.cluster) {
@@ -101,6 +115,8 @@ std::string topo_table(const TopoSource& source, const TopologyMetrics& m) {
         out += fmt::format("{:<{}}  {}\n", label, width, value);
     out += fmt::format("\nhops: {}: {}\n", to_string(m.hops.method), m.hops.how);
     out += fmt::format("bisection: {}: {}\n", m.bisection.exact ? "exact" : "upper bound", m.bisection.method);
+    if (m.bisection_floor && !m.bisection.exact)
+        out += fmt::format("bisection lower bound: {}\n", m.bisection_floor->method);
     return out;
 }
 
@@ -128,6 +144,8 @@ nlohmann::ordered_json topo_json(const TopoSource& source, const TopologyMetrics
         {"bisection_cables", m.bisection.cables},
         {"bisection_exact", m.bisection.exact},
         {"bisection_method", m.bisection.method},
+        {"bisection_floor_Bps", m.bisection_floor ? nlohmann::ordered_json(m.bisection_floor->bytes_per_s) : nullptr},
+        {"bisection_floor_cables", m.bisection_floor ? nlohmann::ordered_json(m.bisection_floor->cables) : nullptr},
         {"cluster", cluster_json(m)},
         {"faults", faults_json(source.faults)},
     };

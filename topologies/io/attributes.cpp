@@ -37,7 +37,7 @@ int parse_int(const std::string& key, const std::string& value, const Origin& at
     return out;
 }
 
-void set_node_attribute(Node& node, const std::string& key, const std::string& value, const Origin& at) {
+Attribute set_node_attribute(Node& node, const std::string& key, const std::string& value, const Origin& at) {
     if (key == "name") {
         if (value.empty()) fail(at, key, value, "must not be empty");
         node.name = value;
@@ -56,11 +56,12 @@ void set_node_attribute(Node& node, const std::string& key, const std::string& v
     } else if (key == "supernode") {
         node.place.supernode = to_int(key, value, at);
     } else {
-        fail(at, key, value, "unknown node attribute (expected name, kind, rack, board, plane, tier, supernode)");
+        return Attribute::Unknown;
     }
+    return Attribute::Set;
 }
 
-void set_link_attribute(Link& link, const std::string& key, const std::string& value, const Origin& at) {
+Attribute set_link_attribute(Link& link, const std::string& key, const std::string& value, const Origin& at) {
     if (key == "bandwidth") {
         link.bytes_per_s = quantity(units::Quantity::Bandwidth, key, value, at);
         if (!(link.bytes_per_s > 0)) fail(at, key, value, "must be positive");
@@ -78,8 +79,9 @@ void set_link_attribute(Link& link, const std::string& key, const std::string& v
         if (!tier) fail(at, key, value, "expected scale_up or scale_out");
         link.tier = *tier;
     } else {
-        fail(at, key, value, "unknown edge attribute (expected bandwidth, latency, plane, kind, network)");
+        return Attribute::Unknown;
     }
+    return Attribute::Set;
 }
 
 Link default_link(const LinkSpec& d) {

@@ -45,13 +45,18 @@ std::string scalar(const YAML::Node& n, const detail::Origin& at, const std::str
 Node read_node(const YAML::Node& entry, const detail::Origin& at) {
     Node node;
     if (entry.IsScalar()) {
-        detail::set_node_attribute(node, "name", entry.Scalar(), at);
+        detail::set_node_attribute(node, "name", entry.Scalar(), at); // a known key
         return node;
     }
     if (!entry.IsMap())
         throw InputError(located(at.file, at.line, at.prefix, "", "expected a name or a map {name: ..., kind: ...}"));
-    for (const auto& [key, value] : entries(entry, at))
-        detail::set_node_attribute(node, key, scalar(value, at, key), {at.file, line_of(value), at.prefix});
+    for (const auto& [key, value] : entries(entry, at)) {
+        const std::string text = scalar(value, at, key);
+        const detail::Origin here{at.file, line_of(value), at.prefix};
+        if (detail::set_node_attribute(node, key, text, here) == detail::Attribute::Unknown)
+            throw InputError(located(here.file, here.line, here.prefix + "." + key, text,
+                                     fmt::format("unknown node attribute (expected {})", detail::kNodeAttributes)));
+    }
     if (node.name.empty()) throw InputError(located(at.file, at.line, at.prefix + ".name", "", "is required"));
     return node;
 }
@@ -84,7 +89,10 @@ int read_edge(Topology& t, const YAML::Node& entry, const LinkSpec& defaults, bo
             } else if (key == "count") {
                 count = detail::parse_int(key, value, here, 1, 1'000'000);
             } else {
-                detail::set_link_attribute(link, key, value, here);
+                if (detail::set_link_attribute(link, key, value, here) == detail::Attribute::Unknown)
+                    throw InputError(located(here.file, here.line, here.prefix + "." + key, value,
+                                             fmt::format("unknown edge attribute (expected {}, count)",
+                                                         detail::kLinkAttributes)));
             }
         }
     } else {

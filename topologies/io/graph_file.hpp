@@ -2,10 +2,12 @@
 // Readers and writers of graph files. Readers throw InputError with `file:line: key: reason (got "value")`.
 //
 // Both readers take the same attributes (docs/graph-files.md):
-//   node: name (unique; GraphML default "v<index>"), kind = chip | switch | cpu (default chip),
+//   node: name (unique; GraphML default: the node id), kind = chip | switch | cpu (default chip),
 //         rack, board, plane, tier (integers, optional)
 //   edge: bandwidth ("50GB/s", per direction), latency ("100ns"), plane (integer), kind = electrical | optical,
 //         count (parallel cables, edge list only); omitted values come from the config's default link.
+// The edge list refuses other attributes; GraphML, written by other tools, ignores them and notes their names on
+// the Topology (Topology::notes), and reads plain numbers in GB/s and ns unless the graph names its units.
 #include <string>
 
 #include "topologies/generators/generators.hpp"

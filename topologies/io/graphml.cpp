@@ -1,4 +1,6 @@
 #include <cctype>
+#include <charconv>
+#include <stdexcept>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -14,17 +16,33 @@
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "topologies/errors.hpp"
 #include "topologies/io/attributes.hpp"
 #include "topologies/io/bounded_file.hpp"
 #include "topologies/io/graph_file.hpp"
+#include "topologies/units.hpp"
 
 namespace snsim {
 namespace {
 
+// Plain numbers (networkx writes a float attribute as "50.0") take these units, unless the graph names its own in
+// the graph attributes `bandwidth_unit` and `latency_unit` (docs/graph-files.md).
+constexpr const char* kDefaultBandwidthUnit = "GB/s";
+constexpr const char* kDefaultLatencyUnit = "ns";
+// A plain bandwidth above this many of its unit (1 PB/s per cable in GB/s) is most likely bytes per second
+// written without saying so: refused rather than simulated a billion times too fast.
+constexpr double kMaxPlainBandwidth = 1e6;
+
+bool is_plain_number(const std::string& text) {
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return ec == std::errc() && end == text.data() + text.size();
+}
+
 // Receives Boost's GraphML parse as raw text attributes, so values with units work whatever attr.type the
-// file declares.
+// file declares. Boost hands over graph attributes first, then nodes in document order, then edges.
 class Collector : public boost::mutate_graph {
   public:
     Collector(std::string file, const LinkSpec& defaults) : file_(std::move(file)), defaults_(defaults) {}
@@ -39,24 +57,61 @@ class Collector : public boost::mutate_graph {
                            detail::default_link(defaults_));
         return {edges.size() - 1, true};
     }
-    void set_graph_property(const std::string&, const std::string&, const std::string&) override {}
+    void set_graph_property(const std::string& name, const std::string& value, const std::string&) override {
+        if (name == "bandwidth_unit") {
+            bandwidth_unit_ = checked_unit(units::Quantity::Bandwidth, name, value);
+        } else if (name == "latency_unit") {
+            latency_unit_ = checked_unit(units::Quantity::Time, name, value);
+        } else {
+            ignored.insert("graph " + name);
+        }
+    }
     void set_vertex_property(const std::string& name, boost::any vertex, const std::string& value,
                              const std::string&) override {
         const auto v = boost::any_cast<std::size_t>(vertex);
-        detail::set_node_attribute(nodes[v], name, value, {file_, 0, fmt::format("node {}", v)});
+        if (detail::set_node_attribute(nodes[v], name, value, {file_, 0, fmt::format("node {}", v)}) ==
+            detail::Attribute::Unknown)
+            ignored.insert("node " + name);
     }
     void set_edge_property(const std::string& name, boost::any edge, const std::string& value,
                            const std::string&) override {
         const auto e = boost::any_cast<std::size_t>(edge);
-        detail::set_link_attribute(std::get<2>(edges[e]), name, value, {file_, 0, fmt::format("edge {}", e)});
+        const detail::Origin at{file_, 0, fmt::format("edge {}", e)};
+        std::string text = value;
+        if (name == "bandwidth" && is_plain_number(value)) {
+            if (std::stod(value) > kMaxPlainBandwidth)
+                throw InputError(located(file_, 0, at.prefix + "." + name, value,
+                                         fmt::format("a plain number is read in {} (graph attribute bandwidth_unit); "
+                                                     "this is over {:g} of them per cable: if it is bytes per "
+                                                     "second, write bandwidth_unit B/s",
+                                                     bandwidth_unit_, kMaxPlainBandwidth)));
+            text += bandwidth_unit_;
+        } else if (name == "latency" && is_plain_number(value)) {
+            text += latency_unit_;
+        }
+        if (detail::set_link_attribute(std::get<2>(edges[e]), name, text, at) == detail::Attribute::Unknown)
+            ignored.insert("edge " + name);
     }
 
     std::vector<Node> nodes;
     std::vector<std::tuple<std::size_t, std::size_t, Link>> edges;
+    std::set<std::string> ignored; // "node coord", "edge weight": attributes snsim does not use
 
   private:
+    // A unit attribute must itself be a unit of its quantity: "1" followed by it has to parse.
+    std::string checked_unit(units::Quantity quantity, const std::string& name, const std::string& unit) const {
+        try {
+            units::parse(quantity, "1" + unit);
+        } catch (const units::UnitError& e) {
+            throw InputError(located(file_, 0, "graph." + name, unit, e.what()));
+        }
+        return unit;
+    }
+
     std::string file_;
     LinkSpec defaults_;
+    std::string bandwidth_unit_ = kDefaultBandwidthUnit;
+    std::string latency_unit_ = kDefaultLatencyUnit;
 };
 
 constexpr int kMaxXmlDepth = 32;                 // graphml > graph > node > data is 4
@@ -143,8 +198,9 @@ void check_xml_shape(const std::string& path, const std::string& text) {
 }
 
 // Boost's reader creates a vertex for any id an edge names; an edge to an id no <node> declares is a typo in the
-// file, not a new chip, so it is refused here, by id, as are two <node>s with one id.
-void require_declared_endpoints(const std::string& path, const std::string& text) {
+// file, not a new chip, so it is refused here, by id, as are two <node>s with one id. Returns the ids in document
+// order, which is the order Boost creates the vertices in: a node without a `name` is named by its id.
+std::vector<std::string> declared_node_ids(const std::string& path, const std::string& text) {
     namespace pt = boost::property_tree;
     pt::ptree tree;
     try {
@@ -155,6 +211,7 @@ void require_declared_endpoints(const std::string& path, const std::string& text
     }
     const auto root = tree.get_child_optional("graphml");
     if (!root) throw InputError(located(path, 0, "", "", "not a GraphML file: no <graphml> element"));
+    std::vector<std::string> ids;
     for (const auto& [tag, graph] : *root) {
         if (tag != "graph") continue;
         std::set<std::string> declared;
@@ -165,6 +222,7 @@ void require_declared_endpoints(const std::string& path, const std::string& text
             const auto id = node.get<std::string>("<xmlattr>.id", "");
             if (!declared.insert(id).second)
                 throw InputError(located(path, 0, fmt::format("node {}.id", v), id, "another <node> has this id"));
+            ids.push_back(id);
             ++v;
         }
         std::size_t e = 0;
@@ -178,6 +236,7 @@ void require_declared_endpoints(const std::string& path, const std::string& text
             ++e;
         }
     }
+    return ids;
 }
 
 } // namespace
@@ -187,7 +246,7 @@ Topology read_graphml(const std::string& path, const LinkSpec& defaults) {
         path, "graph file", [&](const std::string& reason) { return InputError(located(path, 0, "", "", reason)); },
         kMaxGraphBytes);
     check_xml_shape(path, text);
-    require_declared_endpoints(path, text);
+    const std::vector<std::string> ids = declared_node_ids(path, text);
     Collector collected(path, defaults);
     try {
         std::istringstream in(text);
@@ -201,10 +260,12 @@ Topology read_graphml(const std::string& path, const LinkSpec& defaults) {
         throw InputError(located(path, 0, "", "", fmt::format("malformed GraphML: {}", e.what())));
     }
 
+    if (collected.nodes.size() != ids.size())
+        throw std::logic_error("GraphML: Boost read a different number of nodes than the file declares");
     Topology t("custom");
     for (std::size_t v = 0; v < collected.nodes.size(); ++v) {
         Node node = collected.nodes[v];
-        if (node.name.empty()) node.name = fmt::format("v{}", v);
+        if (node.name.empty()) node.name = ids[v].empty() ? fmt::format("v{}", v) : ids[v];
         try {
             t.add_node(std::move(node));
         } catch (const InputError& e) {
@@ -219,6 +280,9 @@ Topology read_graphml(const std::string& path, const LinkSpec& defaults) {
             throw InputError(located(path, 0, fmt::format("edge {}", e), "", err.what()));
         }
     }
+    if (!collected.ignored.empty())
+        t.add_note(fmt::format("{}: ignored attributes snsim does not use: {} (docs/graph-files.md)", path,
+                               fmt::join(collected.ignored, ", ")));
     return t;
 }
 

@@ -77,6 +77,12 @@ TopologyMetrics measure(const Topology& t, const HopOptions& hop_options) {
     m.injection_bytes_per_s = spread(injection);
     m.hops = chip_hops(t, hop_options);
     m.bisection = bisection(t);
+    if (!m.bisection.exact) m.bisection_floor = bisection_floor(t, hop_options.work_budget);
+    // A floor that meets the split found proves that split minimal.
+    if (m.bisection_floor && m.bisection_floor->bytes_per_s >= m.bisection.bytes_per_s * (1 - 1e-9)) {
+        m.bisection.exact = true;
+        m.bisection.method += "; minimal: the flow lower bound meets it";
+    }
     if (t.cluster()) m.cluster = cluster_metrics(t);
     return m;
 }

@@ -35,6 +35,7 @@ struct TopologyMetrics {
     double total_bytes_per_s = 0;     // sum over cables, one direction
     HopStats hops;
     Bisection bisection;
+    std::optional<BisectionFloor> bisection_floor; // when the bisection is not exact and the work fits the budget
     std::optional<ClusterMetrics> cluster;
 };
 
