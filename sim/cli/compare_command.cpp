@@ -6,12 +6,16 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/experiment_options.hpp"
+#include "sim/cli/progress_line.hpp"
 #include "sim/cli/stop_signal.hpp"
 #include "sim/config/experiment_file.hpp"
 #include "sim/config/run_request.hpp"
@@ -23,6 +27,7 @@
 #include "sim/workload/step.hpp"
 #include "sim/workload/step_report.hpp"
 #include "topologies/errors.hpp"
+#include "topologies/units.hpp"
 
 namespace snsim::cli {
 namespace {
@@ -111,18 +116,23 @@ std::string row_line(const std::string& label, const report::RunRow& row) {
 // rows decided before.
 ExperimentResult run_system(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
                             bool best, const std::string& label,
-                            const std::function<void(const report::RunRow&)>& decided, const StopSignal& stop) {
+                            const std::function<void(const report::RunRow&)>& decided, const StopSignal& stop,
+                            ProgressLine& progress) {
     if (!best) return run_experiment(t, chips, x, decided);
     BestEvents events;
     events.timed = [&](const report::RunRow& row) {
-        std::cerr << fmt::format("#   {}: {} at {} B: {:.2f} us, {:.1f}% of bound\n", label, row.algorithm,
-                                 row.size_bytes, row.time_s * 1e6, 100 * report::fraction(row));
+        progress.print([&] {
+            std::cerr << fmt::format("#   {}: {} at {} B: {:.2f} us, {:.1f}% of bound\n", label, row.algorithm,
+                                     row.size_bytes, row.time_s * 1e6, 100 * report::fraction(row));
+        });
     };
     events.skipped = [&](Algorithm a, double size, const std::string& why) {
-        if (size == 0)
-            std::cerr << fmt::format("# {}: {} skipped: {}\n", label, to_string(a), why);
-        else
-            std::cerr << fmt::format("#   {}: {} skipped at {} B: {}\n", label, to_string(a), size, why);
+        progress.print([&] {
+            if (size == 0)
+                std::cerr << fmt::format("# {}: {} skipped: {}\n", label, to_string(a), why);
+            else
+                std::cerr << fmt::format("#   {}: {} skipped at {} B: {}\n", label, to_string(a), size, why);
+        });
     };
     events.decided = decided;
     events.stop = [&] { return stop.received() != 0; };
@@ -185,9 +195,12 @@ int compare_workload(const CompareOptions& o) {
               << workload::compare_header() << std::flush;
     const StopSignal stop;
     std::vector<workload::SystemStep> done;
+    std::optional<ProgressLine> line;
+    line.emplace(std::cerr, ::isatty(STDERR_FILENO) == 1, "compare", prepared.size(), "systems");
     for (auto& p : prepared) {
         if (stop.received()) break;
         const auto start = std::chrono::steady_clock::now();
+        line->begin(p.result.label);
         try {
             p.result.step = workload::run_step(p.work, p.topology, p.chips, p.base, 1);
         } catch (const InputError& e) {
@@ -197,9 +210,12 @@ int compare_workload(const CompareOptions& o) {
             break;
         }
         done.push_back(p.result);
-        std::cout << workload::compare_line(w, p.result) << std::flush;
-        std::cerr << fmt::format("# {}: {} ranks in {:.1f} s\n", p.result.label, p.result.step.ranks,
-                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        line->print([&] {
+            std::cout << workload::compare_line(w, p.result) << std::flush;
+            std::cerr << fmt::format("# {}: {} ranks in {:.1f} s\n", p.result.label, p.result.step.ranks,
+                                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        });
+        line->done();
         if (o.out.empty()) continue;
         report::OutputSet files(outputs, o.out, inputs);
         files.write(o.out + "/compare_workload.csv",
@@ -207,6 +223,7 @@ int compare_workload(const CompareOptions& o) {
         files.write_json(o.out + "/compare_workload.json", workload::compare_json(w, done));
         files.commit();
     }
+    line.reset();
     if (const int signal = stop.received()) {
         std::cerr << fmt::format("snsim: stopped by signal {}: kept the {} systems done of {}\n", signal, done.size(),
                                  prepared.size());
@@ -255,6 +272,11 @@ int compare(CompareOptions o) {
     // direction, with each system), so a stopped or killed comparison keeps what finished (the table, printed at
     // the end, shows the systems that finished every size).
     const StopSignal stop;
+    // Cleared (reset) once the runs are done, before the table.
+    std::optional<ProgressLine> line;
+    line.emplace(std::cerr, ::isatty(STDERR_FILENO) == 1, "compare", prepared.size() * sizes.size(),
+                 "runs (systems x sizes)");
+    ProgressLine& progress = *line;
     std::vector<report::SystemResult> results;
     // The CSV and the JSON are one transaction: both of one update, or neither.
     const auto write_files = [&](bool json_too) {
@@ -272,15 +294,21 @@ int compare(CompareOptions o) {
         const auto& p = prepared[i];
         const auto start = std::chrono::steady_clock::now();
         results.push_back({p.label, systems[i].config, systems[i].vary, p.chips.size(), {}, {}, 0, 0});
+        const auto now = [&](std::size_t size) {
+            return size < sizes.size() ? fmt::format("{}: {}", p.label, units::format_bytes(sizes[size])) : "";
+        };
+        progress.begin(now(0));
         const auto decided = [&](const report::RunRow& row) {
-            std::cout << row_line(p.label, row) << std::flush;
+            progress.print([&] { std::cout << row_line(p.label, row) << std::flush; });
             results.back().rows.push_back(row);
             write_files(false);
+            progress.done();
+            progress.begin(now(results.back().rows.size()));
         };
         ExperimentResult r;
         try {
             r = with_params_located(p.config, flags, [&] {
-                return run_system(p.topology, p.chips, p.experiment, best, p.label, decided, stop);
+                return run_system(p.topology, p.chips, p.experiment, best, p.label, decided, stop, progress);
             });
         } catch (const std::exception&) {
             if (!stop.received()) throw; // else the run was stopped by the same signal
@@ -290,10 +318,13 @@ int compare(CompareOptions o) {
         results.back().idle_cable_directions = r.idle_cable_directions;
         results.back().cables_size_bytes = r.cables_size_bytes;
         write_files(true);
-        std::cerr << fmt::format("# {}: {} chips, {} sizes in {:.1f} s\n", p.label, p.chips.size(), sizes.size(),
-                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        progress.print([&] {
+            std::cerr << fmt::format("# {}: {} chips, {} sizes in {:.1f} s\n", p.label, p.chips.size(), sizes.size(),
+                                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        });
     }
 
+    line.reset();
     std::vector<report::SystemResult> complete;
     for (const auto& r : results)
         if (r.rows.size() == sizes.size()) complete.push_back(r);
@@ -353,8 +384,9 @@ Action add_compare_command(CLI::App& app) {
     cmd->footer("Every system runs the same sizes (--sizes, or the first config's). The CSV has one line per system "
                 "and size (columns of snsim run's "
                 "CSV after system,config,vary,chips);\nthe JSON adds each system's cable statistics. "
-                "scripts/plot DIR draws busbw vs size and per-link utilization. Each row is printed (and the CSV "
-                "rewritten) as it is decided;\nCtrl-C or SIGTERM stops between runs and keeps what was decided "
+                "scripts/plot DIR draws them (scripts/plot --help). Each row is printed (and the CSV "
+                "rewritten) as it is decided;\non a terminal, a progress line on stderr shows the run in progress "
+                "and the engine's flows done. Ctrl-C or SIGTERM stops between runs and keeps what was decided\n"
                 "(exit code 128 + the signal). Exit code 2 on bad input.");
     return [cmd, o] {
         if (!*cmd) return -1;

@@ -1,4 +1,5 @@
 #include <iostream>
+#include <unistd.h>
 #include <memory>
 
 #include <fmt/format.h>
@@ -6,6 +7,8 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/experiment_options.hpp"
+#include "sim/cli/progress_line.hpp"
+#include "sim/cli/stop_signal.hpp"
 #include "sim/config/run_request.hpp"
 #include "sim/config/sizes.hpp"
 #include "sim/config/topology_request.hpp"
@@ -38,6 +41,9 @@ std::string cost_text(const CostModel& cost) {
     return out;
 }
 
+// Thrown from a row's callback to stop between sizes on SIGINT or SIGTERM.
+struct StopRequested {};
+
 int run(const RunOptions& o) {
     report::OutputSet files(o.outputs, {}, {o.config});
     const auto config = config::Config::load(o.config);
@@ -45,32 +51,73 @@ int run(const RunOptions& o) {
     const auto chips = config::communicator(config, topology);
     const Experiment x = experiment_of(config, o.flags);
 
+    // Each row is printed, and the CSV rewritten, as its size finishes, so a stopped or killed run keeps them.
+    std::vector<report::RunRow> rows;
+    const auto write_csv = [&] {
+        if (o.csv.empty()) return;
+        report::OutputSet csv({{"--csv", o.csv}}, {}, {o.config});
+        csv.write(o.csv, [&](std::ostream& out) {
+            report::write_run_csv(out, config.name(), o.config, chips.size(), rows);
+        });
+        csv.commit();
+    };
+    const StopSignal stop;
+    ProgressLine progress(std::cerr, ::isatty(STDERR_FILENO) == 1, "run", x.sizes.size(), "sizes");
+    const auto size_text = [&](std::size_t i) {
+        return i < x.sizes.size() ? units::format_bytes(x.sizes[i]) : std::string();
+    };
+    progress.begin(size_text(0));
     // The heading waits for the first row, so that input refused by the engine (such as a --cfg setting) gives
     // only the one-line error.
     bool headed = false;
-    const ExperimentResult result = with_params_located(config, o.flags, [&] {
-        return run_experiment(topology, chips, x, [&](const report::RunRow& row) {
-            if (!headed)
-                std::cout << fmt::format("# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}{}, "
+    ExperimentResult result;
+    try {
+        result = with_params_located(config, o.flags, [&] {
+            return run_experiment(topology, chips, x, [&](const report::RunRow& row) {
+                progress.print([&] {
+                    if (!headed)
+                        std::cout << fmt::format(
+                                         "# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}{}, "
                                          "engine {}{}\n",
                                          config.name(), to_string(x.collective), to_string(x.algorithm), chips.size(),
-                                         topology.count(NodeKind::Chip), topology.kind(), to_string(x.routing.strategy),
-                                         units::format_time(x.engine.alpha_s), x.engine.efficiency, cost_text(x.cost),
+                                         topology.count(NodeKind::Chip), topology.kind(),
+                                         to_string(x.routing.strategy), units::format_time(x.engine.alpha_s),
+                                         x.engine.efficiency, cost_text(x.cost),
                                          x.both_engines ? "both (time: discrete-event)" : to_string(x.engine.kind),
-                                         topology.faults().any() ? "; faults " + report::faults_text(topology.faults())
-                                                                 : "")
-                          << report::run_header(row.engine);
-            headed = true;
-            std::cout << report::run_line(row) << std::flush;
+                                         topology.faults().any()
+                                             ? "; faults " + report::faults_text(topology.faults())
+                                             : "")
+                                  << report::run_header(row.engine);
+                    headed = true;
+                    std::cout << report::run_line(row) << std::flush;
+                });
+                rows.push_back(row);
+                write_csv();
+                progress.done();
+                if (stop.received()) throw StopRequested{};
+                progress.begin(size_text(rows.size()));
+            });
         });
+    } catch (const StopRequested&) {
+    } catch (const std::exception&) {
+        if (!stop.received()) throw; // else the simulation was stopped by the same signal
+    }
+    if (const int signal = stop.received()) {
+        progress.print([&] {
+            std::cerr << fmt::format("snsim: stopped by signal {}: kept the {} of {} sizes finished{}\n", signal,
+                                     rows.size(), x.sizes.size(), o.csv.empty() ? "" : " in " + o.csv);
+        });
+        return 128 + signal;
+    }
+    progress.print([&] {
+        std::cout << "\nbound: least time physics allows (injection, bisection, latency; sim/report/bounds.hpp)\n"
+                  << (x.engine.kind == EngineKind::analytic || x.both_engines
+                          ? "model: exact where the analytic engine's model provably holds, estimate otherwise "
+                            "(sim/engine/analytic.hpp)\n"
+                          : "")
+                  << report::coalesced_note(result.rows) << "\n"
+                  << report::busiest_table(result.cables, o.busiest) << std::flush;
     });
-    std::cout << "\nbound: least time physics allows (injection, bisection, latency; sim/report/bounds.hpp)\n"
-              << (x.engine.kind == EngineKind::analytic || x.both_engines
-                      ? "model: exact where the analytic engine's model provably holds, estimate otherwise "
-                        "(sim/engine/analytic.hpp)\n"
-                      : "")
-              << report::coalesced_note(result.rows) << "\n"
-              << report::busiest_table(result.cables, o.busiest) << std::flush;
 
     for (const auto& [option, path] : o.outputs) {
         if (option == "--csv")
@@ -113,7 +160,10 @@ Action add_run_command(CLI::App& app) {
         ->check(CLI::Range(std::size_t{0}, kMostBusiest));
     cmd->footer("Columns: size and count (float32) as nccl-tests; time in microseconds; algbw = size / time and "
                 "busbw = algbw x the bus factor, in GB/s (1e9 B/s);\nbound = least time the topology allows and "
-                "%bound = bound / time. Exit code 2 on bad input.");
+                "%bound = bound / time. Each row is printed (and the CSV rewritten) as its size finishes; on a "
+                "terminal,\na progress line on stderr shows the size running and the engine's flows done. Ctrl-C or "
+                "SIGTERM stops between sizes and keeps\nthe rows finished (exit code 128 + the signal). Exit code 2 on "
+                "bad input.");
     return [cmd, o] {
         if (!*cmd) return -1;
         for (const auto& [option, path] : {std::pair{"--csv", &o->csv}, {"--json", &o->json}})

@@ -2,9 +2,11 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/experiment_options.hpp"
+#include "sim/cli/progress_line.hpp"
 #include "sim/config/communicator.hpp"
 #include "sim/config/topology_request.hpp"
 #include "sim/report/output_file.hpp"
@@ -36,12 +38,18 @@ int run(const WorkloadOptions& o) {
     flags.simgrid_cfg = o.simgrid_cfg;
     Experiment base = experiment_of(config, flags);
     workload::time_compute(w, base.peak_flops, base.memory_bandwidth);
+    std::optional<ProgressLine> progress;
+    progress.emplace(std::cerr, ::isatty(STDERR_FILENO) == 1, "workload", o.engine == "both" ? 2 : 1, "engines");
+    progress->begin(fmt::format("one step of {} on the {} engine", w.name, to_string(base.engine.kind)));
     const workload::StepResult step = workload::run_step(w, topology, chips, base, o.busiest);
     std::optional<workload::StepResult> analytic;
     if (o.engine == "both") {
+        progress->done();
+        progress->begin("the analytic engine");
         base.engine.kind = EngineKind::analytic;
         analytic = workload::run_step(w, topology, chips, base, 0);
     }
+    progress.reset(); // the line is cleared before the report
     std::cout << fmt::format("# {} on {}: {} ranks of {} chips ({}), tp {}, ep {}, dp {}, pp {}; engine {}{}; {} "
                              "flows\n",
                              w.name, config.name(), step.ranks, topology.count(NodeKind::Chip), topology.kind(),

@@ -1,6 +1,7 @@
 #include "sim/engine/simgrid_run.hpp"
 
 #include <cmath>
+#include <csignal>
 #include <deque>
 #include <queue>
 #include <span>
@@ -15,6 +16,7 @@
 #include <xbt/log.h>
 
 #include "sim/engine/fabric_zone.hpp"
+#include "sim/engine/progress.hpp"
 #include "sim/engine/streaming.hpp"
 #include "topologies/errors.hpp"
 
@@ -379,6 +381,7 @@ class Driver {
     // Flow f has ended: release what it frees.
     void complete(FlowId f, State& mine) {
         timing_[f].finish_s = sg4::Engine::get_clock();
+        count_finished_flows(1);
         mine.ready.clear();
         for (auto d = dependents_at_[f]; d < dependents_at_[f + 1]; ++d)
             if (--waiting_[dependents_[d]] == 0) mine.ready.push_back(dependents_[d]);
@@ -415,6 +418,11 @@ std::vector<FlowTiming> run_simgrid(const Topology& topology, const Schedule& sc
     // Never destroyed: this runs in a child process that exits right after (simulate.cpp), and tearing SimGrid's
     // platform down costs ~2% of a large run.
     auto& engine = *new sg4::Engine(&argc, argv);
+    // SimGrid's own SIGINT handler prints its actors' state and calls exit() inside the handler: interrupted in
+    // malloc (measured: a Ctrl-C during Mailbox::put_init), it deadlocks, and the parent waits for it forever.
+    // The default action ends this child at once; the parent reports the signal (simulate.cpp).
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     std::vector<std::string> settings = default_simgrid_cfg();
     // A communication's own rate (Comm::set_rate, the reduction bandwidth) is applied by CM02 only as
     // min(rate, TCP-gamma / (2 latency)), and not at all with TCP-gamma 0 (measured on 3.32): a window no transfer

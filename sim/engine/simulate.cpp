@@ -14,6 +14,7 @@
 #include "sim/engine/analytic.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/link_plan.hpp"
+#include "sim/engine/progress.hpp"
 #include "sim/engine/simgrid_run.hpp"
 #include "topologies/errors.hpp"
 
@@ -142,6 +143,7 @@ RunResult simulate(const Topology& t, Router& router, const Schedule& s, const s
     if (chips.size() != s.endpoints())
         throw InputError(fmt::format("schedule has {} ranks and {} reducing switches but {} vertices were given",
                                      s.ranks(), s.switches(), chips.size()));
+    engine::start_flow_progress(s.size());
     RunResult result;
     result.hop_bytes.assign(2 * t.num_links(), 0.0);
     std::vector<const std::vector<Path>*> stripes(s.size());
@@ -160,6 +162,7 @@ RunResult simulate(const Topology& t, Router& router, const Schedule& s, const s
     if (options.kind == EngineKind::analytic) {
         auto analytic = engine::run_analytic(t, s, stripes, options);
         result.flows = std::move(analytic.flows);
+        engine::count_finished_flows(result.flows.size());
         result.estimate = !analytic.exact;
         for (const auto* paths : stripes)
             result.communications += paths->size();
