@@ -144,8 +144,14 @@ class PlotTest(unittest.TestCase):
         self.assertNotIn("panels", text)
 
     def test_calibration(self):
+        # fit.svg, beside (not over) the calibration.svg snsim calibrate writes.
+        with open(self.file("calibration/calibration.svg")) as f:
+            snsim_own = f.read()
         plot(self.file("calibration"))
-        self.check_figure(self.file("calibration/calibration"), "a100x8_nvswitch vs a100x8_nvswitch_allreduce.csv",
+        with open(self.file("calibration/calibration.svg")) as f:
+            self.assertEqual(f.read(), snsim_own)
+        self.assertIn("<svg", snsim_own)
+        self.check_figure(self.file("calibration/fit"), "a100x8_nvswitch vs a100x8_nvswitch_allreduce.csv",
                           "held-out error mean 2.98%, worst 11.57%", "snsim, fitted", "measured, trained on",
                           "measured, held out", "error (%)")
 
