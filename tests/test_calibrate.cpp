@@ -99,6 +99,23 @@ TEST_CASE("calibrate: deterministic to the last digit, and the fragment reproduc
     };
     CHECK(std::abs(busbw(1) / (a.sizes[17].simulated_busbw_Bps / 1e9) - 1) < 1e-6); // 128M
     CHECK(std::abs(busbw(2) / (a.sizes[23].simulated_busbw_Bps / 1e9) - 1) < 1e-6); // 8G
+
+    // The fragment carries the protocols its keys need: a config of its own topology, listing no protocols, includes
+    // it and gets the same times as the measured config with it.
+    CHECK(test::slurp(dir.file("one/fitted.yaml")).find("  protocols: [LL, Simple]\n") != std::string::npos);
+    const std::string own = dir.write("own.yaml", "include: one/fitted.yaml\ntopology:\n  kind: switched\n  chips: 8\n"
+                                                  "  planes: 6\n  links_per_chip_per_plane: 2\n"
+                                                  "  link: {bandwidth: 25GB/s, latency: 200ns}\n");
+    const auto alone = test::run_snsim("run " + own + " --sizes 128M,8G --csv " + dir.file("own.csv"));
+    INFO(alone.output);
+    REQUIRE(alone.exit_code == 0);
+    const auto tail = [](const std::string& text) { // from the collective column on: the config's name differs
+        std::string out;
+        for (std::size_t at = text.find('\n') + 1; at < text.size(); at = text.find('\n', at) + 1)
+            out += text.substr(text.find(",allreduce,", at), text.find('\n', at) - text.find(",allreduce,", at)) + "\n";
+        return out;
+    };
+    CHECK(tail(test::slurp(dir.file("own.csv"))) == tail(csv));
 }
 
 TEST_CASE("calibrate: nccl-tests text output in, its collective taken from the file", "[calibrate]") {

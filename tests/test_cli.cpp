@@ -68,6 +68,16 @@ TEST_CASE("bad input: one line, exit code 2, no output file", "[cli][errors]") {
           "snsim: error: --cfg \"network/model:LV08\": network/model: snsim's engine works with CM02 only\n");
     CHECK_FALSE(std::filesystem::exists(dir.file("out.csv")));
 
+    // A valid SimGrid setting on the analytic engine, which has no SimGrid, would be silently ignored.
+    const auto ignored = run_snsim("run --sizes 1MB --engine analytic --cfg network/TCP-gamma:0 --csv " +
+                                   dir.file("out.csv"));
+    CHECK(ignored.exit_code == 2);
+    CHECK(ignored.output == "snsim: error: --cfg \"network/TCP-gamma:0\": SimGrid settings apply to the "
+                            "discrete-event engine only, and this run uses the analytic engine (--engine simgrid or "
+                            "both to use them)\n");
+    CHECK_FALSE(std::filesystem::exists(dir.file("out.csv")));
+    CHECK(run_snsim("run --sizes 1MB --engine both --cfg network/TCP-gamma:0").exit_code == 0);
+
     const auto missing_dir = run_snsim("topo --json " + dir.file("no/such/dir/out.json"));
     CHECK(missing_dir.exit_code == 2);
     CHECK(lines(missing_dir.output) == 1);
@@ -130,6 +140,30 @@ TEST_CASE("help explains every option", "[cli]") {
     CHECK(topo.exit_code == 0);
     for (const char* option : {"--json", "--dot", "--graphml", "config"})
         CHECK_THAT(topo.output, Catch::Contains(option));
+}
+
+TEST_CASE("alltoall sizes per pair: the same run as p times the size per rank", "[cli]") {
+    snsim::test::TempDir dir;
+    const std::string mesh = std::string(SNSIM_SOURCE_DIR) + "/configs/fullmesh8.yaml";
+    const auto per_pair = run_snsim("run " + mesh + " --collective alltoall --size-per pair --sizes 1M --engine "
+                                    "analytic --csv " + dir.file("pair.csv"));
+    const auto per_rank = run_snsim("run " + mesh + " --collective alltoall --sizes 8M --engine analytic --csv " +
+                                    dir.file("rank.csv"));
+    REQUIRE(per_pair.exit_code == 0);
+    REQUIRE(per_rank.exit_code == 0);
+    CHECK_THAT(per_pair.output, Catch::Contains("sizes given per pair: each row's size is the per-rank total, 8 x that"));
+    // 1 MiB to each of 8 ranks is 8 MiB per rank: the same row, byte for byte.
+    CHECK(slurp(dir.file("pair.csv")) == slurp(dir.file("rank.csv")));
+    CHECK_THAT(slurp(dir.file("pair.csv")), Catch::Contains(",alltoall,direct,8388608,"));
+
+    const auto not_alltoall = run_snsim("run " + mesh + " --size-per pair --sizes 1M");
+    CHECK(not_alltoall.exit_code == 2);
+    CHECK(not_alltoall.output == "snsim: error: --size-per pair: applies to alltoall only, not allreduce\n");
+    const auto in_config = dir.write("pair.yaml", "include: " + mesh + "\ncollective:\n  size_per: pair\n");
+    const auto refused = run_snsim("run " + in_config + " --sizes 1M");
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.output == "snsim: error: " + in_config + ":3: collective.size_per: pair applies to alltoall only, "
+                                                           "not allreduce (got \"pair\")\n");
 }
 
 TEST_CASE("docs/config.md is the output of snsim keys --markdown", "[cli]") {

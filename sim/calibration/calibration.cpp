@@ -52,6 +52,30 @@ FittedKey fittable(const config::Config& c, const std::string& key) {
     return {key, decl->type, c.real(key), 0};
 }
 
+// What a fragment fitting cost.<protocol>.* keys must carry to be included anywhere: cost.protocols as the measured
+// config lists them, and each listed protocol's keys that config gives and the fit does not set.
+std::vector<std::pair<std::string, std::string>> protocol_keys(const config::Config& c,
+                                                               const std::vector<FittedKey>& fitted) {
+    const auto& names = c.strings("cost.protocols");
+    const auto is_fitted = [&](const std::string& key) {
+        return std::any_of(fitted.begin(), fitted.end(), [&](const FittedKey& k) { return k.key == key; });
+    };
+    const bool needed = std::any_of(fitted.begin(), fitted.end(), [&](const FittedKey& k) {
+        return std::any_of(names.begin(), names.end(),
+                           [&](const std::string& name) { return k.key.starts_with("cost." + name + "."); });
+    });
+    if (!needed) return {};
+    std::vector<std::pair<std::string, std::string>> carried = {
+        {"cost.protocols", fmt::format("[{}]", fmt::join(names, ", "))}};
+    for (const auto& name : names)
+        for (const char* field : {"latency", "efficiency", "min_size", "max_size"}) {
+            const std::string key = fmt::format("cost.{}.{}", name, field);
+            if (c.given(key) && !is_fitted(key))
+                carried.emplace_back(key, yaml_value(config::find_key(key)->type, c.real(key)));
+        }
+    return carried;
+}
+
 // Time of each measured point in seconds: its time column, else from its bus bandwidth.
 double measured_time(const MeasuredPoint& point, double busbw_factor) {
     return point.time_s > 0 ? point.time_s : point.size_bytes * busbw_factor / point.busbw_Bps;
@@ -142,6 +166,7 @@ Calibration calibrate(const Measured& measured, const CalibrationRequest& reques
         parameters.push_back(parameter_of(key, out.keys.back().type, out.keys.back().start));
         out.keys.back().start = parameters.back().start;
     }
+    out.carried = protocol_keys(base, out.keys);
     const Model model(request, out.keys);
     // The model at the start point: a config that refuses it is the user's error, in one line (during the search a
     // refused value only counts as infinitely bad); its rows give the bus bandwidth factor of the measurements.
@@ -192,7 +217,7 @@ Calibration calibrate(const Measured& measured, const CalibrationRequest& reques
 
 std::string fragment(const Calibration& c, const std::string& comment) {
     // Nested maps from dotted keys, in key order.
-    std::map<std::string, std::string> flat;
+    std::map<std::string, std::string> flat(c.carried.begin(), c.carried.end());
     for (const auto& k : c.keys)
         flat[k.key] = yaml_value(k.type, k.value);
     std::string out = comment;

@@ -41,6 +41,10 @@ struct SizeResult {
 
 struct Calibration {
     std::vector<FittedKey> keys;
+    // Keys of the measured config the fragment carries besides the fitted ones, as YAML values: a fitted
+    // cost.<protocol>.* key needs cost.protocols and its protocol's other given keys, so that a config that does
+    // not list the same protocols can include the fragment.
+    std::vector<std::pair<std::string, std::string>> carried;
     std::vector<SizeResult> sizes; // every measured size, in order
     double mape = 0, worst = 0;    // over the sizes not trained on (absolute errors)
     double worst_size = 0;

@@ -45,6 +45,10 @@ void add_experiment_options(CLI::App& cmd, ExperimentFlags& flags, const std::st
                                also_algorithm));
     cmd.add_option("--sizes", flags.sizes,
                    "message sizes, e.g. 1K:8G:x2, 1M:64M:+1M, 256M or 1M,4M (overrides collective.sizes)");
+    cmd.add_option("--size-per", flags.size_per,
+                   "alltoall: rank (a size is what each rank sends in all, as nccl-tests) or pair (what each rank "
+                   "sends to each rank; rows show the per-rank total) (overrides collective.size_per)")
+        ->check(CLI::IsMember({"rank", "pair"}));
     cmd.add_option(
         "--engine", flags.engine,
         "simgrid (discrete events, default), analytic (per wave, step + pipeline chunk, from cable loads; rows say "
@@ -76,6 +80,13 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
                   "another)",
                   o.collective, r.algorithm, to_string(x.algorithm));
     x.sizes = r.sizes;
+    x.sizes_per_pair = o.size_per.empty() ? r.sizes_per_pair : o.size_per == "pair";
+    if (x.sizes_per_pair && x.collective != Collective::alltoall) {
+        if (!o.size_per.empty())
+            throw InputError(fmt::format("--size-per pair: applies to alltoall only, not {}", to_string(x.collective)));
+        throw c.error("collective.size_per", fmt::format("pair applies to alltoall only, not {}",
+                                                         to_string(x.collective)));
+    }
     if (!o.sizes.empty()) {
         try {
             x.sizes = config::parse_sizes(o.sizes);
@@ -110,6 +121,11 @@ Experiment experiment_of(const config::Config& c, const ExperimentFlags& o) {
         if (!kind) throw InputError(fmt::format("--engine \"{}\": expected simgrid, analytic or both", o.engine));
         x.engine.kind = *kind;
     }
+    // The analytic engine has no SimGrid: settings for it would be silently ignored.
+    if (x.engine.kind == EngineKind::analytic && !x.both_engines && !o.simgrid_cfg.empty())
+        throw InputError(fmt::format("--cfg \"{}\": SimGrid settings apply to the discrete-event engine only, and "
+                                     "this run uses the analytic engine (--engine simgrid or both to use them)",
+                                     o.simgrid_cfg.front()));
     return x;
 }
 

@@ -13,12 +13,13 @@ namespace snsim::cli {
 
 struct ExperimentFlags {
     std::string collective, algorithm, sizes; // empty: the config's
+    std::string size_per;                     // rank or pair (alltoall); empty: the config's
     std::string engine;                       // simgrid (default), analytic or both
     std::vector<std::string> simgrid_cfg;
     bool no_coalesce = false;
 };
 
-// Registers --collective, --algorithm, --sizes, --engine, --cfg and --no-coalesce on `cmd`; `also_algorithm` is
+// Registers --collective, --algorithm, --sizes, --size-per, --engine, --cfg and --no-coalesce on `cmd`; `also_algorithm` is
 // appended to the list of algorithm names in --algorithm's help (compare's "best").
 void add_experiment_options(CLI::App& cmd, ExperimentFlags& flags, const std::string& also_algorithm = "");
 

@@ -78,7 +78,7 @@ int run(const RunOptions& o) {
                     if (!headed)
                         std::cout << fmt::format(
                                          "# {}: {} {} on {} of {} chips ({}), routing {}, alpha {}, efficiency {}{}, "
-                                         "engine {}{}\n",
+                                         "engine {}{}{}\n",
                                          config.name(), to_string(x.collective), to_string(x.algorithm), chips.size(),
                                          topology.count(NodeKind::Chip), topology.kind(),
                                          to_string(x.routing.strategy), units::format_time(x.engine.alpha_s),
@@ -86,7 +86,11 @@ int run(const RunOptions& o) {
                                          x.both_engines ? "both (time: discrete-event)" : to_string(x.engine.kind),
                                          topology.faults().any()
                                              ? "; faults " + report::faults_text(topology.faults())
-                                             : "")
+                                             : "",
+                                         x.sizes_per_pair ? fmt::format("; sizes given per pair: each row's size is "
+                                                                        "the per-rank total, {} x that",
+                                                                        chips.size())
+                                                          : "")
                                   << report::run_header(row.engine);
                     headed = true;
                     std::cout << report::run_line(row) << std::flush;

@@ -71,6 +71,7 @@ RunRequest run_request(const Config& c) {
     } catch (const units::UnitError& e) {
         throw c.error("collective.sizes", e.what());
     }
+    r.sizes_per_pair = c.string("collective.size_per") == "pair";
     r.root = static_cast<std::uint32_t>(c.integer("collective.root"));
     if (c.integer("collective.chunks") > kMaxChunks)
         throw c.error("collective.chunks", fmt::format("at most {} chunks", kMaxChunks));

@@ -15,6 +15,7 @@ namespace snsim::config {
 struct RunRequest {
     std::string collective, algorithm;
     std::vector<double> sizes;
+    bool sizes_per_pair = false; // collective.size_per: pair
     std::uint32_t root = 0, chunks = 0, channels = 1; // chunks 0: the algorithm's choice (run_experiment)
     std::vector<std::uint32_t> dims;
     RoutingOptions routing;

@@ -154,6 +154,7 @@ class Search {
 
 BestResult run_best(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
                     const BestEvents& events, bool prune) {
+    if (x.sizes_per_pair) return run_best(t, chips, per_rank_sizes(x, static_cast<Rank>(chips.size())), events, prune);
     Search search(t, chips, x, events, prune);
     const double largest = x.sizes.empty() ? 0 : *std::max_element(x.sizes.begin(), x.sizes.end());
     bool largest_done = false;

@@ -257,8 +257,17 @@ CollectiveParams params_at(const Experiment& x, const SchedulePlan& plan, double
     return params;
 }
 
+Experiment per_rank_sizes(Experiment x, Rank ranks) {
+    if (!x.sizes_per_pair) return x;
+    for (double& size : x.sizes)
+        size *= ranks;
+    x.sizes_per_pair = false;
+    return x;
+}
+
 ExperimentResult run_experiment(const Topology& t, const std::vector<Topology::Vertex>& chips, const Experiment& x,
                                 const std::function<void(const report::RunRow&)>& on_row) {
+    if (x.sizes_per_pair) return run_experiment(t, chips, per_rank_sizes(x, static_cast<Rank>(chips.size())), on_row);
     check_fits_faults(t, x, chips.size());
     if (const auto why = x.cost.refusal(x.sizes)) throw InputError("cost.protocols: " + *why);
     Router router(t, x.routing);

@@ -31,7 +31,13 @@ struct Experiment {
     // --engine both: every size on the discrete-event engine (engine.kind, the row's time) and on the analytic
     // engine (RunRow::analytic_time_s), with the same schedule and protocol.
     bool both_engines = false;
+    // alltoall only (collective.size_per: pair): each size is what a rank sends to each rank; runs time p x it,
+    // the per-rank total, which their rows show (per_rank_sizes).
+    bool sizes_per_pair = false;
 };
+
+// The experiment with sizes as per-rank totals for `ranks` ranks: sizes per pair times the ranks, else unchanged.
+Experiment per_rank_sizes(Experiment experiment, Rank ranks);
 
 struct ExperimentResult {
     std::vector<report::RunRow> rows;
