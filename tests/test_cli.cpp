@@ -78,6 +78,15 @@ TEST_CASE("bad input: one line, exit code 2, no output file", "[cli][errors]") {
     CHECK_FALSE(std::filesystem::exists(dir.file("out.csv")));
     CHECK(run_snsim("run --sizes 1MB --engine both --cfg network/TCP-gamma:0").exit_code == 0);
 
+    // SimGrid's tracing would write an empty trace (or end in an internal error): refused, with what to use.
+    for (const std::string setting : {"tracing:yes", "tracing/platform:yes"}) {
+        const auto traced = run_snsim("run --sizes 1MB --cfg " + setting);
+        CHECK(traced.exit_code == 2);
+        CHECK(traced.output == "snsim: error: --cfg \"" + setting + "\": SimGrid's tracing is not supported (snsim "
+                               "drives SimGrid with one actor per lane of flows, so its traces would not show chips); "
+                               "snsim workload --trace writes a timeline per rank\n");
+    }
+
     const auto missing_dir = run_snsim("topo --json " + dir.file("no/such/dir/out.json"));
     CHECK(missing_dir.exit_code == 2);
     CHECK(lines(missing_dir.output) == 1);
