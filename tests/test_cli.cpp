@@ -168,11 +168,46 @@ TEST_CASE("alltoall sizes per pair: the same run as p times the size per rank", 
     const auto not_alltoall = run_snsim("run " + mesh + " --size-per pair --sizes 1M");
     CHECK(not_alltoall.exit_code == 2);
     CHECK(not_alltoall.output == "snsim: error: --size-per pair: applies to alltoall only, not allreduce\n");
+    // Where sizes per pair would be misread: beyond the largest size, compared across systems of other sizes or
+    // conventions, or fitted against measurements (per-rank totals).
+    const auto huge = run_snsim("run " + mesh + " --collective alltoall --size-per pair --sizes 2T --engine analytic");
+    CHECK(huge.exit_code == 2);
+    CHECK_THAT(huge.output, Catch::Contains("sizes per pair: 17592186044416 B per rank (8 ranks) is over the largest"));
+    const std::string mesh64 = std::string(SNSIM_SOURCE_DIR) + "/configs/mesh8x8.yaml";
+    const auto unequal = run_snsim("compare " + mesh + " " + mesh64 + " --collective alltoall --algorithm pairwise "
+                                   "--size-per pair --sizes 1K --engine analytic");
+    CHECK(unequal.exit_code == 2);
+    CHECK_THAT(unequal.output, Catch::Contains("fullmesh8 has 8 ranks and mesh8x8 has 64, so their per-rank sizes "
+                                               "differ"));
+    const auto mixed = run_snsim("compare " + mesh + " --collective alltoall --vary collective.size_per=rank,pair "
+                                 "--sizes 1K --engine analytic");
+    CHECK(mixed.exit_code == 2);
+    CHECK_THAT(mixed.output, Catch::Contains("gives sizes per rank and"));
+    const auto fitted = run_snsim("calibrate " + std::string(SNSIM_SOURCE_DIR) +
+                                  "/tests/data/a100x8_nvswitch_allreduce.csv --config " + std::string(SNSIM_SOURCE_DIR) +
+                                  "/configs/calibration/a100x8_alpha_beta.yaml --collective alltoall --algorithm "
+                                  "pairwise --size-per pair");
+    CHECK(fitted.exit_code == 2);
+    CHECK_THAT(fitted.output, Catch::Contains("measured sizes are per-rank totals"));
+
     const auto in_config = dir.write("pair.yaml", "include: " + mesh + "\ncollective:\n  size_per: pair\n");
     const auto refused = run_snsim("run " + in_config + " --sizes 1M");
     CHECK(refused.exit_code == 2);
     CHECK(refused.output == "snsim: error: " + in_config + ":3: collective.size_per: pair applies to alltoall only, "
                                                            "not allreduce (got \"pair\")\n");
+}
+
+TEST_CASE("run --csv to a pipe writes the CSV once, at the end", "[cli]") {
+    // A regular file is rewritten as sizes finish; a pipe or /dev/stdout cannot be, and would get it again each time.
+    const auto r = run_snsim("run " + std::string(SNSIM_SOURCE_DIR) + "/configs/fullmesh8.yaml --engine analytic "
+                             "--sizes 1K:1M:x2 --csv /dev/stdout");
+    REQUIRE(r.exit_code == 0);
+    std::size_t headers = 0;
+    for (std::size_t at = r.output.find("system,config,chips,"); at != std::string::npos;
+         at = r.output.find("system,config,chips,", at + 1))
+        ++headers;
+    CHECK(headers == 1);
+    CHECK_THAT(r.output, Catch::Contains(",allreduce,ring,1048576,"));
 }
 
 TEST_CASE("docs/config.md is the output of snsim keys --markdown", "[cli]") {

@@ -214,9 +214,24 @@ TEST_CASE("GraphML from other tools: node ids as names, foreign attributes ignor
     in_bytes.replace(in_bytes.find("50.0"), 4, "5e10");
     const auto plain_bytes = dir.write("b.graphml", head + "<graph edgedefault=\"undirected\">" + in_bytes);
     CHECK(error_of(plain_bytes) ==
-          plain_bytes + ": edge 0.bandwidth: a plain number is read in GB/s (graph attribute bandwidth_unit); this "
-                        "is over 1e+06 of them per cable: if it is bytes per second, write bandwidth_unit B/s "
+          plain_bytes + ": edge 0.bandwidth: a plain number is read in GB/s (graph attribute bandwidth_unit), which "
+                        "makes this over 1 PB/s per cable: if it is bytes per second, write bandwidth_unit B/s "
                         "(got \"5e10\")");
+    // ... and with that unit declared, the same number is 50 GB/s; a unit that is no unit alone is refused.
+    const auto in_bytes_per_s = dir.write("bs.graphml", head + "<graph edgedefault=\"undirected\"><data key=\"g0\">"
+                                                               "B/s</data>" + in_bytes);
+    const Topology bytes_per_s = custom({in_bytes_per_s, k50});
+    CHECK(bytes_per_s.graph()[boost::edge(*bytes_per_s.find("32"), *bytes_per_s.find("sw"), bytes_per_s.graph()).first]
+              .bytes_per_s == 5e10);
+    for (const std::string unit : {"e3GB/s", "0GB/s"}) {
+        const auto scaled = dir.write("s.graphml", head + "<graph edgedefault=\"undirected\"><data key=\"g0\">" + unit +
+                                                       "</data>" + body);
+        CHECK(error_of(scaled) == scaled + ": graph.bandwidth_unit: expected a unit alone, without digits, e.g. GB/s, Gbps, ns "
+                                           "(got \"" + unit + "\")");
+    }
+    const auto bits = dir.write("bits.graphml", head + "<graph edgedefault=\"undirected\"><data key=\"g0\">Mbps"
+                                                       "</data>" + body);
+    CHECK(custom({bits, k50}).num_links() == 2);
 }
 
 TEST_CASE("Bisection of a custom graph: METIS finds the 8 x 8 Hamming graph's 128 cables and the flow bound proves "

@@ -137,6 +137,9 @@ std::vector<double> default_train_sizes(const Measured& m) {
 Calibration calibrate(const Measured& measured, const CalibrationRequest& request) {
     const auto base = config::Config::load(request.config_path);
     const Experiment x = request.experiment(base);
+    if (x.sizes_per_pair)
+        throw InputError("--size-per pair (collective.size_per): measured sizes are per-rank totals, as nccl-tests "
+                         "writes them; calibrate takes them so");
     if (measured.collective && *measured.collective != x.collective)
         throw InputError(fmt::format("{}: measures {}, but the experiment is {}; use --collective {}", measured.file,
                                      to_string(*measured.collective), to_string(x.collective),

@@ -268,6 +268,21 @@ int compare(CompareOptions o) {
         prepared.push_back({std::move(config), std::move(topology), std::move(chips), std::move(x), std::move(label)});
     }
 
+    // Sizes per pair become per-rank totals, p x the size, which differ between systems of different sizes: the
+    // table would set unequal sizes side by side.
+    for (const auto& p : prepared) {
+        if (p.experiment.sizes_per_pair != prepared.front().experiment.sizes_per_pair)
+            throw InputError(fmt::format("collective.size_per: {} gives sizes per {} and {} per {}; compare them with "
+                                         "one convention",
+                                         prepared.front().label,
+                                         prepared.front().experiment.sizes_per_pair ? "pair" : "rank", p.label,
+                                         p.experiment.sizes_per_pair ? "pair" : "rank"));
+        if (p.experiment.sizes_per_pair && p.chips.size() != prepared.front().chips.size())
+            throw InputError(fmt::format("--size-per pair (collective.size_per): {} has {} ranks and {} has {}, so "
+                                         "their per-rank sizes differ; compare them with sizes per rank",
+                                         prepared.front().label, prepared.front().chips.size(), p.label,
+                                         p.chips.size()));
+    }
     // Rows are kept as they are decided and the CSV rewritten with each (the JSON, which holds every cable
     // direction, with each system), so a stopped or killed comparison keeps what finished (the table, printed at
     // the end, shows the systems that finished every size).

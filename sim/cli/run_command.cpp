@@ -1,9 +1,11 @@
+#include <chrono>
+#include <filesystem>
 #include <iostream>
-#include <unistd.h>
 #include <memory>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/experiment_options.hpp"
@@ -51,10 +53,18 @@ int run(const RunOptions& o) {
     const auto chips = config::communicator(config, topology);
     const Experiment x = experiment_of(config, o.flags);
 
-    // Each row is printed, and the CSV rewritten, as its size finishes, so a stopped or killed run keeps them.
+    // Each row is printed as its size finishes, and the CSV rewritten (whole, so a reader never sees half a file) at
+    // most once a second, so a stopped or killed run keeps them. A target that is not a regular file (a pipe,
+    // /dev/stderr) gets the CSV once, at the end: rewriting would append it again each time.
     std::vector<report::RunRow> rows;
-    const auto write_csv = [&] {
-        if (o.csv.empty()) return;
+    const bool rewritable = !o.csv.empty() && (!std::filesystem::exists(o.csv) ||
+                                               std::filesystem::is_regular_file(o.csv));
+    std::chrono::steady_clock::time_point written{};
+    const auto write_csv = [&](bool last) {
+        if (o.csv.empty() || (!last && !rewritable)) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (!last && now - written < std::chrono::seconds(1)) return;
+        written = now;
         report::OutputSet csv({{"--csv", o.csv}}, {}, {o.config});
         csv.write(o.csv, [&](std::ostream& out) {
             report::write_run_csv(out, config.name(), o.config, chips.size(), rows);
@@ -64,7 +74,8 @@ int run(const RunOptions& o) {
     const StopSignal stop;
     ProgressLine progress(std::cerr, ::isatty(STDERR_FILENO) == 1, "run", x.sizes.size(), "sizes");
     const auto size_text = [&](std::size_t i) {
-        return i < x.sizes.size() ? units::format_bytes(x.sizes[i]) : std::string();
+        return i < x.sizes.size() ? units::format_bytes(x.sizes[i]) + (x.sizes_per_pair ? " per pair" : "")
+                                  : std::string();
     };
     progress.begin(size_text(0));
     // The heading waits for the first row, so that input refused by the engine (such as a --cfg setting) gives
@@ -96,7 +107,7 @@ int run(const RunOptions& o) {
                     std::cout << report::run_line(row) << std::flush;
                 });
                 rows.push_back(row);
-                write_csv();
+                write_csv(false);
                 progress.done();
                 if (stop.received()) throw StopRequested{};
                 progress.begin(size_text(rows.size()));
@@ -107,6 +118,7 @@ int run(const RunOptions& o) {
         if (!stop.received()) throw; // else the simulation was stopped by the same signal
     }
     if (const int signal = stop.received()) {
+        write_csv(true);
         progress.print([&] {
             std::cerr << fmt::format("snsim: stopped by signal {}: kept the {} of {} sizes finished{}\n", signal,
                                      rows.size(), x.sizes.size(), o.csv.empty() ? "" : " in " + o.csv);

@@ -22,7 +22,8 @@ PreparedPoint prepare(const sweep::SweepSpec& spec, const sweep::Point& p) {
                                  "unknown algorithm (snsim run --help lists them)"));
     flags.sizes = spec.sizes;
     flags.engine = spec.engine;
-    Experiment x = experiment_of(config, flags);
+    // Sizes as the rows show them (per-rank totals), so that the journal's rows match the point's sizes.
+    Experiment x = per_rank_sizes(experiment_of(config, flags), static_cast<Rank>(chips.size()));
     return {std::move(config), std::move(topology), std::move(chips), std::move(x)};
 }
 

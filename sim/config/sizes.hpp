@@ -5,12 +5,13 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/engine/limits.hpp"
+
 namespace snsim::config {
 
 std::vector<double> parse_sizes(std::string_view text);
 
-// The largest message snsim simulates: the SimGrid engine counts a transfer in 2^-20-byte units in 64 bits, which
-// wraps above 8 TiB (1e30 bytes came out at 2.8e18% utilization); nothing real is that large.
-constexpr double kMaxSize = 8.0 * 1024 * 1024 * 1024 * 1024;
+// The largest size a sweep may name (sim/engine/limits.hpp).
+constexpr double kMaxSize = kMaxMessageBytes;
 
 } // namespace snsim::config

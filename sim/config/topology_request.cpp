@@ -2,6 +2,8 @@
 
 #include <climits>
 #include <filesystem>
+#include <mutex>
+#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -139,10 +141,15 @@ Topology build_topology(const Config& c) {
         const TopologyParams params = topology_params(c);
         check_fits(params, c.real("limits.graph_memory"));
         Topology topology = with_faults(c, generate(params));
-        // What a graph reader tolerated, on stderr (the "config" logger of sim/cli/main.cpp), once per build.
-        if (const auto log = spdlog::get("config"))
+        // What a graph reader tolerated, on stderr (the "config" logger of sim/cli/main.cpp), once per process:
+        // compare, sweeps and calibrate build the same graph many times.
+        static std::mutex mutex;
+        static std::set<std::string> said;
+        if (const auto log = spdlog::get("config")) {
+            const std::lock_guard lock(mutex);
             for (const auto& note : topology.notes())
-                log->warn("{}", note);
+                if (said.insert(note).second) log->warn("{}", note);
+        }
         return topology;
     } catch (const ParamError& e) {
         const std::string key = "topology." + e.key();

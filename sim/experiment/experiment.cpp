@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "sim/engine/analytic_alltoall.hpp"
+#include "sim/engine/limits.hpp"
 #include "sim/engine/lockstep.hpp"
 #include "sim/experiment/dimension_paths.hpp"
 #include "sim/report/bounds.hpp"
@@ -259,8 +260,12 @@ CollectiveParams params_at(const Experiment& x, const SchedulePlan& plan, double
 
 Experiment per_rank_sizes(Experiment x, Rank ranks) {
     if (!x.sizes_per_pair) return x;
-    for (double& size : x.sizes)
+    for (double& size : x.sizes) {
         size *= ranks;
+        if (size > kMaxMessageBytes)
+            throw InputError(fmt::format("sizes per pair: {} B per rank ({} ranks) is over the largest size, {} B",
+                                         size, ranks, kMaxMessageBytes));
+    }
     x.sizes_per_pair = false;
     return x;
 }

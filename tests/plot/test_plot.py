@@ -189,6 +189,14 @@ class PlotTest(unittest.TestCase):
         with open(self.file("bad.json"), "w") as f:
             f.write('{"rows": [\n1,')
         self.assertIn("bad.json:2: malformed JSON", self.refused(self.file("bad.json")))
+        with open(self.file("rowless.json"), "w") as f:
+            f.write('{"name": "x", "rows": [1, 2], "cables": []}')
+        self.assertIn("rowless.json: no rows", self.refused(self.file("rowless.json")))
+        # An --out that cannot be a directory: one line, not a traceback.
+        with open(self.file("afile"), "w") as f:
+            f.write("")
+        self.assertIn("afile: File exists", self.refused(self.file("run.csv"), "--out", self.file("afile"),
+                                                        names="afile"))
         self.assertIn("not a CSV snsim writes", self.refused(source("tests/data/README.md")))
         # Options that do not apply are refused, not ignored.
         self.assertIn("--metric does not apply", self.refused(self.file("calibration"), "--metric", "time"))

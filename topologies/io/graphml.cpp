@@ -1,5 +1,7 @@
 #include <cctype>
 #include <charconv>
+#include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <cerrno>
 #include <cstring>
@@ -31,14 +33,16 @@ namespace {
 // the graph attributes `bandwidth_unit` and `latency_unit` (docs/graph-files.md).
 constexpr const char* kDefaultBandwidthUnit = "GB/s";
 constexpr const char* kDefaultLatencyUnit = "ns";
-// A plain bandwidth above this many of its unit (1 PB/s per cable in GB/s) is most likely bytes per second
-// written without saying so: refused rather than simulated a billion times too fast.
-constexpr double kMaxPlainBandwidth = 1e6;
+// A plain bandwidth that comes to more than this per cable (1 PB/s) is most likely bytes per second read in GB/s:
+// refused rather than simulated a billion times too fast.
+constexpr double kMaxPlainBytesPerS = 1e15;
 
-bool is_plain_number(const std::string& text) {
+// The number a plain value holds, or nullopt when it has anything else (a unit).
+std::optional<double> plain_number(const std::string& text) {
     double value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    return ec == std::errc() && end == text.data() + text.size();
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
 }
 
 // Receives Boost's GraphML parse as raw text attributes, so values with units work whatever attr.type the
@@ -60,10 +64,11 @@ class Collector : public boost::mutate_graph {
     void set_graph_property(const std::string& name, const std::string& value, const std::string&) override {
         if (name == "bandwidth_unit") {
             bandwidth_unit_ = checked_unit(units::Quantity::Bandwidth, name, value);
+            bytes_per_s_per_unit_ = units::parse(units::Quantity::Bandwidth, "1000" + value) / 1000;
         } else if (name == "latency_unit") {
             latency_unit_ = checked_unit(units::Quantity::Time, name, value);
         } else {
-            ignored.insert("graph " + name);
+            ignore("graph", name);
         }
     }
     void set_vertex_property(const std::string& name, boost::any vertex, const std::string& value,
@@ -71,26 +76,25 @@ class Collector : public boost::mutate_graph {
         const auto v = boost::any_cast<std::size_t>(vertex);
         if (detail::set_node_attribute(nodes[v], name, value, {file_, 0, fmt::format("node {}", v)}) ==
             detail::Attribute::Unknown)
-            ignored.insert("node " + name);
+            ignore("node", name);
     }
     void set_edge_property(const std::string& name, boost::any edge, const std::string& value,
                            const std::string&) override {
         const auto e = boost::any_cast<std::size_t>(edge);
         const detail::Origin at{file_, 0, fmt::format("edge {}", e)};
+        const std::optional<double> plain = plain_number(value);
         std::string text = value;
-        if (name == "bandwidth" && is_plain_number(value)) {
-            if (std::stod(value) > kMaxPlainBandwidth)
-                throw InputError(located(file_, 0, at.prefix + "." + name, value,
-                                         fmt::format("a plain number is read in {} (graph attribute bandwidth_unit); "
-                                                     "this is over {:g} of them per cable: if it is bytes per "
-                                                     "second, write bandwidth_unit B/s",
-                                                     bandwidth_unit_, kMaxPlainBandwidth)));
-            text += bandwidth_unit_;
-        } else if (name == "latency" && is_plain_number(value)) {
-            text += latency_unit_;
-        }
+        if (plain && name == "bandwidth") text += bandwidth_unit_;
+        if (plain && name == "latency") text += latency_unit_;
+        // (Not finite or not positive: set_link_attribute says what is wrong.)
+        if (plain && name == "bandwidth" && std::isfinite(*plain) && *plain * bytes_per_s_per_unit_ > kMaxPlainBytesPerS)
+            throw InputError(located(file_, 0, at.prefix + "." + name, value,
+                                     fmt::format("a plain number is read in {} (graph attribute bandwidth_unit), "
+                                                 "which makes this over 1 PB/s per cable: if it is bytes per second, "
+                                                 "write bandwidth_unit B/s",
+                                                 bandwidth_unit_)));
         if (detail::set_link_attribute(std::get<2>(edges[e]), name, text, at) == detail::Attribute::Unknown)
-            ignored.insert("edge " + name);
+            ignore("edge", name);
     }
 
     std::vector<Node> nodes;
@@ -98,10 +102,20 @@ class Collector : public boost::mutate_graph {
     std::set<std::string> ignored; // "node coord", "edge weight": attributes snsim does not use
 
   private:
-    // A unit attribute must itself be a unit of its quantity: "1" followed by it has to parse.
+    // A <data> whose key is not declared has no name: noted as such.
+    void ignore(const char* on, const std::string& name) {
+        ignored.insert(fmt::format("{} {}", on, name.empty() ? "(data of an undeclared key)" : name));
+    }
+
+    // A unit attribute must itself be a unit of its quantity, and only that: "1000" followed by it has to parse (1 bps
+    // alone is below the least bandwidth), and it must be letters and signs alone (else "e3GB/s" or "0GB/s" would
+    // scale every plain number).
     std::string checked_unit(units::Quantity quantity, const std::string& name, const std::string& unit) const {
         try {
-            units::parse(quantity, "1" + unit);
+            if (unit.empty() || !std::isalpha(static_cast<unsigned char>(unit.front())) ||
+                unit.find_first_of("0123456789.+-") != std::string::npos)
+                throw units::UnitError("expected a unit alone, without digits, e.g. GB/s, Gbps, ns");
+            units::parse(quantity, "1000" + unit);
         } catch (const units::UnitError& e) {
             throw InputError(located(file_, 0, "graph." + name, unit, e.what()));
         }
@@ -111,6 +125,7 @@ class Collector : public boost::mutate_graph {
     std::string file_;
     LinkSpec defaults_;
     std::string bandwidth_unit_ = kDefaultBandwidthUnit;
+    double bytes_per_s_per_unit_ = 1e9; // of bandwidth_unit_
     std::string latency_unit_ = kDefaultLatencyUnit;
 };
 

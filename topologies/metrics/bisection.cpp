@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 #include <metis.h>
+#include <pthread.h>
+#include <signal.h>
 
 namespace snsim {
 namespace {
@@ -81,9 +83,14 @@ std::vector<std::vector<std::uint8_t>> metis_splits(const Topology& t, std::size
     const auto& g = t.graph();
     const std::size_t n = t.num_nodes();
     if (n < 2 || n > static_cast<std::size_t>(std::numeric_limits<idx_t>::max() / 4)) return {};
-    double slowest = std::numeric_limits<double>::infinity();
-    for (auto [e, end] = boost::edges(g); e != end; ++e)
+    // Cable weights in units of `unit` bytes/s: 1/64 of the slowest cable, coarser if the sum of all weights would
+    // not fit in idx_t. A cable slower than the unit weighs 1 (METIS wants whole positive weights).
+    double slowest = std::numeric_limits<double>::infinity(), total = 0;
+    for (auto [e, end] = boost::edges(g); e != end; ++e) {
         slowest = std::min(slowest, g[*e].bytes_per_s);
+        total += g[*e].bytes_per_s;
+    }
+    const double unit = std::max(slowest / 64, 2 * total / (0.5 * std::numeric_limits<idx_t>::max()));
     std::vector<idx_t> xadj{0}, adjncy, adjwgt, vwgt(n);
     std::map<Topology::Vertex, double> neighbours; // merges parallel cables
     for (Topology::Vertex v = 0; v < n; ++v) {
@@ -93,8 +100,7 @@ std::vector<std::vector<std::uint8_t>> metis_splits(const Topology& t, std::size
             neighbours[boost::target(*e, g)] += g[*e].bytes_per_s;
         for (const auto& [w, bandwidth] : neighbours) {
             adjncy.push_back(static_cast<idx_t>(w));
-            // Relative weights to 1/64 of the slowest cable, capped so that sums stay within idx_t.
-            adjwgt.push_back(static_cast<idx_t>(std::clamp(std::round(64 * bandwidth / slowest), 1.0, 1e6)));
+            adjwgt.push_back(static_cast<idx_t>(std::max(1.0, std::round(bandwidth / unit))));
         }
         if (adjncy.size() > static_cast<std::size_t>(std::numeric_limits<idx_t>::max())) return {};
         xadj.push_back(static_cast<idx_t>(adjncy.size()));
@@ -107,9 +113,18 @@ std::vector<std::vector<std::uint8_t>> metis_splits(const Topology& t, std::size
         options[METIS_OPTION_SEED] = seed;
         options[METIS_OPTION_NCUTS] = 2;
         std::vector<idx_t> part(n);
-        if (METIS_PartGraphRecursive(&nvtxs, &ncon, xadj.data(), adjncy.data(), vwgt.data(), nullptr, adjwgt.data(),
-                                     &nparts, nullptr, nullptr, options, &objval, part.data()) != METIS_OK)
-            return splits;
+        // METIS catches SIGTERM (and SIGINT) while it runs and turns it into an error return, which would swallow a
+        // request to stop (snsim run's, or the default action's): held pending here, delivered when unblocked.
+        sigset_t stop_signals, previous;
+        sigemptyset(&stop_signals);
+        sigaddset(&stop_signals, SIGINT);
+        sigaddset(&stop_signals, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &stop_signals, &previous);
+        const int status = METIS_PartGraphRecursive(&nvtxs, &ncon, xadj.data(), adjncy.data(), vwgt.data(), nullptr,
+                                                    adjwgt.data(), &nparts, nullptr, nullptr, options, &objval,
+                                                    part.data());
+        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+        if (status != METIS_OK) return splits;
         std::vector<std::uint8_t> side(part.begin(), part.end());
         rebalance(t, side, chips / 2);
         splits.push_back(std::move(side));

@@ -33,7 +33,7 @@ Bisection cut(const Topology& t, const std::vector<std::uint8_t>& side);
 // and ceil(n/2) on the other carries floor(n/2) x ceil(n/2) units across, and a cable direction can carry at most
 // its bandwidth; so the bisection is at least floor(n/2) x ceil(n/2) x min over cable directions of
 // bandwidth / load (and, counting cables, of 1 / load). Exact where the even split loads every crossing cable
-// alike (edge-transitive graphs: full meshes, Hamming graphs, tori); looser elsewhere, never above the truth.
+// alike and to the top (full meshes, Hamming graphs, even tori); looser elsewhere, never above the truth.
 struct BisectionFloor {
     double bytes_per_s = 0; // one direction
     double cables = 0;      // not always whole: a bound, rounded up when printed
