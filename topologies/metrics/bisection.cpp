@@ -58,6 +58,11 @@ void rebalance(const Topology& t, std::vector<std::uint8_t>& side, std::size_t h
     std::size_t side0 = 0;
     for (auto c : chips)
         side0 += side[c] == 0;
+    if (side0 == chips.size() - half) { // balanced the other way round (n odd): the same cut with sides swapped
+        for (auto& s : side)
+            s = 1 - s;
+        side0 = half;
+    }
     while (side0 != half) {
         const std::uint8_t from = side0 > half ? 0 : 1;
         double least = std::numeric_limits<double>::infinity();
