@@ -165,10 +165,10 @@ Expected closed_form(const Case& k) {
     }
     case Algorithm::multidim: {
         // Every slice moves (p-1)/p of its data per rank, whatever its order (the hierarchical sum telescopes).
-        // There is one slot per dimension of size above 1; slot t holds the t-th dimension of every slice's
-        // rotation, so when every such dimension starts a slice each slot is as long as the longest phase (a ring
-        // d-1 steps, direct 1). A dimension whose slice got no share of the data (its cables too slow to be
-        // worth it) starts none; then slot t holds the dimensions t places after those that do.
+        // A slice crosses the dimension it starts on first, then the others from the fastest to the slowest (ties
+        // in rotation after its first); each is checked here. There is one slot per dimension of size above 1,
+        // as long as the longest phase at that position (a ring d-1 steps, direct 1). A dimension whose slice got
+        // no share of the data (its cables too slow to be worth it) starts none.
         std::vector<std::size_t> active;
         for (std::size_t i = 0; i < k.params.dims.size(); ++i)
             if (k.params.dims[i] > 1) active.push_back(i);
@@ -176,13 +176,25 @@ Expected closed_form(const Case& k) {
         const auto length = [&](std::size_t i) {
             return k.params.dim_paths[i].kind == DimKind::ring ? k.params.dims[i] - 1 : 1u;
         };
-        std::uint32_t n = static_cast<std::uint32_t>(active.size()), steps = 0;
-        for (std::size_t t = 0; t < active.size(); ++t) {
-            std::uint32_t longest = 0;
-            for (const auto& slice : plan.slices) {
-                const auto start = std::find(active.begin(), active.end(), slice.order.front()) - active.begin();
-                longest = std::max(longest, length(active[(start + t) % n]));
+        const auto n = active.size();
+        for (const auto& slice : plan.slices) {
+            REQUIRE(slice.order.size() == n);
+            REQUIRE(std::is_permutation(slice.order.begin(), slice.order.end(), active.begin()));
+            const auto start = std::find(active.begin(), active.end(), slice.order.front()) - active.begin();
+            for (std::size_t t = 2; t < n; ++t) {
+                const double before = k.params.dim_paths[slice.order[t - 1]].bytes_per_s;
+                const double here = k.params.dim_paths[slice.order[t]].bytes_per_s;
+                const auto rotated = [&](std::size_t dim) {
+                    return (std::find(active.begin(), active.end(), dim) - active.begin() + n - start) % n;
+                };
+                REQUIRE((before > here || (before == here && rotated(slice.order[t - 1]) < rotated(slice.order[t]))));
             }
+        }
+        std::uint32_t steps = 0;
+        for (std::size_t t = 0; t < n; ++t) {
+            std::uint32_t longest = 0;
+            for (const auto& slice : plan.slices)
+                longest = std::max(longest, length(slice.order[t]));
             steps += longest;
         }
         const Expected e{m * S, steps};
@@ -381,7 +393,7 @@ TEST_CASE("collectives: hierarchical: ring phases along each dimension, dimensio
         CHECK(share_owner(Algorithm::hierarchical, 6, grid, b) == owners[b]);
 }
 
-TEST_CASE("collectives: multidim: slices of the data cross every dimension at once, in rotated orders",
+TEST_CASE("collectives: multidim: slices of the data cross every dimension at once, the fastest next",
           "[collectives]") {
     check_algorithm(Algorithm::multidim);
     // 4 x 4, both rings: slot 0 has slice 0 (both ways) on dimension 0 and slice 1 (both ways) on dimension 1, so
