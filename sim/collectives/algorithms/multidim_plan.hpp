@@ -1,11 +1,12 @@
 #pragma once
 // The plan of a multidim schedule: which slices of the data cross the dimensions of the rank grid in which order,
 // and how big each slice is. One dimension at a time (hierarchical) leaves every other dimension's cables idle;
-// here slice k crosses dimension k first, then the others in rotation (k+1, k+2, ...), so that at any moment each
-// dimension carries some slice's phase. This is the multi-dimensional allreduce of TPU pods (Ying et al., "Image
-// Classification at Supercomputer Scale", arXiv 1811.06992, sec. 3.3: the 2D torus reduction runs half the data
-// along X then Y and half along Y then X; TPU v4 paper, ISCA 2023, 3D tori) and of UB-Mesh's nD full meshes (arXiv
-// 2503.20377: every dimension's direct links used at once).
+// here slice k crosses dimension k first, then the others from the fastest to the slowest (in rotation, k+1, k+2,
+// ..., among equals), so that on a torus each dimension carries some slice's phase at any moment, and a slow
+// switch tier carries the least of each slice it does not start. This is the multi-dimensional allreduce of TPU
+// pods (Ying et al., "Image Classification at Supercomputer Scale", arXiv 1811.06992, sec. 3.3: the 2D torus
+// reduction runs half the data along X then Y and half along Y then X; TPU v4 paper, ISCA 2023, 3D tori) and of
+// UB-Mesh's nD full meshes (arXiv 2503.20377: every dimension's direct links used at once).
 //
 // A slice moves most of its bytes in its first dimension ((d-1)/d of them), so slices are sized to balance each
 // set of cables: the weights minimise the largest (bytes a set of cables carries / its bandwidth) over every set
