@@ -180,6 +180,7 @@ Expected closed_form(const Case& k) {
         for (const auto& slice : plan.slices) {
             REQUIRE(slice.order.size() == n);
             REQUIRE(std::is_permutation(slice.order.begin(), slice.order.end(), active.begin()));
+            if (n == 0) continue; // one rank: one slice that crosses nothing
             const auto start = std::find(active.begin(), active.end(), slice.order.front()) - active.begin();
             for (std::size_t t = 2; t < n; ++t) {
                 const double before = k.params.dim_paths[slice.order[t - 1]].bytes_per_s;
@@ -393,7 +394,7 @@ TEST_CASE("collectives: hierarchical: ring phases along each dimension, dimensio
         CHECK(share_owner(Algorithm::hierarchical, 6, grid, b) == owners[b]);
 }
 
-TEST_CASE("collectives: multidim: slices of the data cross every dimension at once, the fastest next",
+TEST_CASE("collectives: multidim: slices of the data cross every dimension at once and the fastest next",
           "[collectives]") {
     check_algorithm(Algorithm::multidim);
     // 4 x 4, both rings: slot 0 has slice 0 (both ways) on dimension 0 and slice 1 (both ways) on dimension 1, so
