@@ -21,8 +21,9 @@ std::vector<std::size_t> active_dims(const std::vector<Rank>& dims) {
 
 // Slice k's order: active dimension k first, then the others from the fastest (bytes per second per rank) to the
 // slowest, in rotation (k+1, k+2, ...) among equals. After the first dimension a slice's bytes shrink by d at each
-// one it crosses, and crossing x before y costs less than y before x exactly when x is faster: (d_x-1)(d_y-1)/b_x
-// against (d_x-1)(d_y-1)/b_y, the d_x d_y-fold of the two orders' times (x: (d_x-1)/(d_x b_x) + (d_y-1)/(d_x d_y b_y)).
+// one it crosses, and crossing x before y costs less than y before x exactly when x is faster: x first takes
+// (d_x-1)/(d_x b_x) + (d_y-1)/(d_x d_y b_y) per byte, and times d_x d_y the two orders differ by
+// (d_x-1)(d_y-1)(1/b_x - 1/b_y).
 // So the slow dimensions (a switch tier) carry the least of every slice but the ones they start; on a torus, where
 // all are equal, this is the plain rotation, every dimension busy at every position.
 std::vector<std::size_t> crossing_order(const std::vector<std::size_t>& active, const std::vector<DimPath>& paths,
